@@ -1,0 +1,34 @@
+//! Technical indicators for the MyStocks engine: pure functions over price slices.
+//!
+//! No I/O, no async, no allocation inside the per-bar loops beyond the output vectors.
+//! The service turns rows into slices and calls in here.
+//!
+//! # Exactness
+//! Every TA-Lib indicator follows TA-Lib 0.8's order of floating-point operations (no
+//! fused multiply-add, TA-Lib's seeds, its epsilon tests), so the numbers are equal to
+//! TA-Lib's to the last bit; the China flavours follow MyTT's pandas formulas. Golden
+//! files generated from both (`scripts/gen_goldens.py`) are checked in `cargo test`.
+//!
+//! # Layout
+//! - [`registry`]: the catalog (codes, inputs, parameters, outputs) and [`IndicatorSpec::compute`].
+//! - [`params`]: parameter specs, validation, typed values.
+//! - [`overlap`], [`momentum`], [`volume`], [`volatility`]: TA-Lib kernels, one file each,
+//!   with a `*_lookback` function and, for the recursive ones, a streaming state.
+//! - [`china`]: KDJ, MACD_CN, BIAS, BOLL.
+//! - [`error`]: [`IndicatorError`].
+#![deny(missing_docs)]
+
+pub mod china;
+pub mod error;
+mod math;
+pub mod momentum;
+pub mod overlap;
+pub mod params;
+pub mod registry;
+pub mod volatility;
+pub mod volume;
+
+pub use error::IndicatorError;
+pub use overlap::ma::MaType;
+pub use params::{ParamKind, ParamSpec, ParamValue, Params, RawParam};
+pub use registry::{catalog, find, Bars, Field, IndicatorSpec, Reference};

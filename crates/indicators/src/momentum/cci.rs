@@ -1,0 +1,53 @@
+//! CCI — commodity channel index, TA-Lib-exact.
+//!
+//! TA-Lib re-sums the typical prices and their absolute deviations over a circular
+//! buffer every bar, in buffer-slot order; that order decides the last bit, so it is
+//! kept. `cci = (tp − mean) / (0.015 · (Σ|tp − mean| / p))`, 0 when either part is zero.
+
+use crate::math::{is_zero, nan_vec};
+
+/// Bars before the first value.
+pub fn cci_lookback(period: usize) -> usize {
+    period.saturating_sub(1)
+}
+
+/// CCI over high/low/close.
+pub fn cci(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
+    let n = close.len();
+    let mut out = nan_vec(n);
+    if period == 0 || n < period {
+        return out;
+    }
+    let p = period as f64;
+    let lb = period - 1;
+    let mut ring = vec![0.0; period];
+    let mut slot = 0usize;
+    for i in 0..lb {
+        ring[slot] = (high[i] + low[i] + close[i]) / 3.0;
+        slot += 1;
+    }
+    for i in lb..n {
+        let last = (high[i] + low[i] + close[i]) / 3.0;
+        ring[slot] = last;
+        let mut average = 0.0;
+        for &v in &ring {
+            average += v;
+        }
+        average /= p;
+        let mut deviation = 0.0;
+        for &v in &ring {
+            deviation += (v - average).abs();
+        }
+        let t = last - average;
+        out[i] = if !is_zero(t) && !is_zero(deviation) {
+            t / (0.015 * (deviation / p))
+        } else {
+            0.0
+        };
+        slot += 1;
+        if slot == period {
+            slot = 0;
+        }
+    }
+    out
+}

@@ -1,0 +1,58 @@
+//! CMO — Chande momentum oscillator with TA-Lib's Wilder smoothing (as RSI):
+//! 100·(gain − loss)/(gain + loss), 0 when the sum is zero.
+
+use crate::math::{is_zero, nan_vec};
+
+/// Bars before the first value.
+pub fn cmo_lookback(period: usize) -> usize {
+    period
+}
+
+/// CMO over `real`.
+pub fn cmo(real: &[f64], period: usize) -> Vec<f64> {
+    let n = real.len();
+    let mut out = nan_vec(n);
+    if period == 0 || n <= period {
+        return out;
+    }
+    let p = period as f64;
+    let w = (period - 1) as f64;
+    let value = |gain: f64, loss: f64| {
+        let total = gain + loss;
+        if !is_zero(total) {
+            100.0 * ((gain - loss) / total)
+        } else {
+            0.0
+        }
+    };
+    let mut gain = 0.0;
+    let mut loss = 0.0;
+    let mut prev = real[0];
+    for &x in &real[1..=period] {
+        let change = x - prev;
+        prev = x;
+        if change < 0.0 {
+            loss -= change;
+        } else {
+            gain += change;
+        }
+    }
+    loss /= p;
+    gain /= p;
+    out[period] = value(gain, loss);
+    for (o, &x) in out[period + 1..].iter_mut().zip(&real[period + 1..]) {
+        let change = x - prev;
+        prev = x;
+        loss *= w;
+        gain *= w;
+        if change < 0.0 {
+            loss -= change;
+        } else {
+            gain += change;
+        }
+        loss /= p;
+        gain /= p;
+        *o = value(gain, loss);
+    }
+    out
+}

@@ -1,0 +1,13 @@
+//! Momentum indicators: oscillators and directional movement.
+
+pub mod aroon;
+pub mod cci;
+pub mod cmo;
+pub mod dmi;
+pub mod macd;
+pub mod mfi;
+pub mod mom;
+pub mod rsi;
+pub mod stoch;
+pub mod trix;
+pub mod willr;

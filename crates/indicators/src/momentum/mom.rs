@@ -1,0 +1,38 @@
+//! MOM and ROC — change over `period` bars, TA-Lib-exact.
+
+use crate::math::nan_vec;
+
+/// Bars before the first value (both).
+pub fn mom_lookback(period: usize) -> usize {
+    period
+}
+
+/// MOM = x[t] − x[t−p].
+pub fn mom(real: &[f64], period: usize) -> Vec<f64> {
+    let n = real.len();
+    let mut out = nan_vec(n);
+    if n <= period {
+        return out;
+    }
+    for ((o, &x), &old) in out[period..].iter_mut().zip(&real[period..]).zip(real) {
+        *o = x - old;
+    }
+    out
+}
+
+/// ROC = (x[t]/x[t−p] − 1)·100, 0 where x[t−p] is zero.
+pub fn roc(real: &[f64], period: usize) -> Vec<f64> {
+    let n = real.len();
+    let mut out = nan_vec(n);
+    if n <= period {
+        return out;
+    }
+    for ((o, &x), &old) in out[period..].iter_mut().zip(&real[period..]).zip(real) {
+        *o = if old != 0.0 {
+            ((x / old) - 1.0) * 100.0
+        } else {
+            0.0
+        };
+    }
+    out
+}

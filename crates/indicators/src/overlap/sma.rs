@@ -1,0 +1,71 @@
+//! SMA — simple moving average, in TA-Lib's running-sum form (bit-exact).
+//!
+//! `out[i] = (x[i-p+1] + ... + x[i]) / p`, with the sum carried from bar to bar: add the
+//! new value, divide, then subtract the value leaving the window, exactly in TA-Lib's order.
+
+use crate::math::{nan_vec, Ring};
+
+/// Bars before the first SMA value.
+pub fn sma_lookback(period: usize) -> usize {
+    period.saturating_sub(1)
+}
+
+/// SMA over `real`; NaN inside the lookback.
+pub fn sma(real: &[f64], period: usize) -> Vec<f64> {
+    let mut out = nan_vec(real.len());
+    sma_into(real, period, &mut out);
+    out
+}
+
+/// Writes the SMA values of `real` into `out[period-1..]`.
+pub(crate) fn sma_into(real: &[f64], period: usize, out: &mut [f64]) {
+    let n = real.len();
+    if period == 0 || n < period {
+        return;
+    }
+    let p = period as f64;
+    let mut total = 0.0;
+    for &x in &real[..period - 1] {
+        total += x;
+    }
+    let leaving = &real[..n + 1 - period];
+    let entering = &real[period - 1..];
+    for ((o, &x), &old) in out[period - 1..].iter_mut().zip(entering).zip(leaving) {
+        total += x;
+        let sum = total;
+        total -= old;
+        *o = sum / p;
+    }
+}
+
+/// Streaming SMA: one value in, O(1).
+#[derive(Debug, Clone)]
+pub struct Sma {
+    period: usize,
+    window: Ring,
+    total: f64,
+}
+
+impl Sma {
+    /// A fresh state; `period` >= 1.
+    pub fn new(period: usize) -> Self {
+        Self {
+            period: period.max(1),
+            window: Ring::new(period.max(1)),
+            total: 0.0,
+        }
+    }
+
+    /// Takes the next value; returns the SMA once the window is full.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<f64> {
+        self.window.push(x);
+        self.total += x;
+        if !self.window.is_full() {
+            return None;
+        }
+        let sum = self.total;
+        self.total -= self.window.oldest();
+        Some(sum / self.period as f64)
+    }
+}

@@ -1,0 +1,98 @@
+//! STDDEV — population standard deviation, TA-Lib-exact (TA-Lib 0.8's `TA_VAR` + sqrt).
+//!
+//! TA-Lib 0.8 keeps shifted running sums: S1 = Σ(x − K), S2 = Σ(x − K)² with K the
+//! window's first value, and var = S2/p − (S1/p)² (as multiplies by 1/p). When that
+//! difference has cancelled badly (var < 1e-6·S2/p), when the value leaving the window
+//! dominates (t² > 1e6·S2), or every 32·p bars, it re-centres: K becomes the window
+//! mean and both sums are rebuilt; a rebuilt variance below 1e-12·S2/p is taken as 0.
+//! Where the first output is matters to the last bit, so [`variance_from`] takes it.
+
+use crate::math::nan_vec;
+
+/// Bars before the first value.
+pub fn stddev_lookback(period: usize) -> usize {
+    period.saturating_sub(1)
+}
+
+/// STDDEV · nbdev over `real`; NaN inside the lookback.
+pub fn stddev(real: &[f64], period: usize, nbdev: f64) -> Vec<f64> {
+    let lb = stddev_lookback(period);
+    let mut out = variance_from(real, period, lb);
+    for v in out.iter_mut().skip(lb) {
+        *v = if nbdev != 1.0 {
+            v.sqrt() * nbdev
+        } else {
+            v.sqrt()
+        };
+    }
+    out
+}
+
+/// Population variance for every bar from `start` (>= period − 1) on, with the sums
+/// begun at bar `start − (period − 1)` as TA-Lib begins them.
+pub(crate) fn variance_from(real: &[f64], period: usize, start: usize) -> Vec<f64> {
+    let n = real.len();
+    let mut out = nan_vec(n);
+    if period == 0 || start + 1 < period || start >= n {
+        return out;
+    }
+    let r = 1.0 / period as f64;
+    let recentre_every = 32 * period;
+    let mut shift = real[start + 1 - period];
+    let (mut s1, mut s2) = (0.0, 0.0);
+    for &x in &real[start + 1 - period..start] {
+        let d = x - shift;
+        s1 += d;
+        s2 += d * d;
+    }
+    let mut countdown = recentre_every;
+    for today in start..n {
+        let trailing = today + 1 - period;
+        let d = real[today] - shift;
+        s1 += d;
+        s2 += d * d;
+        let m = r * s1;
+        let mut var = r * s2 - m * m;
+        let t = real[trailing] - shift;
+        let t2 = t * t;
+        s2 -= t2;
+        // `!(a <= b)` keeps TA-Lib's NaN behaviour (an unordered compare takes the fast path).
+        let recentre = if !(r * s2 * 1e-6 <= var) {
+            true
+        } else if t2 > s2 * 1e6 {
+            true
+        } else {
+            countdown -= 1;
+            countdown == 0
+        };
+        if recentre {
+            let window = &real[trailing..=today];
+            let mut sum = 0.0;
+            for &x in window {
+                sum += x;
+            }
+            shift = sum * r;
+            s1 = 0.0;
+            s2 = 0.0;
+            for &x in window {
+                let d = x - shift;
+                s1 += d;
+                s2 += d * d;
+            }
+            let m = r * s1;
+            let scaled = r * s2;
+            var = scaled - m * m;
+            if !(var >= scaled * 1e-12) {
+                var = 0.0;
+            }
+            let t = real[trailing] - shift;
+            s1 -= t;
+            s2 -= t * t;
+            countdown = recentre_every;
+        } else {
+            s1 -= t;
+        }
+        out[today] = var;
+    }
+    out
+}
