@@ -144,15 +144,23 @@ impl IndicatorSpec {
     /// there is no value.
     pub fn compute(&self, bars: &Bars, params: &Params) -> Result<Vec<Vec<f64>>, IndicatorError> {
         let first = self.inputs[0];
+        let longest = self
+            .inputs
+            .iter()
+            .map(|&f| bars.field(f).len())
+            .max()
+            .unwrap_or(0);
+        if let Some(&missing) = self.inputs.iter().find(|&&f| bars.field(f).is_empty()) {
+            if longest > 0 {
+                return Err(IndicatorError::MissingInput {
+                    code: self.code,
+                    input: missing.name(),
+                });
+            }
+        }
         let n = bars.field(first).len();
         for &field in self.inputs {
             let col = bars.field(field);
-            if col.is_empty() && n > 0 {
-                return Err(IndicatorError::MissingInput {
-                    code: self.code,
-                    input: field.name(),
-                });
-            }
             if col.len() != n {
                 return Err(IndicatorError::LengthMismatch {
                     code: self.code,
