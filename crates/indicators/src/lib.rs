@@ -15,8 +15,11 @@
 //! - [`overlap`], [`momentum`], [`volume`], [`volatility`]: TA-Lib kernels, one file each,
 //!   with a `*_lookback` function and, for the recursive ones, a streaming state.
 //! - [`china`]: KDJ, MACD_CN, BIAS, BOLL.
-//! - [`error`]: [`IndicatorError`].
+//! - [`error`]: the crate's error type, [`IndicatorError`].
 #![deny(missing_docs)]
+// The kernels follow TA-Lib's index arithmetic (`today`, `trailing`, `middle`) so that
+// they can be checked line by line against it; iterator chains would hide that.
+#![allow(clippy::needless_range_loop)]
 
 pub mod china;
 pub mod error;

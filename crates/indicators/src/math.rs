@@ -10,12 +10,6 @@ pub(crate) fn is_zero(v: f64) -> bool {
     -TA_EPSILON < v && v < TA_EPSILON
 }
 
-/// `TA_IS_ZERO_OR_NEG(v)`.
-#[inline(always)]
-pub(crate) fn is_zero_or_neg(v: f64) -> bool {
-    v < TA_EPSILON
-}
-
 /// `TA_IS_ZERO_SCALED(v, scale)`: zero within eps of the operands' magnitude.
 #[inline(always)]
 pub(crate) fn is_zero_scaled(v: f64, scale: f64) -> bool {
@@ -60,7 +54,8 @@ impl WindowHighest {
             self.primed = true;
             let mut idx = trailing;
             let mut best = data[trailing];
-            for (i, &x) in data.iter().enumerate().take(today + 1).skip(trailing + 1) {
+            for i in trailing + 1..=today {
+                let x = data[i];
                 if x >= best {
                     best = x;
                     idx = i;
@@ -100,7 +95,8 @@ impl WindowLowest {
             self.primed = true;
             let mut idx = trailing;
             let mut best = data[trailing];
-            for (i, &x) in data.iter().enumerate().take(today + 1).skip(trailing + 1) {
+            for i in trailing + 1..=today {
+                let x = data[i];
                 if x <= best {
                     best = x;
                     idx = i;

@@ -4,8 +4,8 @@
 //! bars that end where the slow EMA's seed ends (bar slow−1), not at bar 0. Periods are
 //! swapped when slow < fast. Outputs start at (slow−1) + (signal−1).
 
-use crate::math::{nan_vec, per_to_k};
-use crate::overlap::ema::{ema_with_k, Ema};
+use crate::math::nan_vec;
+use crate::overlap::ema::Ema;
 
 /// Bars before the first value.
 pub fn macd_lookback(fast: usize, slow: usize, signal: usize) -> usize {
@@ -26,19 +26,15 @@ pub fn macd(real: &[f64], fast: usize, slow: usize, signal: usize) -> [Vec<f64>;
     if fast == 0 || signal == 0 || n <= lb {
         return [line, sig, hist];
     }
-    let start = slow - 1;
-    let slow_ema = ema_with_k(real, slow, per_to_k(slow));
-    let fast_ema = ema_with_k(&real[slow - fast..], fast, per_to_k(fast));
-    let dif: Vec<f64> = (start..n)
-        .map(|i| fast_ema[i - (slow - fast)] - slow_ema[i])
-        .collect();
-    let signal_line = ema_with_k(&dif, signal, per_to_k(signal));
-    for i in lb..n {
-        let d = dif[i - start];
-        let s = signal_line[i - start];
-        line[i] = d;
-        sig[i] = s;
-        hist[i] = d - s;
+    // One pass through the streaming state (bit-identical to the aligned-seed batch
+    // form, see tests/streaming.rs), writing straight into the outputs.
+    let mut state = Macd::new(fast, slow, signal);
+    for (i, &x) in real.iter().enumerate() {
+        if let Some((m, s, h)) = state.next(x) {
+            line[i] = m;
+            sig[i] = s;
+            hist[i] = h;
+        }
     }
     [line, sig, hist]
 }

@@ -42,7 +42,8 @@ pub fn stoch_lookback(
     fastk.saturating_sub(1) + ma_lookback(slowk, slowk_ma) + ma_lookback(slowd, slowd_ma)
 }
 
-/// `[slowk, slowd]`.
+/// `[slowk, slowd]`. The arguments are TA-Lib's, in TA-Lib's order.
+#[allow(clippy::too_many_arguments)]
 pub fn stoch(
     high: &[f64],
     low: &[f64],
@@ -94,10 +95,8 @@ pub fn stochf(
     let lbk = fastk - 1;
     let k = raw_k(high, low, close, fastk);
     let d = ma(&k, fastd, fastd_ma);
-    for bar in lb..n {
-        k_out[bar] = k[bar - lbk];
-        d_out[bar] = d[bar - lbk];
-    }
+    k_out[lb..].copy_from_slice(&k[lb - lbk..]);
+    d_out[lb..].copy_from_slice(&d[lb - lbk..]);
     [k_out, d_out]
 }
 

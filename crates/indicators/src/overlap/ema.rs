@@ -43,19 +43,11 @@ pub fn dema_lookback(period: usize) -> usize {
 
 /// DEMA = 2·EMA(x) − EMA(EMA(x)).
 pub fn dema(real: &[f64], period: usize) -> Vec<f64> {
-    let n = real.len();
-    let lb = dema_lookback(period);
-    let mut out = nan_vec(n);
-    if period == 0 || n <= lb {
-        return out;
-    }
-    let first = ema(real, period);
-    let second = ema(&first[period - 1..], period);
-    let shift = period - 1;
-    for i in lb..n {
-        out[i] = (2.0 * first[i]) - second[i - shift];
-    }
-    out
+    // One pass through the streaming state: no intermediate EMA vectors to allocate.
+    let mut state = Dema::new(period);
+    real.iter()
+        .map(|&x| state.next(x).unwrap_or(f64::NAN))
+        .collect()
 }
 
 /// Bars before the first TEMA value.
@@ -65,21 +57,10 @@ pub fn tema_lookback(period: usize) -> usize {
 
 /// TEMA = EMA³ + (3·EMA − 3·EMA²), summed in TA-Lib's order.
 pub fn tema(real: &[f64], period: usize) -> Vec<f64> {
-    let n = real.len();
-    let lb = tema_lookback(period);
-    let mut out = nan_vec(n);
-    if period == 0 || n <= lb {
-        return out;
-    }
-    let shift = period - 1;
-    let first = ema(real, period);
-    let second = ema(&first[shift..], period);
-    let third = ema(&second[shift..], period);
-    for i in lb..n {
-        let third_v = third[i - 2 * shift];
-        out[i] = third_v + ((3.0 * first[i]) - (3.0 * second[i - shift]));
-    }
-    out
+    let mut state = Tema::new(period);
+    real.iter()
+        .map(|&x| state.next(x).unwrap_or(f64::NAN))
+        .collect()
 }
 
 /// Streaming EMA: one value in, O(1); the same numbers as [`ema`].

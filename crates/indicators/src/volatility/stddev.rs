@@ -56,12 +56,10 @@ pub(crate) fn variance_from(real: &[f64], period: usize, start: usize) -> Vec<f6
         let t = real[trailing] - shift;
         let t2 = t * t;
         s2 -= t2;
-        // `!(a <= b)` keeps TA-Lib's NaN behaviour (an unordered compare takes the fast path).
-        let recentre = if !(r * s2 * 1e-6 <= var) {
-            true
-        } else if t2 > s2 * 1e6 {
-            true
-        } else {
+        // "Not (threshold <= var)" rather than "var < threshold": a NaN variance must
+        // take the fast path, as in TA-Lib.
+        let cancelled = (r * s2 * 1e-6).partial_cmp(&var) == Some(std::cmp::Ordering::Greater);
+        let recentre = cancelled || t2 > s2 * 1e6 || {
             countdown -= 1;
             countdown == 0
         };
@@ -82,7 +80,11 @@ pub(crate) fn variance_from(real: &[f64], period: usize, start: usize) -> Vec<f6
             let m = r * s1;
             let scaled = r * s2;
             var = scaled - m * m;
-            if !(var >= scaled * 1e-12) {
+            // Anything not at least 1e-12 of the scale (NaN included) is rounding noise.
+            if var
+                .partial_cmp(&(scaled * 1e-12))
+                .is_none_or(|o| o == std::cmp::Ordering::Less)
+            {
                 var = 0.0;
             }
             let t = real[trailing] - shift;

@@ -1,0 +1,35 @@
+//! The command line: one module per subcommand, each a thin layer over the library.
+
+pub mod bench;
+pub mod calc;
+
+use clap::{Parser, Subcommand};
+
+/// MyStocks engine: technical indicators for a whole market, computed exactly and fast.
+#[derive(Debug, Parser)]
+#[command(name = "mystocks", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute one indicator offline from a CSV file: one output row per input bar.
+    Calc(calc::CalcArgs),
+    /// Run the project's benchmarks.
+    Bench(bench::BenchArgs),
+}
+
+/// Splits `k=v` into its parts, for `--param`.
+pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, got `{s}`"))?;
+    if k.trim().is_empty() {
+        return Err(format!("expected NAME=VALUE, got `{s}`"));
+    }
+    Ok((k.trim().to_string(), v.trim().to_string()))
+}

@@ -1,0 +1,333 @@
+//! OHLCV bar series and the CSV reader for them.
+//!
+//! Accepts the generic form (`symbol,date,open,high,low,close,volume`) and the shared
+//! sample form (`Ticker,Date,Open,...`): header names are case-insensitive, extra
+//! columns are ignored, `.gz` files are decompressed. A malformed row is an error that
+//! names the file, the line and the column; nothing of the file is used then.
+
+use std::io::Read;
+use std::path::Path;
+
+use thiserror::Error;
+
+/// One symbol's bars, oldest first, as columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BarSeries {
+    /// Symbol, when the file has a symbol column.
+    pub symbol: Option<String>,
+    /// Bar dates (or timestamps) as written in the file.
+    pub dates: Vec<String>,
+    /// Opening prices (empty if the file has no `open` column).
+    pub open: Vec<f64>,
+    /// Highs (empty if absent).
+    pub high: Vec<f64>,
+    /// Lows (empty if absent).
+    pub low: Vec<f64>,
+    /// Closes.
+    pub close: Vec<f64>,
+    /// Volumes (empty if absent).
+    pub volume: Vec<f64>,
+}
+
+impl BarSeries {
+    /// The columns as the indicator kernels take them.
+    pub fn as_bars(&self) -> indicators::Bars<'_> {
+        indicators::Bars {
+            open: &self.open,
+            high: &self.high,
+            low: &self.low,
+            close: &self.close,
+            volume: &self.volume,
+        }
+    }
+
+    /// Number of bars.
+    pub fn len(&self) -> usize {
+        self.dates.len()
+    }
+
+    /// True when there are no bars.
+    pub fn is_empty(&self) -> bool {
+        self.dates.is_empty()
+    }
+}
+
+/// Why a bar file could not be read.
+#[derive(Debug, Error)]
+pub enum CsvError {
+    /// The file could not be opened or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The header lacks a required column.
+    #[error("{path}: no `{column}` column in the header (found: {found})")]
+    MissingColumn {
+        /// The file.
+        path: String,
+        /// The missing column.
+        column: &'static str,
+        /// The header as read.
+        found: String,
+    },
+    /// A row is malformed.
+    #[error("{path}:{line}: {reason}")]
+    BadRow {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The file holds several symbols and none was chosen.
+    #[error("{path}: the file has {count} symbols ({sample}); choose one with --symbol")]
+    SeveralSymbols {
+        /// The file.
+        path: String,
+        /// How many symbols.
+        count: usize,
+        /// The first few.
+        sample: String,
+    },
+    /// The chosen symbol is not in the file.
+    #[error("{path}: symbol `{symbol}` not found (the file has: {sample})")]
+    UnknownSymbol {
+        /// The file.
+        path: String,
+        /// The symbol asked for.
+        symbol: String,
+        /// The first few symbols present.
+        sample: String,
+    },
+}
+
+/// Reads a bar file into one series per symbol, in order of first appearance.
+pub fn read_bar_file(path: &Path) -> Result<Vec<BarSeries>, CsvError> {
+    let shown = path.display().to_string();
+    let io = |source| CsvError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let mut raw = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut raw))
+        .map_err(io)?;
+    let text_bytes = if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .map_err(io)?;
+        out
+    } else {
+        raw
+    };
+    parse_bars(&text_bytes, &shown)
+}
+
+/// Reads one symbol's bars from a file: `symbol` picks it when the file has several.
+pub fn read_symbol(path: &Path, symbol: Option<&str>) -> Result<BarSeries, CsvError> {
+    let shown = path.display().to_string();
+    let mut all = read_bar_file(path)?;
+    let sample = |all: &[BarSeries]| {
+        let names: Vec<_> = all
+            .iter()
+            .take(5)
+            .filter_map(|s| s.symbol.clone())
+            .collect();
+        names.join(", ") + if all.len() > 5 { ", ..." } else { "" }
+    };
+    match symbol {
+        Some(want) => {
+            let pos = all.iter().position(|s| {
+                s.symbol
+                    .as_deref()
+                    .is_some_and(|got| got.eq_ignore_ascii_case(want))
+            });
+            match pos {
+                Some(i) => Ok(all.swap_remove(i)),
+                None => Err(CsvError::UnknownSymbol {
+                    path: shown,
+                    symbol: want.to_string(),
+                    sample: sample(&all),
+                }),
+            }
+        }
+        None if all.len() > 1 => Err(CsvError::SeveralSymbols {
+            path: shown,
+            count: all.len(),
+            sample: sample(&all),
+        }),
+        None => Ok(all.pop().unwrap_or_default()),
+    }
+}
+
+struct Columns {
+    symbol: Option<usize>,
+    date: usize,
+    open: Option<usize>,
+    high: Option<usize>,
+    low: Option<usize>,
+    close: usize,
+    volume: Option<usize>,
+}
+
+fn find_columns(header: &csv::StringRecord, path: &str) -> Result<Columns, CsvError> {
+    let find = |names: &[&str]| {
+        header
+            .iter()
+            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+    };
+    let required = |names: &[&str], column: &'static str| {
+        find(names).ok_or_else(|| CsvError::MissingColumn {
+            path: path.to_string(),
+            column,
+            found: header.iter().collect::<Vec<_>>().join(","),
+        })
+    };
+    Ok(Columns {
+        symbol: find(&["symbol", "ticker", "code"]),
+        date: required(&["date", "datetime", "timestamp", "ts"], "date")?,
+        open: find(&["open"]),
+        high: find(&["high"]),
+        low: find(&["low"]),
+        close: required(&["close"], "close")?,
+        volume: find(&["volume", "vol"]),
+    })
+}
+
+fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header = reader
+        .headers()
+        .map_err(|e| CsvError::BadRow {
+            path: path.to_string(),
+            line: 1,
+            reason: e.to_string(),
+        })?
+        .clone();
+    let cols = find_columns(&header, path)?;
+    let mut series: Vec<BarSeries> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|e| CsvError::BadRow {
+                path: path.to_string(),
+                line,
+                reason: e.to_string(),
+            })?;
+        if !more {
+            break;
+        }
+        let line = record.position().map_or(line, |p| p.line());
+        let bad = |reason: String| CsvError::BadRow {
+            path: path.to_string(),
+            line,
+            reason,
+        };
+        let field = |i: usize, name: &str| {
+            record
+                .get(i)
+                .map(str::trim)
+                .ok_or_else(|| bad(format!("missing column `{name}`")))
+        };
+        let number = |i: usize, name: &str| -> Result<f64, CsvError> {
+            let text = field(i, name)?;
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                _ => Err(bad(format!("bad number `{text}` in column `{name}`"))),
+            }
+        };
+        let symbol = cols
+            .symbol
+            .map(|i| field(i, "symbol"))
+            .transpose()?
+            .map(str::to_string);
+        let date = field(cols.date, "date")?;
+        if date.is_empty() {
+            return Err(bad("empty date".to_string()));
+        }
+        let close = number(cols.close, "close")?;
+        let opt = |c: Option<usize>, name: &str| c.map(|i| number(i, name)).transpose();
+        let (open, high, low, volume) = (
+            opt(cols.open, "open")?,
+            opt(cols.high, "high")?,
+            opt(cols.low, "low")?,
+            opt(cols.volume, "volume")?,
+        );
+        if let (Some(h), Some(l)) = (high, low) {
+            if h < l {
+                return Err(bad(format!("high {h} is below low {l}")));
+            }
+        }
+        let key = symbol.clone().unwrap_or_default();
+        let slot = *index.entry(key).or_insert_with(|| {
+            series.push(BarSeries {
+                symbol: symbol.clone(),
+                ..Default::default()
+            });
+            series.len() - 1
+        });
+        let s = &mut series[slot];
+        s.dates.push(date.to_string());
+        s.close.push(close);
+        if let Some(v) = open {
+            s.open.push(v);
+        }
+        if let Some(v) = high {
+            s.high.push(v);
+        }
+        if let Some(v) = low {
+            s.low.push(v);
+        }
+        if let Some(v) = volume {
+            s.volume.push(v);
+        }
+    }
+    Ok(series)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_sample_format_and_groups_by_symbol() {
+        let text = b"Ticker,Date,Open,High,Low,Close,Volume,Adj Close\nAAPL,2000-01-03,1,2,0.5,1.5,100,9\nIBM,2000-01-03,5,6,4,5.5,10,9\nAAPL,2000-01-04,1.5,2.5,1,2,200,9\n";
+        let all = parse_bars(text, "t.csv").unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].symbol.as_deref(), Some("AAPL"));
+        assert_eq!(all[0].close, vec![1.5, 2.0]);
+        assert_eq!(all[0].dates, vec!["2000-01-03", "2000-01-04"]);
+        assert_eq!(all[1].volume, vec![10.0]);
+    }
+
+    #[test]
+    fn a_bad_number_names_its_line_and_column() {
+        let text = b"date,open,high,low,close,volume\n2020-01-01,1,2,0.5,1.5,100\n2020-01-02,1,2,0.5,abc,100\n";
+        let err = parse_bars(text, "t.csv").unwrap_err().to_string();
+        assert_eq!(err, "t.csv:3: bad number `abc` in column `close`");
+    }
+
+    #[test]
+    fn high_below_low_and_missing_columns_are_errors() {
+        let err = parse_bars(b"date,high,low,close\n2020-01-01,1,2,1.5\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "t.csv:2: high 1 is below low 2");
+        let err = parse_bars(b"day,close\n2020-01-01,1\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no `date` column"), "{err}");
+        let err = parse_bars(b"date,close,open\n2020-01-01,1\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "t.csv:2: missing column `open`");
+    }
+}
