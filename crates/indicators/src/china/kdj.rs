@@ -2,7 +2,7 @@
 //! RSV = (C − LLV(L, n)) / (HHV(H, n) − LLV(L, n)) · 100; K = EMA(RSV, 2·m1 − 1);
 //! D = EMA(K, 2·m2 − 1); J = 3K − 2D, with pandas' EMA (alpha 1/m).
 
-use super::pandas::{rolling_extreme, span_alpha, EwmMean};
+use super::pandas::{rolling_high_low, span_alpha, EwmMean};
 use crate::math::Ring;
 
 /// Bars before the first value (MyTT's first non-NaN).
@@ -19,8 +19,7 @@ pub fn kdj(
     m1: usize,
     m2: usize,
 ) -> [Vec<f64>; 3] {
-    let hh = rolling_extreme(high, n, true);
-    let ll = rolling_extreme(low, n, false);
+    let (hh, ll) = rolling_high_low(high, low, n);
     let mut k_ewm = EwmMean::new(span_alpha((2 * m1 - 1) as f64));
     let mut d_ewm = EwmMean::new(span_alpha((2 * m2 - 1) as f64));
     let len = close.len();

@@ -112,22 +112,13 @@ pub(crate) fn rolling_std_pop(x: &[f64], n: usize) -> Vec<f64> {
     out
 }
 
-/// `rolling(n).max()` / `.min()` over a window of `n`, NaN until full.
-pub(crate) fn rolling_extreme(x: &[f64], n: usize, highest: bool) -> Vec<f64> {
-    let len = x.len();
-    let mut out = nan_vec(len);
-    if n == 0 || len < n {
-        return out;
-    }
-    let mut hi = crate::math::WindowHighest::new();
-    let mut lo = crate::math::WindowLowest::new();
-    for today in n - 1..len {
-        let trailing = today + 1 - n;
-        out[today] = if highest {
-            hi.update(x, trailing, today).0
-        } else {
-            lo.update(x, trailing, today).0
-        };
-    }
-    out
+/// `rolling(n).max()` of `high` and `rolling(n).min()` of `low`, NaN until full.
+pub(crate) fn rolling_high_low(high: &[f64], low: &[f64], n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut hh = nan_vec(high.len());
+    let mut ll = nan_vec(low.len());
+    crate::math::sliding_high_low(high, low, n, |i, h, l| {
+        hh[i] = h;
+        ll[i] = l;
+    });
+    (hh, ll)
 }

@@ -31,11 +31,9 @@ pub fn cmo(real: &[f64], period: usize) -> Vec<f64> {
     for &x in &real[1..=period] {
         let change = x - prev;
         prev = x;
-        if change < 0.0 {
-            loss -= change;
-        } else {
-            gain += change;
-        }
+        let up = if 0.0 < change { change } else { 0.0 };
+        gain += up;
+        loss += up - change;
     }
     loss /= p;
     gain /= p;
@@ -43,13 +41,9 @@ pub fn cmo(real: &[f64], period: usize) -> Vec<f64> {
     for (o, &x) in out[period + 1..].iter_mut().zip(&real[period + 1..]) {
         let change = x - prev;
         prev = x;
-        loss *= w;
-        gain *= w;
-        if change < 0.0 {
-            loss -= change;
-        } else {
-            gain += change;
-        }
+        let up = if 0.0 < change { change } else { 0.0 };
+        loss = loss * w + (up - change);
+        gain = gain * w + up;
         loss /= p;
         gain /= p;
         *o = value(gain, loss);

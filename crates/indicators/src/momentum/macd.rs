@@ -4,7 +4,7 @@
 //! bars that end where the slow EMA's seed ends (bar slow−1), not at bar 0. Periods are
 //! swapped when slow < fast. Outputs start at (slow−1) + (signal−1).
 
-use crate::math::nan_vec;
+use crate::math::{nan_vec, per_to_k};
 use crate::overlap::ema::Ema;
 
 /// Bars before the first value.
@@ -26,15 +26,36 @@ pub fn macd(real: &[f64], fast: usize, slow: usize, signal: usize) -> [Vec<f64>;
     if fast == 0 || signal == 0 || n <= lb {
         return [line, sig, hist];
     }
-    // One pass through the streaming state (bit-identical to the aligned-seed batch
-    // form, see tests/streaming.rs), writing straight into the outputs.
-    let mut state = Macd::new(fast, slow, signal);
-    for (i, &x) in real.iter().enumerate() {
-        if let Some((m, s, h)) = state.next(x) {
-            line[i] = m;
-            sig[i] = s;
-            hist[i] = h;
-        }
+    // Seeds exactly as the streaming state (and TA-Lib) computes them, then one
+    // branch-free pass in which the three EMA chains overlap in the CPU.
+    let (kf, ks, kg) = (per_to_k(fast), per_to_k(slow), per_to_k(signal));
+    let seed = |xs: &[f64]| xs.iter().fold(0.0, |acc, &x| acc + x) / xs.len() as f64;
+    let mut slow_ema = seed(&real[..slow]);
+    let mut fast_ema = seed(&real[slow - fast..slow]);
+    let mut dif = fast_ema - slow_ema;
+    let mut sig_sum = dif;
+    for &x in &real[slow..=lb] {
+        slow_ema = (x - slow_ema).mul_add(ks, slow_ema);
+        fast_ema = (x - fast_ema).mul_add(kf, fast_ema);
+        dif = fast_ema - slow_ema;
+        sig_sum += dif;
+    }
+    let mut signal_ema = sig_sum / signal as f64;
+    line[lb] = dif;
+    sig[lb] = signal_ema;
+    hist[lb] = dif - signal_ema;
+    let outputs = line[lb + 1..]
+        .iter_mut()
+        .zip(&mut sig[lb + 1..])
+        .zip(&mut hist[lb + 1..]);
+    for (&x, ((l, s), h)) in real[lb + 1..].iter().zip(outputs) {
+        slow_ema = (x - slow_ema).mul_add(ks, slow_ema);
+        fast_ema = (x - fast_ema).mul_add(kf, fast_ema);
+        let d = fast_ema - slow_ema;
+        signal_ema = (d - signal_ema).mul_add(kg, signal_ema);
+        *l = d;
+        *s = signal_ema;
+        *h = d - signal_ema;
     }
     [line, sig, hist]
 }

@@ -10,13 +10,12 @@ pub fn mom_lookback(period: usize) -> usize {
 /// MOM = x[t] − x[t−p].
 pub fn mom(real: &[f64], period: usize) -> Vec<f64> {
     let n = real.len();
-    let mut out = nan_vec(n);
     if n <= period {
-        return out;
+        return nan_vec(n);
     }
-    for ((o, &x), &old) in out[period..].iter_mut().zip(&real[period..]).zip(real) {
-        *o = x - old;
-    }
+    let mut out = Vec::with_capacity(n);
+    out.resize(period, f64::NAN);
+    out.extend(real[period..].iter().zip(real).map(|(&x, &old)| x - old));
     out
 }
 

@@ -4,7 +4,7 @@
 //! times 1/p; then `avg = (avg·(p−1) + change) · (1/p)` (a multiply by the hoisted
 //! reciprocal, not a divide). RSI = (gain / (gain + loss)) · 100, 0 unless the sum is > 0.
 
-use crate::math::nan_vec;
+use crate::math::{nan_vec, with_lookback};
 
 /// Bars before the first value.
 pub fn rsi_lookback(period: usize) -> usize {
@@ -14,17 +14,37 @@ pub fn rsi_lookback(period: usize) -> usize {
 /// RSI over `real`; NaN inside the lookback.
 pub fn rsi(real: &[f64], period: usize) -> Vec<f64> {
     let n = real.len();
-    let mut out = nan_vec(n);
     if period == 0 || n <= period {
-        return out;
+        return nan_vec(n);
     }
-    let mut state = Rsi::new(period);
-    for (o, &x) in out.iter_mut().zip(real) {
-        if let Some(v) = state.next(x) {
-            *o = v;
+    let recip = 1.0 / period as f64;
+    let weight = (period - 1) as f64;
+    let value = |gain: f64, loss: f64| {
+        let total = loss + gain;
+        if total > 0.0 {
+            (gain / total) * 100.0
+        } else {
+            0.0
         }
+    };
+    let (mut gain, mut loss) = (0.0, 0.0);
+    for w in real[..=period].windows(2) {
+        let change = w[1] - w[0];
+        let up = if 0.0 < change { change } else { 0.0 };
+        gain += up;
+        loss += up - change;
     }
-    out
+    loss *= recip;
+    gain *= recip;
+    let first = std::iter::once(value(gain, loss));
+    let rest = real[period..].windows(2).map(|w| {
+        let change = w[1] - w[0];
+        let up = if 0.0 < change { change } else { 0.0 };
+        gain = (gain * weight + up) * recip;
+        loss = ((up - change) + loss * weight) * recip;
+        value(gain, loss)
+    });
+    with_lookback(n, period, first.chain(rest))
 }
 
 /// Streaming RSI.

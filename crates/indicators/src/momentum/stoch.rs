@@ -5,7 +5,7 @@
 //! STOCHRSI is STOCHF applied to RSI (high = low = close = RSI).
 
 use super::rsi::{rsi, rsi_lookback};
-use crate::math::{is_zero_scaled, nan_vec, Ring, WindowHighest, WindowLowest};
+use crate::math::{is_zero_scaled, nan_vec, sliding_high_low, Ring};
 use crate::overlap::ema::Ema;
 use crate::overlap::ma::{ma, ma_lookback, MaType};
 use crate::overlap::sma::Sma;
@@ -14,20 +14,15 @@ use crate::overlap::sma::Sma;
 fn raw_k(high: &[f64], low: &[f64], close: &[f64], fastk: usize) -> Vec<f64> {
     let n = close.len();
     let lb = fastk - 1;
-    let mut hi = WindowHighest::new();
-    let mut lo = WindowLowest::new();
     let mut out = Vec::with_capacity(n - lb);
-    for today in lb..n {
-        let trailing = today - lb;
-        let (l, _) = lo.update(low, trailing, today);
-        let (h, _) = hi.update(high, trailing, today);
+    sliding_high_low(high, low, fastk, |today, h, l| {
         let range = h - l;
         out.push(if !is_zero_scaled(range, h.abs() + l.abs()) {
             100.0 * ((close[today] - l) / range)
         } else {
             0.0
         });
-    }
+    });
     out
 }
 

@@ -1,6 +1,6 @@
 //! WILLR — Williams' %R, TA-Lib-exact: −100 · ((highest − close) / (highest − lowest)).
 
-use crate::math::{nan_vec, WindowHighest, WindowLowest};
+use crate::math::{nan_vec, sliding_high_low};
 
 /// Bars before the first value.
 pub fn willr_lookback(period: usize) -> usize {
@@ -9,24 +9,14 @@ pub fn willr_lookback(period: usize) -> usize {
 
 /// WILLR over high/low/close.
 pub fn willr(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
-    let n = close.len();
-    let mut out = nan_vec(n);
-    if period == 0 || n < period {
-        return out;
-    }
-    let lb = period - 1;
-    let mut hi = WindowHighest::new();
-    let mut lo = WindowLowest::new();
-    for today in lb..n {
-        let trailing = today - lb;
-        let (l, _) = lo.update(low, trailing, today);
-        let (h, _) = hi.update(high, trailing, today);
+    let mut out = nan_vec(close.len());
+    sliding_high_low(high, low, period, |today, h, l| {
         let range = h - l;
         out[today] = if range != 0.0 {
             -100.0 * ((h - close[today]) / range)
         } else {
             0.0
         };
-    }
+    });
     out
 }

@@ -24,33 +24,32 @@ pub fn bbands(
 ) -> [Vec<f64>; 3] {
     let n = real.len();
     let lb = bbands_lookback(period, matype);
-    let mut upper = nan_vec(n);
-    let mut lower = nan_vec(n);
     if period < 2 || n <= lb {
-        return [upper, nan_vec(n), lower];
+        return [nan_vec(n), nan_vec(n), nan_vec(n)];
     }
     let middle = ma(real, period, matype);
-    let var = variance_from(real, period, lb);
-    let mut dev = nan_vec(n);
-    for i in lb..n {
-        dev[i] = var[i].sqrt();
-    }
-    // TA-Lib scales the deviation once when both multipliers are equal; when they differ
-    // its FMA build fuses `middle + dev·up` into one multiply-add (not the lower band).
-    for i in lb..n {
-        let d = dev[i];
-        let m = middle[i];
+    // The variance arrives in `upper`; both bands are then derived in place.
+    let mut upper = variance_from(real, period, lb);
+    let mut lower = nan_vec(n);
+    for ((u, l), &m) in upper[lb..]
+        .iter_mut()
+        .zip(&mut lower[lb..])
+        .zip(&middle[lb..])
+    {
+        let d = u.sqrt();
+        // TA-Lib scales the deviation once when both multipliers are equal; when they
+        // differ its FMA build fuses `middle + dev·up` (not the lower band).
         if nbdevup == nbdevdn {
             let scaled = d * nbdevup;
-            upper[i] = m + scaled;
-            lower[i] = m - scaled;
+            *u = m + scaled;
+            *l = m - scaled;
         } else {
-            upper[i] = if nbdevup == 1.0 {
+            *u = if nbdevup == 1.0 {
                 m + d
             } else {
                 d.mul_add(nbdevup, m)
             };
-            lower[i] = if nbdevdn == 1.0 {
+            *l = if nbdevdn == 1.0 {
                 m - d
             } else {
                 m - d * nbdevdn

@@ -4,7 +4,7 @@
 //! compatibility), then `ema = (x - ema) * k + ema` with `k = 2 / (period + 1)`, in that
 //! order, fused into one multiply-add as TA-Lib 0.8's FMA build fuses it. DEMA = 2·EMA − EMA(EMA); TEMA = EMA³ + (3·EMA − 3·EMA²).
 
-use crate::math::{nan_vec, per_to_k};
+use crate::math::{nan_vec, per_to_k, with_lookback};
 
 /// Bars before the first EMA value.
 pub fn ema_lookback(period: usize) -> usize {
@@ -19,21 +19,23 @@ pub fn ema(real: &[f64], period: usize) -> Vec<f64> {
 /// EMA with an explicit smoothing factor (MACD and TRIX pass TA-Lib's own).
 pub(crate) fn ema_with_k(real: &[f64], period: usize, k: f64) -> Vec<f64> {
     let n = real.len();
-    let mut out = nan_vec(n);
     if period == 0 || n < period {
-        return out;
+        return nan_vec(n);
     }
     let mut sum = 0.0;
     for &x in &real[..period] {
         sum += x;
     }
     let mut prev = sum / period as f64;
-    out[period - 1] = prev;
-    for (o, &x) in out[period..].iter_mut().zip(&real[period..]) {
-        prev = (x - prev).mul_add(k, prev);
-        *o = prev;
-    }
-    out
+    let seed = std::iter::once(prev);
+    with_lookback(
+        n,
+        period - 1,
+        seed.chain(real[period..].iter().map(move |&x| {
+            prev = (x - prev).mul_add(k, prev);
+            prev
+        })),
+    )
 }
 
 /// Bars before the first DEMA value.

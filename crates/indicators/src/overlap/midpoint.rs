@@ -1,9 +1,9 @@
 //! MIDPOINT — (highest + lowest) / 2 over the window, TA-Lib-exact.
 //!
-//! TA-Lib rescans the whole window every bar; the extremes are the same values when
-//! tracked incrementally, so this is O(1) amortised and the result identical.
+//! The window extremes come from a branch-free sliding max/min; they are exact values,
+//! so the result is TA-Lib's to the bit.
 
-use crate::math::{nan_vec, WindowHighest, WindowLowest};
+use crate::math::{nan_vec, sliding_high_low};
 
 /// Bars before the first value.
 pub fn midpoint_lookback(period: usize) -> usize {
@@ -12,19 +12,7 @@ pub fn midpoint_lookback(period: usize) -> usize {
 
 /// MIDPOINT over `real`; NaN inside the lookback.
 pub fn midpoint(real: &[f64], period: usize) -> Vec<f64> {
-    let n = real.len();
-    let mut out = nan_vec(n);
-    if period == 0 || n < period {
-        return out;
-    }
-    let lb = period - 1;
-    let mut hi = WindowHighest::new();
-    let mut lo = WindowLowest::new();
-    for today in lb..n {
-        let trailing = today - lb;
-        let (h, _) = hi.update(real, trailing, today);
-        let (l, _) = lo.update(real, trailing, today);
-        out[today] = (h + l) / 2.0;
-    }
+    let mut out = nan_vec(real.len());
+    sliding_high_low(real, real, period, |i, h, l| out[i] = (h + l) / 2.0);
     out
 }

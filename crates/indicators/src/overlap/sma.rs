@@ -3,7 +3,7 @@
 //! `out[i] = (x[i-p+1] + ... + x[i]) / p`, with the sum carried from bar to bar: add the
 //! new value, divide, then subtract the value leaving the window, exactly in TA-Lib's order.
 
-use crate::math::{nan_vec, Ring};
+use crate::math::{nan_vec, with_lookback, Ring};
 
 /// Bars before the first SMA value.
 pub fn sma_lookback(period: usize) -> usize {
@@ -12,30 +12,26 @@ pub fn sma_lookback(period: usize) -> usize {
 
 /// SMA over `real`; NaN inside the lookback.
 pub fn sma(real: &[f64], period: usize) -> Vec<f64> {
-    let mut out = nan_vec(real.len());
-    sma_into(real, period, &mut out);
-    out
-}
-
-/// Writes the SMA values of `real` into `out[period-1..]`.
-pub(crate) fn sma_into(real: &[f64], period: usize, out: &mut [f64]) {
     let n = real.len();
     if period == 0 || n < period {
-        return;
+        return nan_vec(n);
     }
     let p = period as f64;
     let mut total = 0.0;
     for &x in &real[..period - 1] {
         total += x;
     }
-    let leaving = &real[..n + 1 - period];
-    let entering = &real[period - 1..];
-    for ((o, &x), &old) in out[period - 1..].iter_mut().zip(entering).zip(leaving) {
-        total += x;
-        let sum = total;
-        total -= old;
-        *o = sum / p;
-    }
+    let entering = real[period - 1..].iter().zip(&real[..n + 1 - period]);
+    with_lookback(
+        n,
+        period - 1,
+        entering.map(|(&x, &old)| {
+            total += x;
+            let sum = total;
+            total -= old;
+            sum / p
+        }),
+    )
 }
 
 /// Streaming SMA: one value in, O(1).

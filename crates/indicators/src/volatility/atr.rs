@@ -43,6 +43,18 @@ pub fn atr_lookback(period: usize) -> usize {
 
 /// ATR over high/low/close; a period of 1 is TRANGE.
 pub fn atr(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
+    atr_scaled(high, low, close, period, |atr, _| atr)
+}
+
+/// ATR, each value passed through `finish(atr, close)` (identity for ATR, the
+/// percentage for NATR), built in one pass.
+fn atr_scaled(
+    high: &[f64],
+    low: &[f64],
+    close: &[f64],
+    period: usize,
+    finish: impl Fn(f64, f64) -> f64,
+) -> Vec<f64> {
     if period <= 1 {
         return trange(high, low, close);
     }
@@ -50,8 +62,8 @@ pub fn atr(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> 
     let mut out = nan_vec(n);
     let mut state = Atr::new(period);
     for i in 0..n {
-        if let Some(v) = state.next(high[i], low[i], close[i]) {
-            out[i] = v;
+        if let Some(atr) = state.next(high[i], low[i], close[i]) {
+            out[i] = finish(atr, close[i]);
         }
     }
     out
@@ -64,14 +76,13 @@ pub fn natr_lookback(period: usize) -> usize {
 
 /// NATR = ATR / close · 100 (0 where the close is zero).
 pub fn natr(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
-    if period <= 1 {
-        return trange(high, low, close);
-    }
-    let mut out = atr(high, low, close, period);
-    for (o, &c) in out.iter_mut().zip(close).skip(period) {
-        *o = if !is_zero(c) { (*o / c) * 100.0 } else { 0.0 };
-    }
-    out
+    atr_scaled(high, low, close, period, |atr, c| {
+        if !is_zero(c) {
+            (atr / c) * 100.0
+        } else {
+            0.0
+        }
+    })
 }
 
 /// Streaming ATR (period >= 2): one bar in, O(1).

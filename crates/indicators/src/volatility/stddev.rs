@@ -31,10 +31,16 @@ pub fn stddev(real: &[f64], period: usize, nbdev: f64) -> Vec<f64> {
 /// Population variance for every bar from `start` (>= period − 1) on, with the sums
 /// begun at bar `start − (period − 1)` as TA-Lib begins them.
 pub(crate) fn variance_from(real: &[f64], period: usize, start: usize) -> Vec<f64> {
+    let mut out = nan_vec(real.len());
+    variance_each(real, period, start, |i, v| out[i] = v);
+    out
+}
+
+/// Calls `emit(bar, variance)` for every bar from `start` on, in order.
+fn variance_each(real: &[f64], period: usize, start: usize, mut emit: impl FnMut(usize, f64)) {
     let n = real.len();
-    let mut out = nan_vec(n);
     if period == 0 || start + 1 < period || start >= n {
-        return out;
+        return;
     }
     let r = 1.0 / period as f64;
     let recentre_every = 32 * period;
@@ -94,7 +100,6 @@ pub(crate) fn variance_from(real: &[f64], period: usize, start: usize) -> Vec<f6
         } else {
             s1 -= t;
         }
-        out[today] = var;
+        emit(today, var);
     }
-    out
 }
