@@ -162,3 +162,133 @@ pub fn time_panel(symbols: usize, bars: usize, runs: usize) -> anyhow::Result<Pa
         results_per_second: (symbols * set.len()) as f64 / seconds,
     })
 }
+
+/// One store backend's figures from `mystocks bench store`.
+#[derive(Debug, Serialize)]
+pub struct StoreTiming {
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    /// Bars imported.
+    pub bars: usize,
+    /// Import into an empty store, seconds.
+    pub import_seconds: f64,
+    /// The same import again (every row an update), seconds.
+    pub reimport_seconds: f64,
+    /// Reading the latest `read_bars` bars of every symbol in one batch, right after
+    /// the import, seconds.
+    pub read_seconds: f64,
+    /// The same read after the re-import (every row rewritten once), seconds.
+    pub read_after_reimport_seconds: f64,
+    /// Bars per symbol read.
+    pub read_bars: usize,
+    /// PostgreSQL only: plain `COPY` of the same rows into an unindexed table, seconds.
+    pub copy_seconds: Option<f64>,
+    /// PostgreSQL only: import / COPY.
+    pub import_to_copy_ratio: Option<f64>,
+}
+
+/// Times the store backends on a demo market of `symbols` x `days`.
+pub async fn time_store(
+    symbols: usize,
+    days: usize,
+    postgres_admin_url: Option<&str>,
+) -> anyhow::Result<Vec<StoreTiming>> {
+    use crate::store::{postgres, sqlite};
+    let market = crate::demo::generate(symbols, days, 1);
+    let bars: usize = market.bars.iter().map(|b| b.bars.len()).sum();
+    let codes: Vec<String> = market.symbols.iter().map(|s| s.code.clone()).collect();
+    let mut out = Vec::new();
+
+    let dir = std::env::temp_dir().join(format!("mystocks-bench-{}", std::process::id()));
+    let url = format!("sqlite://{}/bench.db", dir.display());
+    let store = sqlite::SqliteStore::open(&url).await?;
+    let (import_seconds, read_seconds, reimport_seconds, read_after_reimport_seconds) =
+        import_read_cycle(&store, &market, &codes).await?;
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+    out.push(StoreTiming {
+        backend: "sqlite",
+        bars,
+        import_seconds,
+        reimport_seconds,
+        read_seconds,
+        read_after_reimport_seconds,
+        read_bars: 250,
+        copy_seconds: None,
+        import_to_copy_ratio: None,
+    });
+
+    if let Some(admin) = postgres_admin_url {
+        let scratch = postgres::ScratchDatabase::create(admin, "mystocks_bench").await?;
+        let store = postgres::PgStore::open(scratch.url()).await?;
+        // The yardstick: PostgreSQL's own COPY of the same rows into a plain table.
+        sqlx::query(
+            "create table bars_plain (symbol text, freq text, ts bigint, open float8, high float8, \
+             low float8, close float8, volume float8)",
+        )
+        .execute(store.pool())
+        .await?;
+        let mut text = String::with_capacity(bars * 64);
+        for b in &market.bars {
+            for bar in &b.bars {
+                postgres::push_copy_bar(&mut text, &b.symbol, &b.freq, bar);
+            }
+        }
+        let t = Instant::now();
+        let mut conn = store.pool().acquire().await?;
+        let mut copy = conn.copy_in_raw("copy bars_plain from stdin").await?;
+        for chunk in text.as_bytes().chunks(1 << 20) {
+            copy.send(chunk).await?;
+        }
+        copy.finish().await?;
+        let copy_seconds = t.elapsed().as_secs_f64();
+        drop(conn);
+        let (import_seconds, read_seconds, reimport_seconds, read_after_reimport_seconds) =
+            import_read_cycle(&store, &market, &codes).await?;
+        drop(store);
+        scratch.drop_now().await?;
+        out.push(StoreTiming {
+            backend: "postgres",
+            bars,
+            import_seconds,
+            reimport_seconds,
+            read_seconds,
+            read_after_reimport_seconds,
+            read_bars: 250,
+            copy_seconds: Some(copy_seconds),
+            import_to_copy_ratio: Some(import_seconds / copy_seconds),
+        });
+    }
+    Ok(out)
+}
+
+/// Import, read, re-import, read again; the four timings in seconds.
+async fn import_read_cycle(
+    store: &dyn crate::store::Store,
+    market: &crate::demo::DemoMarket,
+    codes: &[String],
+) -> anyhow::Result<(f64, f64, f64, f64)> {
+    let t = Instant::now();
+    store.import_bars(&market.symbols, &market.bars).await?;
+    let import = t.elapsed().as_secs_f64();
+    let read = time_read(store, codes).await?;
+    let t = Instant::now();
+    store.import_bars(&market.symbols, &market.bars).await?;
+    let reimport = t.elapsed().as_secs_f64();
+    let read_again = time_read(store, codes).await?;
+    Ok((import, read, reimport, read_again))
+}
+
+async fn time_read(store: &dyn crate::store::Store, codes: &[String]) -> anyhow::Result<f64> {
+    let t = Instant::now();
+    let read = store.read_latest_bars(codes, "1d", 250).await?;
+    let secs = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        read.len() == codes.len(),
+        "{} read {} of {} symbols",
+        store.backend(),
+        read.len(),
+        codes.len()
+    );
+    Ok(secs)
+}

@@ -2,8 +2,11 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 use mystocks::cli::{self, Cli, Command};
+use mystocks::config::Config;
+use mystocks::store;
 
 // mimalloc keeps freed pages for reuse: indicator kernels allocate and drop many large
 // output vectors, and the system allocator returns each to the OS (munmap), so every
@@ -11,7 +14,8 @@ use mystocks::cli::{self, Cli, Command};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() -> ExitCode {
+#[tokio::main]
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
@@ -19,7 +23,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    match run(cli) {
+    match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`mystocks calc ... | head`) is the reader's choice, not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
@@ -30,13 +34,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut out = std::io::stdout();
     match cli.command {
         Command::Calc(args) => cli::calc::run(&args, &mut out),
-        Command::Bench(args) => cli::bench::run(&args, &mut out),
+        Command::Bench(args) => cli::bench::run(&args, &mut out).await,
+        Command::Import(args) => {
+            cli::import::run(&args, open_store().await?.as_ref(), &mut out).await
+        }
+        Command::DemoData(args) => {
+            cli::demo_data::run(&args, open_store().await?.as_ref(), &mut out).await
+        }
+        Command::Bars(args) => cli::bars::run(&args, open_store().await?.as_ref(), &mut out).await,
     }
+}
+
+/// The source store named by the configuration (embedded SQLite by default).
+async fn open_store() -> anyhow::Result<std::sync::Arc<dyn mystocks::store::Store>> {
+    let config = Config::from_env()?;
+    store::open(&config.database_url)
+        .await
+        .with_context(|| format!("opening the store at {}", config.database_url))
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

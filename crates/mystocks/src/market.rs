@@ -10,6 +10,9 @@ use std::path::Path;
 
 use thiserror::Error;
 
+use crate::store::time::parse_ts;
+use crate::store::{Bar, SymbolBars};
+
 /// One symbol's bars, oldest first, as columns.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BarSeries {
@@ -17,6 +20,10 @@ pub struct BarSeries {
     pub symbol: Option<String>,
     /// Bar dates (or timestamps) as written in the file.
     pub dates: Vec<String>,
+    /// The same times as UTC epoch seconds.
+    pub ts: Vec<i64>,
+    /// The file line of each bar, for error messages.
+    pub lines: Vec<u64>,
     /// Opening prices (empty if the file has no `open` column).
     pub open: Vec<f64>,
     /// Highs (empty if absent).
@@ -250,8 +257,15 @@ fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
             .transpose()?
             .map(str::to_string);
         let date = field(cols.date, "date")?;
-        if date.is_empty() {
-            return Err(bad("empty date".to_string()));
+        let ts = parse_ts(date).ok_or_else(|| {
+            bad(format!(
+                "bad date `{date}` (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"
+            ))
+        })?;
+        if let Some(sym) = &symbol {
+            if !valid_symbol(sym) {
+                return Err(bad(format!("bad symbol `{sym}` (1-16 of A-Z a-z 0-9 . _ -, starting with a letter or digit)")));
+            }
         }
         let close = number(cols.close, "close")?;
         let opt = |c: Option<usize>, name: &str| c.map(|i| number(i, name)).transpose();
@@ -266,6 +280,9 @@ fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
                 return Err(bad(format!("high {h} is below low {l}")));
             }
         }
+        if volume.is_some_and(|v| v < 0.0) {
+            return Err(bad("negative volume".to_string()));
+        }
         let key = symbol.clone().unwrap_or_default();
         let slot = *index.entry(key).or_insert_with(|| {
             series.push(BarSeries {
@@ -276,6 +293,8 @@ fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
         });
         let s = &mut series[slot];
         s.dates.push(date.to_string());
+        s.ts.push(ts);
+        s.lines.push(line);
         s.close.push(close);
         if let Some(v) = open {
             s.open.push(v);
@@ -291,6 +310,89 @@ fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
         }
     }
     Ok(series)
+}
+
+/// True for a symbol the SPEC allows: `^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$`. Nothing else
+/// may reach a cache key or the store.
+pub fn valid_symbol(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 16
+        && b[0].is_ascii_alphanumeric()
+        && b[1..]
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+}
+
+/// Turns a parsed file into import batches: every bar needs a symbol and all of
+/// open/high/low/close/volume; bars are sorted by time; two bars of one symbol at the
+/// same time are an error naming both lines.
+pub fn to_import_batches(
+    path: &Path,
+    all: Vec<BarSeries>,
+    freq: &str,
+) -> Result<Vec<SymbolBars>, CsvError> {
+    let shown = path.display().to_string();
+    let mut out = Vec::with_capacity(all.len());
+    for series in all {
+        let n = series.len();
+        let Some(symbol) = series.symbol.clone() else {
+            return Err(CsvError::MissingColumn {
+                path: shown,
+                column: "symbol",
+                found: "no symbol or ticker column".into(),
+            });
+        };
+        for (column, len) in [
+            ("open", series.open.len()),
+            ("high", series.high.len()),
+            ("low", series.low.len()),
+            ("volume", series.volume.len()),
+        ] {
+            if len != n {
+                return Err(CsvError::MissingColumn {
+                    path: shown,
+                    column,
+                    found: "import needs all of OHLCV".into(),
+                });
+            }
+        }
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| series.ts[i]);
+        for w in order.windows(2) {
+            if series.ts[w[0]] == series.ts[w[1]] {
+                let (a, b) = (
+                    series.lines[w[0]].min(series.lines[w[1]]),
+                    series.lines[w[0]].max(series.lines[w[1]]),
+                );
+                return Err(CsvError::BadRow {
+                    path: shown,
+                    line: b,
+                    reason: format!(
+                        "duplicate bar for {symbol} at {} (also on line {a})",
+                        series.dates[w[0]]
+                    ),
+                });
+            }
+        }
+        let bars = order
+            .iter()
+            .map(|&i| Bar {
+                ts: series.ts[i],
+                open: series.open[i],
+                high: series.high[i],
+                low: series.low[i],
+                close: series.close[i],
+                volume: series.volume[i],
+            })
+            .collect();
+        out.push(SymbolBars {
+            symbol,
+            freq: freq.to_string(),
+            bars,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -313,6 +415,37 @@ mod tests {
         let text = b"date,open,high,low,close,volume\n2020-01-01,1,2,0.5,1.5,100\n2020-01-02,1,2,0.5,abc,100\n";
         let err = parse_bars(text, "t.csv").unwrap_err().to_string();
         assert_eq!(err, "t.csv:3: bad number `abc` in column `close`");
+    }
+
+    #[test]
+    fn bad_dates_symbols_and_duplicates_are_errors() {
+        let err = parse_bars(b"symbol,date,close\nA,2020-02-30,1\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("t.csv:2: bad date `2020-02-30`"), "{err}");
+        let err = parse_bars(b"symbol,date,close\nA*B,2020-02-03,1\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("t.csv:2: bad symbol `A*B`"), "{err}");
+        let text = b"symbol,date,open,high,low,close,volume\nA,2020-01-02,1,1,1,1,1\nA,2020-01-03,1,1,1,1,1\nA,2020-01-02,1,1,1,1,1\n";
+        let all = parse_bars(text, "t.csv").unwrap();
+        let err = to_import_batches(Path::new("t.csv"), all, "1d")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "t.csv:4: duplicate bar for A at 2020-01-02 (also on line 2)"
+        );
+    }
+
+    #[test]
+    fn symbols_follow_the_spec_pattern() {
+        for ok in ["000001", "AAPL", "BRK.B", "a_b-c", "0123456789abcdef"] {
+            assert!(valid_symbol(ok), "{ok}");
+        }
+        for bad in ["", ".A", "A:B", "A*", "A B", "0123456789abcdefg", "Ä"] {
+            assert!(!valid_symbol(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -19,6 +19,26 @@ pub struct BenchArgs {
 pub enum Which {
     /// ns per bar for every indicator, and the standard-set panel.
     Indicators(IndicatorArgs),
+    /// Store import and batched-read times, SQLite and (with --postgres) PostgreSQL.
+    Store(StoreArgs),
+}
+
+/// Arguments of `mystocks bench store`.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// Symbols in the demo market.
+    #[arg(long, default_value_t = 5_000)]
+    pub symbols: usize,
+    /// Trading days per symbol.
+    #[arg(long, default_value_t = 250)]
+    pub days: usize,
+    /// A PostgreSQL URL to any database on the server to test (a scratch database is
+    /// created and dropped there), e.g. postgres://postgres@127.0.0.1/postgres.
+    #[arg(long)]
+    pub postgres: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `mystocks bench indicators`.
@@ -48,8 +68,11 @@ pub struct IndicatorArgs {
 }
 
 /// Runs the command, writing to `out`.
-pub fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let Which::Indicators(a) = &args.which;
+pub async fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let a = match &args.which {
+        Which::Indicators(a) => a,
+        Which::Store(s) => return run_store(s, out).await,
+    };
     let indicators = time_indicators(a.bars, a.runs, a.only.as_deref());
     let panel = if a.no_panel {
         None
@@ -85,6 +108,36 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             "panel: standard set ({} indicators) x {} symbols x {} bars on {} threads: {:.3} s ({:.0} results/s)",
             p.indicators, p.symbols, p.bars, p.threads, p.seconds, p.results_per_second
         )?;
+    }
+    Ok(())
+}
+
+async fn run_store(args: &StoreArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let timings =
+        crate::bench::time_store(args.symbols, args.days, args.postgres.as_deref()).await?;
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &timings)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for t in &timings {
+        write!(
+            out,
+            "{:<8} {} bars: import {:.2} s, re-import {:.2} s, read latest {} x {} symbols {:.3} s \
+             ({:.3} s after the re-import)",
+            t.backend,
+            t.bars,
+            t.import_seconds,
+            t.reimport_seconds,
+            t.read_bars,
+            args.symbols,
+            t.read_seconds,
+            t.read_after_reimport_seconds
+        )?;
+        if let (Some(c), Some(r)) = (t.copy_seconds, t.import_to_copy_ratio) {
+            write!(out, "; plain COPY {c:.2} s, import/COPY {r:.2}")?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }

@@ -1,7 +1,10 @@
 //! The command line: one module per subcommand, each a thin layer over the library.
 
+pub mod bars;
 pub mod bench;
 pub mod calc;
+pub mod demo_data;
+pub mod import;
 
 use clap::{Parser, Subcommand};
 
@@ -19,6 +22,12 @@ pub struct Cli {
 pub enum Command {
     /// Compute one indicator offline from a CSV file: one output row per input bar.
     Calc(calc::CalcArgs),
+    /// Load bars from a CSV file into the store (one transaction per file).
+    Import(import::ImportArgs),
+    /// Write a deterministic synthetic A-share market into the store.
+    DemoData(demo_data::DemoDataArgs),
+    /// Print stored bars of one symbol.
+    Bars(bars::BarsArgs),
     /// Run the project's benchmarks.
     Bench(bench::BenchArgs),
 }

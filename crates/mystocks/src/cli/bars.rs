@@ -1,0 +1,93 @@
+//! `mystocks bars SYMBOL`: print stored bars.
+
+use std::io::Write;
+
+use clap::Args;
+use serde_json::json;
+
+use super::calc::Format;
+use crate::format::shortest;
+use crate::store::time::{format_ts, parse_ts};
+use crate::store::{BarRange, Store};
+
+/// Arguments of `mystocks bars`.
+#[derive(Debug, Args)]
+pub struct BarsArgs {
+    /// Symbol code.
+    pub symbol: String,
+    /// Frequency.
+    #[arg(long, default_value = "1d")]
+    pub freq: String,
+    /// First date (inclusive), YYYY-MM-DD or a timestamp.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Last date (inclusive).
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Only the latest N bars of the range.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+}
+
+fn bound(name: &str, text: &Option<String>) -> anyhow::Result<Option<i64>> {
+    text.as_deref()
+        .map(|t| {
+            parse_ts(t).ok_or_else(|| anyhow::anyhow!("--{name}: bad date `{t}` (use YYYY-MM-DD)"))
+        })
+        .transpose()
+}
+
+/// Prints the bars; an unknown symbol is an error.
+pub async fn run(args: &BarsArgs, store: &dyn Store, out: &mut dyn Write) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        crate::market::valid_symbol(&args.symbol),
+        "bad symbol `{}`",
+        args.symbol
+    );
+    if store.symbol(&args.symbol).await?.is_none() {
+        anyhow::bail!("unknown symbol `{}`", args.symbol);
+    }
+    let range = BarRange {
+        start: bound("start", &args.start)?,
+        end: bound("end", &args.end)?,
+        limit: args.limit,
+    };
+    let bars = store.read_bars(&args.symbol, &args.freq, &range).await?;
+    match args.format {
+        Format::Csv => {
+            let mut w = std::io::BufWriter::new(out);
+            writeln!(w, "date,open,high,low,close,volume")?;
+            for b in &bars {
+                writeln!(
+                    w,
+                    "{},{},{},{},{},{}",
+                    format_ts(b.ts, &args.freq),
+                    shortest(b.open),
+                    shortest(b.high),
+                    shortest(b.low),
+                    shortest(b.close),
+                    shortest(b.volume)
+                )?;
+            }
+            w.flush()?;
+        }
+        Format::Json => {
+            let rows: Vec<_> = bars
+                .iter()
+                .map(|b| {
+                    json!({"date": format_ts(b.ts, &args.freq), "open": b.open, "high": b.high, "low": b.low,
+                           "close": b.close, "volume": b.volume})
+                })
+                .collect();
+            serde_json::to_writer(
+                &mut *out,
+                &json!({"symbol": args.symbol, "freq": args.freq, "bars": rows}),
+            )?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! The store: the source of truth for symbols and bars, and the persistent tier (L3)
+//! for indicator values and job records.
+//!
+//! One trait, [`Store`], with two backends chosen once at start-up from the URL:
+//! [`sqlite::SqliteStore`] (embedded default, `sqlite://PATH`) and
+//! [`postgres::PgStore`] (`postgres://...`). Callers hold an `Arc<dyn Store>` and never
+//! ask which one it is. All SQL lives in the two backend files; migrations are embedded
+//! from `migrations/{sqlite,postgres}` and applied on open (a second run is a no-op).
+//!
+//! The design document's L3 tier was TDengine. No TDengine server can be installed on
+//! our machines, so it is not a backend now, but the trait is shaped for one: writes
+//! come in batches ([`Store::import_bars`], [`Store::upsert_indicator_values`]) and
+//! reads are by symbol and time range, which is what a TDengine super-table per
+//! frequency with one sub-table per symbol serves. Adding it means one more file here
+//! and one more arm in [`open`]; no caller changes.
+//!
+//! Times are UTC epoch seconds (`ts`). A daily bar's `ts` is midnight UTC of its date.
+
+pub mod postgres;
+pub mod sqlite;
+pub mod time;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// A listed instrument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Symbol {
+    /// Code, e.g. `000001` or `AAPL`.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Exchange, e.g. `SZ`, `SH`, `US`.
+    pub exchange: String,
+    /// Listing date (`YYYY-MM-DD`), when known.
+    pub listed_on: Option<String>,
+}
+
+/// One OHLCV bar.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Bar {
+    /// Bar time, UTC epoch seconds.
+    pub ts: i64,
+    /// Open.
+    pub open: f64,
+    /// High.
+    pub high: f64,
+    /// Low.
+    pub low: f64,
+    /// Close.
+    pub close: f64,
+    /// Volume.
+    pub volume: f64,
+}
+
+/// Bars of one symbol and frequency, oldest first: the unit of import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SymbolBars {
+    /// Symbol code.
+    pub symbol: String,
+    /// Frequency, e.g. `1d`, `15m`.
+    pub freq: String,
+    /// The bars.
+    pub bars: Vec<Bar>,
+}
+
+/// A range read: bars with `start <= ts <= end`, at most `limit` of the latest.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BarRange {
+    /// Inclusive lower bound (epoch seconds).
+    pub start: Option<i64>,
+    /// Inclusive upper bound (epoch seconds).
+    pub end: Option<i64>,
+    /// Keep only the latest `limit` bars of the range.
+    pub limit: Option<usize>,
+}
+
+/// One indicator result row of the L3 tier: all output values at one bar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorRow {
+    /// Symbol code.
+    pub symbol: String,
+    /// Indicator code.
+    pub code: String,
+    /// `params_hash` (SPEC section 3).
+    pub params_hash: String,
+    /// Frequency.
+    pub freq: String,
+    /// Bar time.
+    pub ts: i64,
+    /// Output values in the indicator's output order; `None` inside the lookback.
+    pub values: Vec<Option<f64>>,
+}
+
+/// Status of a job (SPEC section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    /// Created, not started.
+    Pending,
+    /// Running.
+    Running,
+    /// Finished.
+    Completed,
+    /// Stopped by an error.
+    Failed,
+}
+
+impl JobStatus {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "pending",
+            JobStatus::Running => "running",
+            JobStatus::Completed => "completed",
+            JobStatus::Failed => "failed",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => JobStatus::Pending,
+            "running" => JobStatus::Running,
+            "completed" => JobStatus::Completed,
+            "failed" => JobStatus::Failed,
+            _ => return None,
+        })
+    }
+}
+
+/// A job record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRecord {
+    /// Task id, e.g. `calc_1234567890`.
+    pub task_id: String,
+    /// Task type, e.g. `batch_daily`.
+    pub task_type: String,
+    /// Status.
+    pub status: JobStatus,
+    /// Progress, percent 0..=100.
+    pub progress: f64,
+    /// Symbols processed.
+    pub processed: i64,
+    /// Symbols in the job.
+    pub total: i64,
+    /// Symbols failed.
+    pub failed: i64,
+    /// Start (epoch seconds).
+    pub started_at: Option<i64>,
+    /// End (epoch seconds).
+    pub finished_at: Option<i64>,
+    /// Result summary (JSON), once finished.
+    pub result: Option<serde_json::Value>,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportStats {
+    /// Symbols touched.
+    pub symbols: usize,
+    /// Bars written (inserted or updated).
+    pub bars: usize,
+}
+
+/// Why a store operation failed.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The URL is not a supported store URL.
+    #[error("unsupported store URL `{0}`: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+    /// The database reported an error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// Stored data could not be decoded.
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// Filesystem trouble creating the database file's folder.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// Result alias for the store.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The store interface. Every method is one round trip or one transaction.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    /// Cheap liveness check.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Inserts or updates symbols.
+    async fn upsert_symbols(&self, symbols: &[Symbol]) -> StoreResult<()>;
+
+    /// Symbols ordered by code.
+    async fn list_symbols(&self, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>>;
+
+    /// One symbol.
+    async fn symbol(&self, code: &str) -> StoreResult<Option<Symbol>>;
+
+    /// Writes bars (and any new symbols, with `symbols` supplying metadata) in ONE
+    /// transaction: all of it lands or none. Existing bars at the same
+    /// (symbol, freq, ts) are updated, so re-importing never duplicates.
+    async fn import_bars(
+        &self,
+        symbols: &[Symbol],
+        batches: &[SymbolBars],
+    ) -> StoreResult<ImportStats>;
+
+    /// Bars of one symbol in a range, oldest first.
+    async fn read_bars(&self, symbol: &str, freq: &str, range: &BarRange) -> StoreResult<Vec<Bar>>;
+
+    /// The latest `last_n` bars of each symbol (oldest first), in one statement.
+    async fn read_latest_bars(
+        &self,
+        symbols: &[String],
+        freq: &str,
+        last_n: usize,
+    ) -> StoreResult<HashMap<String, Vec<Bar>>>;
+
+    /// Inserts or updates indicator rows (one transaction).
+    async fn upsert_indicator_values(&self, rows: &[IndicatorRow]) -> StoreResult<()>;
+
+    /// Indicator rows of one (symbol, code, params_hash, freq) in a range, oldest first.
+    async fn read_indicator_values(
+        &self,
+        symbol: &str,
+        code: &str,
+        params_hash: &str,
+        freq: &str,
+        range: &BarRange,
+    ) -> StoreResult<Vec<IndicatorRow>>;
+
+    /// The latest row per symbol for one (code, params_hash, freq).
+    async fn latest_indicator_values(
+        &self,
+        code: &str,
+        params_hash: &str,
+        freq: &str,
+        symbols: &[String],
+    ) -> StoreResult<Vec<IndicatorRow>>;
+
+    /// Deletes every indicator row of a symbol (cache invalidation); returns the count.
+    async fn delete_indicator_values(&self, symbol: &str) -> StoreResult<u64>;
+
+    /// Inserts or replaces a job record.
+    async fn upsert_job(&self, job: &JobRecord) -> StoreResult<()>;
+
+    /// One job record.
+    async fn job(&self, task_id: &str) -> StoreResult<Option<JobRecord>>;
+}
+
+/// Opens the store for `url`, creating and migrating it as needed.
+pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::PgStore::open(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+/// Encodes indicator output values as the JSON array both backends store.
+pub(crate) fn encode_values(values: &[Option<f64>]) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// Decodes [`encode_values`].
+pub(crate) fn decode_values(text: &str) -> StoreResult<Vec<Option<f64>>> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt(format!("indicator values `{text}`: {e}")))
+}

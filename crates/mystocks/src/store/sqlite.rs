@@ -1,0 +1,488 @@
+//! The embedded store on SQLite: one file (WAL mode), created with its folder on
+//! first use. Writers take the write lock up front (`BEGIN IMMEDIATE`) and wait on
+//! a busy timeout, so concurrent writers queue instead of failing.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
+
+use super::*;
+
+/// Rows per multi-row INSERT: 8 columns x 500 stays far below SQLite's 32,766
+/// bound-parameter limit while amortising statement overhead.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Imports at least this large checkpoint the write-ahead log afterwards.
+const CHECKPOINT_AFTER_ROWS: usize = 50_000;
+
+/// The SQLite backend.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    /// The database file, for the synchronous bulk reader.
+    path: std::path::PathBuf,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database at `url` (`sqlite://PATH`).
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(false);
+        let path = opts.get_filename().to_path_buf();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool, path })
+    }
+
+    /// Runs `work` inside `BEGIN IMMEDIATE` ... `COMMIT`, rolling back on error.
+    async fn write<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        F: for<'c> FnOnce(
+            &'c mut SqliteConnection,
+        ) -> futures::future::BoxFuture<'c, StoreResult<T>>,
+    {
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("begin immediate").execute(&mut *conn).await?;
+        match work(&mut conn).await {
+            Ok(v) => {
+                sqlx::query("commit").execute(&mut *conn).await?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The rollback's own failure would hide the cause; the cause is returned.
+                let _ = sqlx::query("rollback").execute(&mut *conn).await;
+                Err(e)
+            }
+        }
+    }
+}
+
+fn bar_from(row: &SqliteRow) -> Result<Bar, sqlx::Error> {
+    Ok(Bar {
+        ts: row.try_get("ts")?,
+        open: row.try_get("open")?,
+        high: row.try_get("high")?,
+        low: row.try_get("low")?,
+        close: row.try_get("close")?,
+        volume: row.try_get("volume")?,
+    })
+}
+
+fn symbol_from(row: &SqliteRow) -> Result<Symbol, sqlx::Error> {
+    Ok(Symbol {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        exchange: row.try_get("exchange")?,
+        listed_on: row.try_get("listed_on")?,
+    })
+}
+
+fn indicator_from(row: &SqliteRow) -> StoreResult<IndicatorRow> {
+    let vals: String = row.try_get("vals")?;
+    Ok(IndicatorRow {
+        symbol: row.try_get("symbol")?,
+        code: row.try_get("code")?,
+        params_hash: row.try_get("params_hash")?,
+        freq: row.try_get("freq")?,
+        ts: row.try_get("ts")?,
+        values: decode_values(&vals)?,
+    })
+}
+
+fn job_from(row: &SqliteRow) -> StoreResult<JobRecord> {
+    let status: String = row.try_get("status")?;
+    let result: Option<String> = row.try_get("result")?;
+    Ok(JobRecord {
+        task_id: row.try_get("task_id")?,
+        task_type: row.try_get("task_type")?,
+        status: JobStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("job status `{status}`")))?,
+        progress: row.try_get("progress")?,
+        processed: row.try_get("processed")?,
+        total: row.try_get("total")?,
+        failed: row.try_get("failed")?,
+        started_at: row.try_get("started_at")?,
+        finished_at: row.try_get("finished_at")?,
+        result: result
+            .map(|r| {
+                serde_json::from_str(&r)
+                    .map_err(|e| StoreError::Corrupt(format!("job result: {e}")))
+            })
+            .transpose()?,
+    })
+}
+
+fn limit_of(range: &BarRange) -> i64 {
+    range
+        .limit
+        .map_or(i64::MAX, |l| l.min(i64::MAX as usize) as i64)
+}
+
+async fn insert_symbols(
+    conn: &mut SqliteConnection,
+    symbols: &[Symbol],
+    overwrite: bool,
+) -> StoreResult<()> {
+    for chunk in symbols.chunks(ROWS_PER_STATEMENT) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("insert into symbols (code, name, exchange, listed_on) ");
+        qb.push_values(chunk, |mut b, s| {
+            b.push_bind(&s.code)
+                .push_bind(&s.name)
+                .push_bind(&s.exchange)
+                .push_bind(&s.listed_on);
+        });
+        qb.push(if overwrite {
+            " on conflict (code) do update set name = excluded.name, exchange = excluded.exchange, \
+             listed_on = coalesce(excluded.listed_on, symbols.listed_on)"
+        } else {
+            " on conflict (code) do nothing"
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn upsert_symbols(&self, symbols: &[Symbol]) -> StoreResult<()> {
+        let symbols = symbols.to_vec();
+        self.write(move |conn| Box::pin(async move { insert_symbols(conn, &symbols, true).await }))
+            .await
+    }
+
+    async fn list_symbols(&self, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>> {
+        let rows = sqlx::query(
+            "select code, name, exchange, listed_on from symbols order by code limit ? offset ?",
+        )
+        .bind(limit.min(i64::MAX as usize) as i64)
+        .bind(offset.min(i64::MAX as usize) as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(symbol_from).collect::<Result<_, _>>()?)
+    }
+
+    async fn symbol(&self, code: &str) -> StoreResult<Option<Symbol>> {
+        let row = sqlx::query("select code, name, exchange, listed_on from symbols where code = ?")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(symbol_from).transpose()?)
+    }
+
+    async fn import_bars(
+        &self,
+        symbols: &[Symbol],
+        batches: &[SymbolBars],
+    ) -> StoreResult<ImportStats> {
+        let symbols = symbols.to_vec();
+        let batches = batches.to_vec();
+        let stats = self.write(move |conn| {
+            Box::pin(async move {
+                insert_symbols(conn, &symbols, true).await?;
+                let implied: Vec<Symbol> = batches
+                    .iter()
+                    .map(|b| Symbol { code: b.symbol.clone(), name: b.symbol.clone(), exchange: String::new(), listed_on: None })
+                    .collect();
+                insert_symbols(conn, &implied, false).await?;
+                let mut written = 0;
+                for batch in &batches {
+                    for chunk in batch.bars.chunks(ROWS_PER_STATEMENT) {
+                        let mut qb: QueryBuilder<Sqlite> =
+                            QueryBuilder::new("insert into bars (symbol, freq, ts, open, high, low, close, volume) ");
+                        qb.push_values(chunk, |mut b, bar| {
+                            b.push_bind(&batch.symbol)
+                                .push_bind(&batch.freq)
+                                .push_bind(bar.ts)
+                                .push_bind(bar.open)
+                                .push_bind(bar.high)
+                                .push_bind(bar.low)
+                                .push_bind(bar.close)
+                                .push_bind(bar.volume);
+                        });
+                        qb.push(
+                            " on conflict (symbol, freq, ts) do update set open = excluded.open, \
+                             high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume",
+                        );
+                        qb.build().execute(&mut *conn).await?;
+                        written += chunk.len();
+                    }
+                }
+                let touched: std::collections::HashSet<&str> = batches.iter().map(|b| b.symbol.as_str()).collect();
+                Ok(ImportStats { symbols: touched.len(), bars: written })
+            })
+        })
+        .await?;
+        if stats.bars >= CHECKPOINT_AFTER_ROWS {
+            // Fold the write-ahead log back into the database file: readers of a large,
+            // un-checkpointed WAL pay for searching it on every page.
+            if let Err(e) = sqlx::query("pragma wal_checkpoint(truncate)")
+                .execute(&self.pool)
+                .await
+            {
+                tracing::warn!("checkpoint after import failed: {e}");
+            }
+        }
+        Ok(stats)
+    }
+
+    async fn read_bars(&self, symbol: &str, freq: &str, range: &BarRange) -> StoreResult<Vec<Bar>> {
+        let rows = sqlx::query(
+            "select ts, open, high, low, close, volume from bars \
+             where symbol = ? and freq = ? and ts >= ? and ts <= ? order by ts desc limit ?",
+        )
+        .bind(symbol)
+        .bind(freq)
+        .bind(range.start.unwrap_or(i64::MIN))
+        .bind(range.end.unwrap_or(i64::MAX))
+        .bind(limit_of(range))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut bars = rows.iter().map(bar_from).collect::<Result<Vec<_>, _>>()?;
+        bars.reverse();
+        Ok(bars)
+    }
+
+    async fn read_latest_bars(
+        &self,
+        symbols: &[String],
+        freq: &str,
+        last_n: usize,
+    ) -> StoreResult<HashMap<String, Vec<Bar>>> {
+        let list = serde_json::to_string(symbols).unwrap_or_else(|_| "[]".into());
+        let (path, freq) = (self.path.clone(), freq.to_string());
+        let limit = last_n.min(i64::MAX as usize) as i64;
+        let capacity = symbols.len();
+        // A synchronous cursor on its own read-only connection (WAL lets it read beside
+        // writers): sqlx-sqlite would hand each of up to millions of rows across threads.
+        let read = move || -> rusqlite::Result<HashMap<String, Vec<Bar>>> {
+            let conn = rusqlite::Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(Duration::from_secs(30))?;
+            // Map the file instead of copying each page through read(): the batched read
+            // touches most of the table.
+            conn.pragma_update(None, "mmap_size", 1_i64 << 30)?;
+            conn.pragma_update(None, "cache_size", -65_536_i64)?;
+            // Per symbol, the cutoff time is one index probe (the N-th latest bar); then
+            // each symbol's bars from its cutoff are a primary-key range scan: no sort, no
+            // window. MATERIALIZED keeps SQLite from flattening the CTE into the join,
+            // which would re-run the cutoff probe for every bar.
+            let mut stmt = conn.prepare(
+                "with wanted(symbol, cutoff) as materialized ( \
+                     select s.value, coalesce( \
+                         (select ts from bars where symbol = s.value and freq = ?1 \
+                          order by ts desc limit 1 offset ?2 - 1), -9223372036854775808) \
+                     from json_each(?3) s where ?2 > 0) \
+                 select b.symbol, b.ts, b.open, b.high, b.low, b.close, b.volume \
+                 from wanted w join bars b on b.symbol = w.symbol and b.freq = ?1 and b.ts >= w.cutoff \
+                 order by b.symbol, b.ts",
+            )?;
+            let mut rows = stmt.query(rusqlite::params![freq, limit, list])?;
+            let mut out: HashMap<String, Vec<Bar>> = HashMap::with_capacity(capacity);
+            let mut current: Option<(String, Vec<Bar>)> = None;
+            while let Some(row) = rows.next()? {
+                let symbol = row.get_ref(0)?.as_str().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        0,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })?;
+                let bar = Bar {
+                    ts: row.get(1)?,
+                    open: row.get(2)?,
+                    high: row.get(3)?,
+                    low: row.get(4)?,
+                    close: row.get(5)?,
+                    volume: row.get(6)?,
+                };
+                match &mut current {
+                    Some((s, bars)) if s == symbol => bars.push(bar),
+                    _ => {
+                        if let Some((s, bars)) = current.take() {
+                            out.insert(s, bars);
+                        }
+                        current = Some((symbol.to_string(), vec![bar]));
+                    }
+                }
+            }
+            if let Some((s, bars)) = current {
+                out.insert(s, bars);
+            }
+            Ok(out)
+        };
+        let out = tokio::task::spawn_blocking(read)
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("bulk reader stopped: {e}")))?
+            .map_err(|e| StoreError::Corrupt(format!("bulk read: {e}")))?;
+        Ok(out)
+    }
+
+    async fn upsert_indicator_values(&self, rows: &[IndicatorRow]) -> StoreResult<()> {
+        let rows = rows.to_vec();
+        self.write(move |conn| {
+            Box::pin(async move {
+                for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                    let mut qb: QueryBuilder<Sqlite> =
+                        QueryBuilder::new("insert into indicator_values (symbol, code, params_hash, freq, ts, vals) ");
+                    qb.push_values(chunk, |mut b, r| {
+                        b.push_bind(&r.symbol)
+                            .push_bind(&r.code)
+                            .push_bind(&r.params_hash)
+                            .push_bind(&r.freq)
+                            .push_bind(r.ts)
+                            .push_bind(encode_values(&r.values));
+                    });
+                    qb.push(" on conflict (symbol, code, params_hash, freq, ts) do update set vals = excluded.vals");
+                    qb.build().execute(&mut *conn).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn read_indicator_values(
+        &self,
+        symbol: &str,
+        code: &str,
+        params_hash: &str,
+        freq: &str,
+        range: &BarRange,
+    ) -> StoreResult<Vec<IndicatorRow>> {
+        let rows = sqlx::query(
+            "select symbol, code, params_hash, freq, ts, vals from indicator_values \
+             where symbol = ? and code = ? and params_hash = ? and freq = ? and ts >= ? and ts <= ? \
+             order by ts desc limit ?",
+        )
+        .bind(symbol)
+        .bind(code)
+        .bind(params_hash)
+        .bind(freq)
+        .bind(range.start.unwrap_or(i64::MIN))
+        .bind(range.end.unwrap_or(i64::MAX))
+        .bind(limit_of(range))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = rows
+            .iter()
+            .map(indicator_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
+    async fn latest_indicator_values(
+        &self,
+        code: &str,
+        params_hash: &str,
+        freq: &str,
+        symbols: &[String],
+    ) -> StoreResult<Vec<IndicatorRow>> {
+        let list = serde_json::to_string(symbols).unwrap_or_else(|_| "[]".into());
+        let rows = sqlx::query(
+            "select iv.symbol, iv.code, iv.params_hash, iv.freq, iv.ts, iv.vals \
+             from indicator_values iv join ( \
+                 select symbol, max(ts) as ts from indicator_values \
+                 where code = ?1 and params_hash = ?2 and freq = ?3 \
+                   and (?4 = '[]' or symbol in (select value from json_each(?4))) \
+                 group by symbol) latest \
+             on iv.symbol = latest.symbol and iv.ts = latest.ts \
+             where iv.code = ?1 and iv.params_hash = ?2 and iv.freq = ?3 order by iv.symbol",
+        )
+        .bind(code)
+        .bind(params_hash)
+        .bind(freq)
+        .bind(list)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(indicator_from).collect()
+    }
+
+    async fn delete_indicator_values(&self, symbol: &str) -> StoreResult<u64> {
+        let symbol = symbol.to_string();
+        self.write(move |conn| {
+            Box::pin(async move {
+                let done = sqlx::query("delete from indicator_values where symbol = ?")
+                    .bind(symbol)
+                    .execute(conn)
+                    .await?;
+                Ok(done.rows_affected())
+            })
+        })
+        .await
+    }
+
+    async fn upsert_job(&self, job: &JobRecord) -> StoreResult<()> {
+        let job = job.clone();
+        self.write(move |conn| {
+            Box::pin(async move {
+                sqlx::query(
+                    "insert into jobs (task_id, task_type, status, progress, processed, total, failed, \
+                                       started_at, finished_at, result, updated_at) \
+                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                     on conflict (task_id) do update set task_type = excluded.task_type, status = excluded.status, \
+                       progress = excluded.progress, processed = excluded.processed, total = excluded.total, \
+                       failed = excluded.failed, started_at = excluded.started_at, finished_at = excluded.finished_at, \
+                       result = excluded.result, updated_at = excluded.updated_at",
+                )
+                .bind(&job.task_id)
+                .bind(&job.task_type)
+                .bind(job.status.as_str())
+                .bind(job.progress)
+                .bind(job.processed)
+                .bind(job.total)
+                .bind(job.failed)
+                .bind(job.started_at)
+                .bind(job.finished_at)
+                .bind(job.result.as_ref().map(|r| r.to_string()))
+                .bind(chrono::Utc::now().timestamp())
+                .execute(conn)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn job(&self, task_id: &str) -> StoreResult<Option<JobRecord>> {
+        let row = sqlx::query("select * from jobs where task_id = ?")
+            .bind(task_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(job_from).transpose()
+    }
+}
