@@ -292,3 +292,168 @@ async fn time_read(store: &dyn crate::store::Store, codes: &[String]) -> anyhow:
     );
     Ok(secs)
 }
+
+/// Latency percentiles of one operation.
+#[derive(Debug, Serialize)]
+pub struct Latency {
+    /// What was measured.
+    pub what: String,
+    /// Samples.
+    pub samples: usize,
+    /// Median, microseconds.
+    pub p50_us: f64,
+    /// 99th percentile, microseconds.
+    pub p99_us: f64,
+}
+
+fn percentiles(what: &str, mut xs: Vec<f64>) -> Latency {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| {
+        xs.get(((xs.len() as f64 * q) as usize).min(xs.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    Latency {
+        what: what.to_string(),
+        samples: xs.len(),
+        p50_us: at(0.50),
+        p99_us: at(0.99),
+    }
+}
+
+/// `mystocks bench cache`: L1 and L2 hit latency of the tiered cache, and Redis's own
+/// single-client GET (`redis-benchmark -c 1 -t get`, same value size) as the yardstick.
+#[derive(Debug, Serialize)]
+pub struct CacheBench {
+    /// Bytes of the cached value (one MACD result over 250 bars, as JSON).
+    pub value_bytes: usize,
+    /// L1 hit through `get_or_load`.
+    pub l1_hit: Latency,
+    /// L2 hit: the cache's L2 step (MGET of generation and value, JSON decode).
+    pub l2_hit: Latency,
+    /// JSON decode of the value alone (part of `l2_hit`).
+    pub decode_only: Latency,
+    /// `redis-benchmark -c 1 -t get -d value_bytes`.
+    pub redis_get: Latency,
+    /// l2_hit.p50 / redis_get.p50.
+    pub l2_to_redis_p50: f64,
+}
+
+/// Runs the cache benchmark against the Redis at `redis_url` (port used for redis-benchmark).
+pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<CacheBench> {
+    use crate::cache::l2::L2;
+    use crate::cache::tiered::CacheOptions;
+    use crate::cache::{compute_result, IndicatorRequest, TieredCache};
+    use crate::config::RedisConfig;
+    use crate::redis_link::RedisLink;
+
+    let dir = std::env::temp_dir().join(format!("mystocks-cache-bench-{}", std::process::id()));
+    let store = crate::store::open(&format!("sqlite://{}/b.db", dir.display())).await?;
+    let market = crate::demo::generate(1, 250, 1);
+    store.import_bars(&market.symbols, &market.bars).await?;
+    let link = RedisLink::new(&RedisConfig {
+        url: redis_url.to_string(),
+        max_connections: 4,
+        socket_timeout: std::time::Duration::from_secs(2),
+        connect_timeout: std::time::Duration::from_secs(2),
+        enable_cache: true,
+        enable_pubsub: false,
+        enable_lock: false,
+    })?;
+    let options = CacheOptions {
+        prefix: format!("mystocks-bench-{}:", std::process::id()),
+        pubsub_prefix: "mystocks-bench:".into(),
+        l1_ttl: std::time::Duration::from_secs(300),
+        l1_max_entries: 1000,
+        l2_ttl: std::time::Duration::from_secs(600),
+    };
+    let cache = TieredCache::new(options, store.clone(), Some(L2::new(link)), false);
+    let req = IndicatorRequest::new::<&str>(&market.symbols[0].code, "MACD", &[], "1d")?;
+    let bars = market.bars[0].bars.clone();
+    let value = compute_result(&req, &bars)?;
+    let value_bytes = serde_json::to_string(&value)?.len();
+    let loader_value = value.clone();
+    cache
+        .get_or_load(&req, move || async move { Ok(loader_value) })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    cache.flush().await;
+
+    let mut l1 = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let t = Instant::now();
+        let hit = cache
+            .get_or_load(&req, || async {
+                Err(crate::cache::CacheError::Load("miss".into()))
+            })
+            .await;
+        l1.push(t.elapsed().as_secs_f64() * 1e6);
+        anyhow::ensure!(hit.is_ok(), "L1 missed");
+    }
+    let mut l2 = Vec::with_capacity(iterations / 10);
+    for _ in 0..(iterations / 10).max(100) {
+        let t = Instant::now();
+        let hit = cache.l2_lookup(&req).await;
+        l2.push(t.elapsed().as_secs_f64() * 1e6);
+        anyhow::ensure!(matches!(hit, Some((_, Some(_)))), "L2 missed");
+    }
+    let text = serde_json::to_string(&value)?;
+    let mut decode = Vec::with_capacity(1000);
+    for _ in 0..1000 {
+        let t = Instant::now();
+        let v: crate::cache::IndicatorResult = serde_json::from_str(&text)?;
+        decode.push(t.elapsed().as_secs_f64() * 1e6);
+        std::hint::black_box(v);
+    }
+    let port = redis_url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.split('/').next())
+        .unwrap_or("6379")
+        .to_string();
+    let output = tokio::process::Command::new("redis-benchmark")
+        .args([
+            "-p",
+            &port,
+            "-c",
+            "1",
+            "-n",
+            &((iterations / 10).max(1000)).to_string(),
+            "-t",
+            "get",
+            "-d",
+        ])
+        .arg(value_bytes.to_string())
+        .arg("--csv")
+        .output()
+        .await?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("\"GET\""))
+        .ok_or_else(|| anyhow::anyhow!("redis-benchmark printed no GET row: {text}"))?;
+    let fields: Vec<f64> = row
+        .split(',')
+        .skip(1)
+        .filter_map(|f| f.trim_matches('"').parse().ok())
+        .collect();
+    anyhow::ensure!(fields.len() >= 6, "unexpected redis-benchmark row: {row}");
+    let redis_get = Latency {
+        what: "redis-benchmark GET".into(),
+        samples: (iterations / 10).max(1000),
+        p50_us: fields[3] * 1e3,
+        p99_us: fields[5] * 1e3,
+    };
+    let l2_hit = percentiles("L2 hit (MGET + decode)", l2);
+    let ratio = l2_hit.p50_us / redis_get.p50_us;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(CacheBench {
+        value_bytes,
+        l1_hit: percentiles("L1 hit", l1),
+        l2_hit,
+        decode_only: percentiles("  of which JSON decode", decode),
+        redis_get,
+        l2_to_redis_p50: ratio,
+    })
+}

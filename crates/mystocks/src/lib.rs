@@ -4,6 +4,10 @@
 //! - [`config`]: every setting, read and validated once (SPEC section 2).
 //! - [`store`]: the `Store` trait with its SQLite and PostgreSQL backends (symbols, bars,
 //!   indicator values as the L3 tier, job records); all SQL lives there.
+//! - [`redis_link`]: the shared connection to Redis: timeouts, reconnection, circuit breaker.
+//! - [`cache`]: the tiered cache (L1 moka -> L2 Redis -> L3 store -> compute), keys and
+//!   `params_hash`, invalidation across instances.
+//! - [`runtime`]: assembles stores, Redis link and cache from the configuration, once.
 //! - [`market`]: OHLCV bar series and reading them from CSV files (plain or gzip).
 //! - [`demo`]: the deterministic synthetic A-share market of `mystocks demo-data`.
 //! - [`format`]: number and table output shared by the commands (shortest round-trip floats).
@@ -16,10 +20,13 @@
 //! each backend choice behind one trait chosen at start-up.
 
 pub mod bench;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod format;
 pub mod market;
+pub mod redis_link;
+pub mod runtime;
 pub mod standard_set;
 pub mod store;

@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use mystocks::cli::{self, Cli, Command};
 use mystocks::config::Config;
+use mystocks::runtime::Runtime;
 use mystocks::store;
 
 // mimalloc keeps freed pages for reuse: indicator kernels allocate and drop many large
@@ -46,6 +47,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             cli::demo_data::run(&args, open_store().await?.as_ref(), &mut out).await
         }
         Command::Bars(args) => cli::bars::run(&args, open_store().await?.as_ref(), &mut out).await,
+        Command::Indicator(args) => {
+            let rt = Runtime::start(Config::from_env()?).await?;
+            let result = cli::indicator::run(&args, &rt, &mut out).await;
+            // Let the background L3 write of a fresh computation finish before exiting.
+            rt.cache.flush().await;
+            result
+        }
     }
 }
 

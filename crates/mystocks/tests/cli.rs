@@ -1,6 +1,8 @@
 //! The store commands end to end, as a user runs them: the real `mystocks` binary with
 //! `DATABASE_URL` pointing at a fresh SQLite file (and, for one test, PostgreSQL).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -178,4 +180,54 @@ async fn demo_data_is_the_same_on_postgres() {
     let lite = stdout(&mystocks(dir2.path(), "sqlite://x.db", &["bars", "688001"]));
     assert_eq!(pg, lite, "same seed, same data on both backends");
     scratch.drop_now().await.unwrap();
+}
+
+fn source_of(o: &Output) -> String {
+    assert!(o.status.success(), "{}", stderr(o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(o)).expect("JSON result");
+    doc["source"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn indicator_twice_is_computed_then_cached_embedded_and_with_redis() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = "sqlite://m.db";
+    let o = mystocks(
+        dir.path(),
+        db,
+        &["demo-data", "--symbols", "5", "--days", "120"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let args = ["indicator", "000001", "MACD"];
+    assert_eq!(source_of(&mystocks(dir.path(), db, &args)), "computed");
+    assert_eq!(
+        source_of(&mystocks(dir.path(), db, &args)),
+        "l3",
+        "embedded: the store answers the second run"
+    );
+
+    let redis = common::RedisServer::start();
+    let with_redis = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mystocks"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("DATABASE_URL", db)
+            .env("REDIS_URL", redis.url())
+            .output()
+            .expect("mystocks runs")
+    };
+    let args = ["indicator", "000001", "RSI", "--param", "timeperiod=9"];
+    assert_eq!(source_of(&with_redis(&args)), "computed");
+    assert_eq!(
+        source_of(&with_redis(&args)),
+        "l2",
+        "with Redis: L2 answers the second run"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&with_redis(&args))).unwrap();
+    assert_eq!(doc["params"], serde_json::json!({"timeperiod": 9}));
+    assert_eq!(doc["lookback"], 9);
+    assert_eq!(
+        doc["dates"].as_array().unwrap().len(),
+        doc["outputs"]["real"].as_array().unwrap().len()
+    );
 }

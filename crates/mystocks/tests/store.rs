@@ -326,6 +326,7 @@ async fn indicator_values_upsert_range_latest_delete(store: Arc<dyn Store>, _url
         freq: "1d".into(),
         ts,
         values: vec![Some(v), None, Some(-v)],
+        computed_at: Some(1_700_000_000 + ts),
     };
     let rows: Vec<_> = (0..5)
         .flat_map(|i| [row("A", i, i as f64), row("B", i, 10.0 + i as f64)])

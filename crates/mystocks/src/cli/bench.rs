@@ -21,6 +21,23 @@ pub enum Which {
     Indicators(IndicatorArgs),
     /// Store import and batched-read times, SQLite and (with --postgres) PostgreSQL.
     Store(StoreArgs),
+    /// L1 and L2 hit latency against Redis's own GET round trip.
+    Cache(CacheArgs),
+}
+
+/// Arguments of `mystocks bench cache`.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// Redis to use (redis-benchmark runs against the same port); default: a private
+    /// redis-server started for the run.
+    #[arg(long)]
+    pub redis: Option<String>,
+    /// L1 reads timed (L2 reads and redis-benchmark requests: a tenth of it).
+    #[arg(long, default_value_t = 100_000)]
+    pub iterations: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `mystocks bench store`.
@@ -72,6 +89,7 @@ pub async fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let a = match &args.which {
         Which::Indicators(a) => a,
         Which::Store(s) => return run_store(s, out).await,
+        Which::Cache(c) => return run_cache(c, out).await,
     };
     let indicators = time_indicators(a.bars, a.runs, a.only.as_deref());
     let panel = if a.no_panel {
@@ -139,5 +157,73 @@ async fn run_store(args: &StoreArgs, out: &mut dyn Write) -> anyhow::Result<()> 
         }
         writeln!(out)?;
     }
+    Ok(())
+}
+
+async fn run_cache(args: &CacheArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut private = None;
+    let url = match &args.redis {
+        Some(u) => u.clone(),
+        None => {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")?
+                .local_addr()?
+                .port();
+            let child = tokio::process::Command::new("redis-server")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .stdout(std::process::Stdio::null())
+                .kill_on_drop(true)
+                .spawn()?;
+            private = Some(child);
+            let url = format!("redis://127.0.0.1:{port}/0");
+            let client = redis::Client::open(url.as_str())?;
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while client.get_multiplexed_async_connection().await.is_err() {
+                anyhow::ensure!(
+                    std::time::Instant::now() < deadline,
+                    "private redis-server did not start"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            url
+        }
+    };
+    let report = crate::bench::time_cache(&url, args.iterations).await?;
+    drop(private);
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "value: {} bytes of JSON (MACD over 250 bars)",
+        report.value_bytes
+    )?;
+    for l in [
+        &report.l1_hit,
+        &report.l2_hit,
+        &report.decode_only,
+        &report.redis_get,
+    ] {
+        writeln!(
+            out,
+            "{:<24} p50 {:>9.3} us  p99 {:>9.3} us  ({} samples)",
+            l.what, l.p50_us, l.p99_us, l.samples
+        )?;
+    }
+    writeln!(
+        out,
+        "L2 hit / Redis GET at p50: {:.2}",
+        report.l2_to_redis_p50
+    )?;
     Ok(())
 }

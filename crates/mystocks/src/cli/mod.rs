@@ -5,6 +5,7 @@ pub mod bench;
 pub mod calc;
 pub mod demo_data;
 pub mod import;
+pub mod indicator;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +29,8 @@ pub enum Command {
     DemoData(demo_data::DemoDataArgs),
     /// Print stored bars of one symbol.
     Bars(bars::BarsArgs),
+    /// One indicator through the cache path (L1, L2, store, compute), with its source.
+    Indicator(indicator::IndicatorArgs),
     /// Run the project's benchmarks.
     Bench(bench::BenchArgs),
 }

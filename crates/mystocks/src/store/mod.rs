@@ -94,6 +94,8 @@ pub struct IndicatorRow {
     pub ts: i64,
     /// Output values in the indicator's output order; `None` inside the lookback.
     pub values: Vec<Option<f64>>,
+    /// When the values were computed (epoch seconds), if known.
+    pub computed_at: Option<i64>,
 }
 
 /// Status of a job (SPEC section 4).

@@ -359,6 +359,7 @@ fn indicator_from(row: &PgRow) -> Result<IndicatorRow, sqlx::Error> {
         freq: row.try_get("freq")?,
         ts: row.try_get("ts")?,
         values: row.try_get("vals")?,
+        computed_at: row.try_get("computed_at")?,
     })
 }
 
@@ -519,7 +520,7 @@ impl Store for PgStore {
         let mut tx = self.pool.begin().await?;
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
-                "insert into indicator_values (symbol, code, params_hash, freq, ts, vals) ",
+                "insert into indicator_values (symbol, code, params_hash, freq, ts, vals, computed_at) ",
             );
             qb.push_values(chunk, |mut b, r| {
                 b.push_bind(&r.symbol)
@@ -527,9 +528,10 @@ impl Store for PgStore {
                     .push_bind(&r.params_hash)
                     .push_bind(&r.freq)
                     .push_bind(r.ts)
-                    .push_bind(&r.values);
+                    .push_bind(&r.values)
+                    .push_bind(r.computed_at);
             });
-            qb.push(" on conflict (symbol, code, params_hash, freq, ts) do update set vals = excluded.vals");
+            qb.push(" on conflict (symbol, code, params_hash, freq, ts) do update set vals = excluded.vals, computed_at = excluded.computed_at");
             qb.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
@@ -545,7 +547,7 @@ impl Store for PgStore {
         range: &BarRange,
     ) -> StoreResult<Vec<IndicatorRow>> {
         let rows = sqlx::query(
-            "select symbol, code, params_hash, freq, ts, vals from indicator_values \
+            "select symbol, code, params_hash, freq, ts, vals, computed_at from indicator_values \
              where symbol = $1 and code = $2 and params_hash = $3 and freq = $4 and ts >= $5 and ts <= $6 \
              order by ts desc limit $7",
         )
@@ -574,7 +576,7 @@ impl Store for PgStore {
         symbols: &[String],
     ) -> StoreResult<Vec<IndicatorRow>> {
         let rows = sqlx::query(
-            "select distinct on (symbol) symbol, code, params_hash, freq, ts, vals from indicator_values \
+            "select distinct on (symbol) symbol, code, params_hash, freq, ts, vals, computed_at from indicator_values \
              where code = $1 and params_hash = $2 and freq = $3 \
                and (cardinality($4::text[]) = 0 or symbol = any($4)) \
              order by symbol, ts desc",

@@ -107,6 +107,7 @@ fn indicator_from(row: &SqliteRow) -> StoreResult<IndicatorRow> {
         freq: row.try_get("freq")?,
         ts: row.try_get("ts")?,
         values: decode_values(&vals)?,
+        computed_at: row.try_get("computed_at")?,
     })
 }
 
@@ -357,16 +358,17 @@ impl Store for SqliteStore {
             Box::pin(async move {
                 for chunk in rows.chunks(ROWS_PER_STATEMENT) {
                     let mut qb: QueryBuilder<Sqlite> =
-                        QueryBuilder::new("insert into indicator_values (symbol, code, params_hash, freq, ts, vals) ");
+                        QueryBuilder::new("insert into indicator_values (symbol, code, params_hash, freq, ts, vals, computed_at) ");
                     qb.push_values(chunk, |mut b, r| {
                         b.push_bind(&r.symbol)
                             .push_bind(&r.code)
                             .push_bind(&r.params_hash)
                             .push_bind(&r.freq)
                             .push_bind(r.ts)
-                            .push_bind(encode_values(&r.values));
+                            .push_bind(encode_values(&r.values))
+                            .push_bind(r.computed_at);
                     });
-                    qb.push(" on conflict (symbol, code, params_hash, freq, ts) do update set vals = excluded.vals");
+                    qb.push(" on conflict (symbol, code, params_hash, freq, ts) do update set vals = excluded.vals, computed_at = excluded.computed_at");
                     qb.build().execute(&mut *conn).await?;
                 }
                 Ok(())
@@ -384,7 +386,7 @@ impl Store for SqliteStore {
         range: &BarRange,
     ) -> StoreResult<Vec<IndicatorRow>> {
         let rows = sqlx::query(
-            "select symbol, code, params_hash, freq, ts, vals from indicator_values \
+            "select symbol, code, params_hash, freq, ts, vals, computed_at from indicator_values \
              where symbol = ? and code = ? and params_hash = ? and freq = ? and ts >= ? and ts <= ? \
              order by ts desc limit ?",
         )
@@ -414,7 +416,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<IndicatorRow>> {
         let list = serde_json::to_string(symbols).unwrap_or_else(|_| "[]".into());
         let rows = sqlx::query(
-            "select iv.symbol, iv.code, iv.params_hash, iv.freq, iv.ts, iv.vals \
+            "select iv.symbol, iv.code, iv.params_hash, iv.freq, iv.ts, iv.vals, iv.computed_at \
              from indicator_values iv join ( \
                  select symbol, max(ts) as ts from indicator_values \
                  where code = ?1 and params_hash = ?2 and freq = ?3 \

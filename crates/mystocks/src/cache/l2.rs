@@ -1,0 +1,248 @@
+//! The L2 tier: JSON values in Redis under the configured prefix, through the shared
+//! [`RedisLink`] (timeouts, breaker). Bulk deletion uses SCAN + UNLINK, never KEYS.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use redis::AsyncCommands;
+
+use crate::redis_link::{LinkError, RedisLink};
+
+/// Hit and miss counters of the L2 tier.
+#[derive(Debug, Default)]
+pub struct L2Counters {
+    /// Reads that found a value.
+    pub hits: AtomicU64,
+    /// Reads that found nothing.
+    pub misses: AtomicU64,
+}
+
+/// The Redis L2 service.
+#[derive(Debug, Clone)]
+pub struct L2 {
+    link: RedisLink,
+    counters: std::sync::Arc<L2Counters>,
+}
+
+/// Sets KEYS[1] = ARGV[1] with TTL ARGV[2] only while the generation KEYS[2] still
+/// equals ARGV[3]: a reader that loaded before an invalidation cannot write back after it.
+const SET_IF_GENERATION: &str = r"
+local current = redis.call('GET', KEYS[2]) or '0'
+if current == ARGV[3] then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  return 1
+end
+return 0
+";
+
+impl L2 {
+    /// An L2 on `link`.
+    pub fn new(link: RedisLink) -> Self {
+        Self {
+            link,
+            counters: Default::default(),
+        }
+    }
+
+    /// The link (for the breaker and Pub/Sub).
+    pub fn link(&self) -> &RedisLink {
+        &self.link
+    }
+
+    /// Hit and miss counters.
+    pub fn counters(&self) -> &L2Counters {
+        &self.counters
+    }
+
+    /// GET.
+    pub async fn get(&self, key: &str) -> Result<Option<String>, LinkError> {
+        let key = key.to_string();
+        let value: Option<String> = self
+            .link
+            .run(|mut c| async move { c.get(key).await })
+            .await?;
+        let counter = if value.is_some() {
+            &self.counters.hits
+        } else {
+            &self.counters.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        Ok(value)
+    }
+
+    /// SET with TTL.
+    pub async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), LinkError> {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.link
+            .run(|mut c| async move { c.set_ex(key, value, ttl.as_secs().max(1)).await })
+            .await
+    }
+
+    /// SET with TTL only while the generation counter still has the value read before
+    /// the load; returns whether it was written.
+    pub async fn set_if_generation(
+        &self,
+        key: &str,
+        generation_key: &str,
+        generation: u64,
+        value: &str,
+        ttl: Duration,
+    ) -> Result<bool, LinkError> {
+        let script = redis::Script::new(SET_IF_GENERATION);
+        let mut invocation = script.key(key);
+        invocation
+            .key(generation_key)
+            .arg(value)
+            .arg(ttl.as_secs().max(1))
+            .arg(generation.to_string());
+        let written: i64 = self
+            .link
+            .run(|mut c| async move { invocation.invoke_async(&mut c).await })
+            .await?;
+        Ok(written == 1)
+    }
+
+    /// The generation counter and the value, in one round trip (MGET).
+    pub async fn get_with_generation(
+        &self,
+        key: &str,
+        generation_key: &str,
+    ) -> Result<(u64, Option<String>), LinkError> {
+        let keys = [generation_key.to_string(), key.to_string()];
+        let mut values: Vec<Option<String>> = self
+            .link
+            .run(|mut c| async move { redis::cmd("MGET").arg(&keys).query_async(&mut c).await })
+            .await?;
+        let value = values.pop().flatten();
+        let generation = values
+            .pop()
+            .flatten()
+            .and_then(|g| g.parse().ok())
+            .unwrap_or(0);
+        let counter = if value.is_some() {
+            &self.counters.hits
+        } else {
+            &self.counters.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        Ok((generation, value))
+    }
+
+    /// The current generation of a counter key (0 when absent).
+    pub async fn generation(&self, generation_key: &str) -> Result<u64, LinkError> {
+        let key = generation_key.to_string();
+        let v: Option<u64> = self
+            .link
+            .run(|mut c| async move { c.get(key).await })
+            .await?;
+        Ok(v.unwrap_or(0))
+    }
+
+    /// INCR a generation counter.
+    pub async fn bump_generation(&self, generation_key: &str) -> Result<u64, LinkError> {
+        let key = generation_key.to_string();
+        self.link
+            .run(|mut c| async move { c.incr(key, 1u64).await })
+            .await
+    }
+
+    /// DEL (UNLINK) keys; returns how many existed.
+    pub async fn delete(&self, keys: &[String]) -> Result<u64, LinkError> {
+        if keys.is_empty() {
+            return Ok(0);
+        }
+        let keys = keys.to_vec();
+        self.link
+            .run(|mut c| async move { c.unlink(keys).await })
+            .await
+    }
+
+    /// EXISTS.
+    pub async fn exists(&self, key: &str) -> Result<bool, LinkError> {
+        let key = key.to_string();
+        self.link
+            .run(|mut c| async move { c.exists(key).await })
+            .await
+    }
+
+    /// EXPIRE; returns whether the key exists.
+    pub async fn expire(&self, key: &str, ttl: Duration) -> Result<bool, LinkError> {
+        let key = key.to_string();
+        self.link
+            .run(|mut c| async move { c.expire(key, ttl.as_secs() as i64).await })
+            .await
+    }
+
+    /// MGET, in order.
+    pub async fn mget(&self, keys: &[String]) -> Result<Vec<Option<String>>, LinkError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys = keys.to_vec();
+        let values: Vec<Option<String>> = self
+            .link
+            .run(|mut c| async move { redis::cmd("MGET").arg(keys).query_async(&mut c).await })
+            .await?;
+        for v in &values {
+            let counter = if v.is_some() {
+                &self.counters.hits
+            } else {
+                &self.counters.misses
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(values)
+    }
+
+    /// SET EX of many pairs in one pipelined round trip.
+    pub async fn mset(&self, pairs: &[(String, String)], ttl: Duration) -> Result<(), LinkError> {
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for (k, v) in pairs {
+            pipe.set_ex(k, v, ttl.as_secs().max(1)).ignore();
+        }
+        self.link
+            .run(|mut c| async move { pipe.query_async::<()>(&mut c).await })
+            .await
+    }
+
+    /// Deletes every key matching `pattern` with SCAN + UNLINK (never KEYS, which would
+    /// block Redis); returns how many were deleted.
+    pub async fn delete_pattern(&self, pattern: &str) -> Result<u64, LinkError> {
+        let pattern = pattern.to_string();
+        self.link
+            .run(|mut c| async move {
+                let mut cursor: u64 = 0;
+                let mut deleted = 0u64;
+                loop {
+                    let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                        .arg(cursor)
+                        .arg("MATCH")
+                        .arg(&pattern)
+                        .arg("COUNT")
+                        .arg(1000)
+                        .query_async(&mut c)
+                        .await?;
+                    if !keys.is_empty() {
+                        let n: u64 = c.unlink(keys).await?;
+                        deleted += n;
+                    }
+                    if next == 0 {
+                        return Ok(deleted);
+                    }
+                    cursor = next;
+                }
+            })
+            .await
+    }
+
+    /// PUBLISH.
+    pub async fn publish(&self, channel: &str, message: &str) -> Result<(), LinkError> {
+        let (channel, message) = (channel.to_string(), message.to_string());
+        self.link
+            .run(|mut c| async move { c.publish::<_, _, ()>(channel, message).await })
+            .await
+    }
+}

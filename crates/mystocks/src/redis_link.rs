@@ -1,0 +1,323 @@
+//! The link to Redis that the cache, the lock and the bus share: a lazily connected,
+//! self-reconnecting connection (redis-rs `ConnectionManager`), a timeout on every
+//! command, and a circuit breaker in front of it all.
+//!
+//! Breaker: after [`FAILURES_TO_OPEN`] consecutive failures or timeouts it opens and
+//! every call fails fast with [`LinkError::Open`] (callers fall back to L1 + store, local
+//! locks and the local bus). While open, a background probe pings Redis every
+//! [`PROBE_INTERVAL`]; the first answer closes it, without a restart. State changes are
+//! logged and counted, and readable for `/api/health`.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use serde::Serialize;
+use thiserror::Error;
+use tokio::sync::OnceCell;
+
+use crate::config::{redact, RedisConfig};
+
+/// Consecutive failures that open the breaker.
+pub const FAILURES_TO_OPEN: u32 = 3;
+/// How often an open breaker probes Redis.
+pub const PROBE_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Why a Redis call did not happen or did not succeed.
+#[derive(Debug, Error)]
+pub enum LinkError {
+    /// The breaker is open: Redis is treated as down, nothing was sent.
+    #[error("redis circuit breaker is open")]
+    Open,
+    /// The command (or the connection) took longer than the configured timeout.
+    #[error("redis timed out")]
+    Timeout,
+    /// Redis or the connection reported an error.
+    #[error("redis: {0}")]
+    Redis(#[from] redis::RedisError),
+}
+
+/// The breaker's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakerState {
+    /// Calls go to Redis.
+    Closed,
+    /// Calls fail fast; a probe runs periodically.
+    Open,
+    /// One probe call is testing Redis.
+    HalfOpen,
+}
+
+/// Counters and state of the breaker, for health and metrics.
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakerStats {
+    /// Current state.
+    pub state: BreakerState,
+    /// Times it opened.
+    pub opened: u64,
+    /// Times it closed again.
+    pub closed: u64,
+    /// Calls refused while open.
+    pub rejected: u64,
+}
+
+/// The circuit breaker (lock-free; shared by every Redis user of one process).
+#[derive(Debug)]
+pub struct Breaker {
+    state: AtomicU8,
+    failures: AtomicU32,
+    opened_at_ms: AtomicU64,
+    opened: AtomicU64,
+    closed: AtomicU64,
+    rejected: AtomicU64,
+    epoch: Instant,
+    changes: tokio::sync::watch::Sender<BreakerState>,
+}
+
+const CLOSED: u8 = 0;
+const OPEN: u8 = 1;
+const HALF_OPEN: u8 = 2;
+
+impl Default for Breaker {
+    fn default() -> Self {
+        Self {
+            state: AtomicU8::new(CLOSED),
+            failures: AtomicU32::new(0),
+            opened_at_ms: AtomicU64::new(0),
+            opened: AtomicU64::new(0),
+            closed: AtomicU64::new(0),
+            rejected: AtomicU64::new(0),
+            epoch: Instant::now(),
+            changes: tokio::sync::watch::channel(BreakerState::Closed).0,
+        }
+    }
+}
+
+impl Breaker {
+    fn now_ms(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
+    }
+
+    /// Current state.
+    pub fn state(&self) -> BreakerState {
+        match self.state.load(Ordering::Acquire) {
+            CLOSED => BreakerState::Closed,
+            OPEN => BreakerState::Open,
+            _ => BreakerState::HalfOpen,
+        }
+    }
+
+    /// Waits until the breaker is in `state` (it may already be).
+    pub async fn wait_for(&self, state: BreakerState) {
+        let mut rx = self.changes.subscribe();
+        let _ = rx.wait_for(|s| *s == state).await;
+    }
+
+    fn publish(&self) {
+        self.changes.send_replace(self.state());
+    }
+
+    /// State and counters.
+    pub fn stats(&self) -> BreakerStats {
+        BreakerStats {
+            state: self.state(),
+            opened: self.opened.load(Ordering::Relaxed),
+            closed: self.closed.load(Ordering::Relaxed),
+            rejected: self.rejected.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Whether a call may go to Redis now. When open and the probe interval has passed,
+    /// exactly one caller is let through as the probe (half-open).
+    fn allow(&self) -> bool {
+        match self.state.load(Ordering::Acquire) {
+            CLOSED => true,
+            OPEN => {
+                let since = self
+                    .now_ms()
+                    .saturating_sub(self.opened_at_ms.load(Ordering::Acquire));
+                if since >= PROBE_INTERVAL.as_millis() as u64
+                    && self
+                        .state
+                        .compare_exchange(OPEN, HALF_OPEN, Ordering::AcqRel, Ordering::Acquire)
+                        .is_ok()
+                {
+                    self.publish();
+                    return true;
+                }
+                self.rejected.fetch_add(1, Ordering::Relaxed);
+                false
+            }
+            _ => {
+                self.rejected.fetch_add(1, Ordering::Relaxed);
+                false
+            }
+        }
+    }
+
+    fn on_success(&self) {
+        self.failures.store(0, Ordering::Release);
+        let previous = self.state.swap(CLOSED, Ordering::AcqRel);
+        if previous != CLOSED {
+            self.closed.fetch_add(1, Ordering::Relaxed);
+            self.publish();
+            tracing::info!("redis is back: circuit breaker closed, distributed mode restored");
+        }
+    }
+
+    fn on_failure(&self, why: &LinkError) {
+        let state = self.state.load(Ordering::Acquire);
+        if state == HALF_OPEN {
+            self.opened_at_ms.store(self.now_ms(), Ordering::Release);
+            self.state.store(OPEN, Ordering::Release);
+            self.publish();
+            return;
+        }
+        let failures = self.failures.fetch_add(1, Ordering::AcqRel) + 1;
+        if state == CLOSED && failures >= FAILURES_TO_OPEN {
+            // Stamp first, so no caller can see the breaker open with a stale stamp.
+            self.opened_at_ms.store(self.now_ms(), Ordering::Release);
+            if self
+                .state
+                .compare_exchange(CLOSED, OPEN, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+            {
+                return;
+            }
+            self.opened.fetch_add(1, Ordering::Relaxed);
+            self.publish();
+            tracing::warn!("redis failing ({why}): circuit breaker open, degraded to L1 + store");
+        }
+    }
+}
+
+struct Inner {
+    client: redis::Client,
+    config: RedisConfig,
+    connection: OnceCell<ConnectionManager>,
+    breaker: Breaker,
+}
+
+/// A cheap-to-clone handle on the shared Redis link.
+#[derive(Clone)]
+pub struct RedisLink {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for RedisLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisLink")
+            .field("url", &redact(&self.inner.config.url))
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedisLink {
+    /// Creates the link without connecting (Redis may be down at start-up) and starts
+    /// the breaker's probe. Must be called inside a Tokio runtime.
+    pub fn new(config: &RedisConfig) -> Result<Self, LinkError> {
+        let client = redis::Client::open(config.url.as_str())?;
+        let inner = Arc::new(Inner {
+            client,
+            config: config.clone(),
+            connection: OnceCell::new(),
+            breaker: Breaker::default(),
+        });
+        tokio::spawn(probe(Arc::downgrade(&inner)));
+        Ok(Self { inner })
+    }
+
+    /// The client, for dedicated connections (Pub/Sub).
+    pub fn client(&self) -> &redis::Client {
+        &self.inner.client
+    }
+
+    /// The configuration it was made from.
+    pub fn config(&self) -> &RedisConfig {
+        &self.inner.config
+    }
+
+    /// The breaker.
+    pub fn breaker(&self) -> &Breaker {
+        &self.inner.breaker
+    }
+
+    async fn connection(&self) -> Result<ConnectionManager, LinkError> {
+        let cfg = &self.inner.config;
+        let manager = self
+            .inner
+            .connection
+            .get_or_try_init(|| async {
+                let mcfg = ConnectionManagerConfig::new()
+                    .set_connection_timeout(cfg.connect_timeout)
+                    .set_response_timeout(cfg.socket_timeout)
+                    .set_number_of_retries(1);
+                match tokio::time::timeout(
+                    cfg.connect_timeout,
+                    ConnectionManager::new_with_config(self.inner.client.clone(), mcfg),
+                )
+                .await
+                {
+                    Ok(r) => r.map_err(LinkError::from),
+                    Err(_) => Err(LinkError::Timeout),
+                }
+            })
+            .await?;
+        Ok(manager.clone())
+    }
+
+    /// Runs one Redis operation through the breaker, with the command timeout.
+    pub async fn run<T, F, Fut>(&self, op: F) -> Result<T, LinkError>
+    where
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = redis::RedisResult<T>>,
+    {
+        if !self.inner.breaker.allow() {
+            return Err(LinkError::Open);
+        }
+        let result = async {
+            let conn = self.connection().await?;
+            match tokio::time::timeout(self.inner.config.socket_timeout, op(conn)).await {
+                Ok(r) => r.map_err(LinkError::from),
+                Err(_) => Err(LinkError::Timeout),
+            }
+        }
+        .await;
+        match &result {
+            Ok(_) => self.inner.breaker.on_success(),
+            // A reply error (wrong type, script error) says Redis is up: not a failure.
+            Err(LinkError::Redis(e)) if e.kind() == redis::ErrorKind::ResponseError => {
+                self.inner.breaker.on_success()
+            }
+            Err(e) => self.inner.breaker.on_failure(e),
+        }
+        result
+    }
+
+    /// A round trip to Redis.
+    pub async fn ping(&self) -> Result<(), LinkError> {
+        self.run(|mut c| async move {
+            redis::cmd("PING")
+                .query_async::<String>(&mut c)
+                .await
+                .map(|_| ())
+        })
+        .await
+    }
+}
+
+/// While the breaker is open, ping Redis every probe interval so that it closes as soon
+/// as Redis answers, even when no request arrives. Ends when the link is dropped.
+async fn probe(inner: Weak<Inner>) {
+    loop {
+        tokio::time::sleep(PROBE_INTERVAL).await;
+        let Some(inner) = inner.upgrade() else { return };
+        if inner.breaker.state() == BreakerState::Open {
+            let link = RedisLink { inner };
+            let _ = link.ping().await;
+        }
+    }
+}
