@@ -32,11 +32,7 @@ pub(crate) fn nan_vec(n: usize) -> Vec<f64> {
 /// than NaN-filling the whole vector first and overwriting it) is a measurable share
 /// of the cheap kernels' time at a million bars.
 #[inline]
-pub(crate) fn with_lookback(
-    n: usize,
-    lookback: usize,
-    values: impl Iterator<Item = f64>,
-) -> Vec<f64> {
+pub(crate) fn with_lookback(n: usize, lookback: usize, values: impl Iterator<Item = f64>) -> Vec<f64> {
     let mut out = Vec::with_capacity(n);
     out.resize(lookback.min(n), f64::NAN);
     out.extend(values);
@@ -55,11 +51,7 @@ pub(crate) struct WindowHighest {
 
 impl WindowHighest {
     pub(crate) fn new() -> Self {
-        Self {
-            idx: 0,
-            val: 0.0,
-            primed: false,
-        }
+        Self { idx: 0, val: 0.0, primed: false }
     }
 
     /// The highest of `data[trailing..=today]`, and its (latest) index.
@@ -96,11 +88,7 @@ pub(crate) struct WindowLowest {
 
 impl WindowLowest {
     pub(crate) fn new() -> Self {
-        Self {
-            idx: 0,
-            val: 0.0,
-            primed: false,
-        }
+        Self { idx: 0, val: 0.0, primed: false }
     }
 
     /// The lowest of `data[trailing..=today]`, and its (latest) index.
@@ -135,12 +123,7 @@ impl WindowLowest {
 /// data. Calls `emit(i, highest, lowest)` for every `i >= w − 1`, in order. The extremes
 /// are exact values, so kernels built on them keep TA-Lib's numbers.
 #[inline]
-pub(crate) fn sliding_high_low(
-    high: &[f64],
-    low: &[f64],
-    w: usize,
-    mut emit: impl FnMut(usize, f64, f64),
-) {
+pub(crate) fn sliding_high_low(high: &[f64], low: &[f64], w: usize, mut emit: impl FnMut(usize, f64, f64)) {
     #[inline(always)]
     fn max(a: f64, b: f64) -> f64 {
         if a >= b {
@@ -201,11 +184,7 @@ pub(crate) struct Ring {
 
 impl Ring {
     pub(crate) fn new(cap: usize) -> Self {
-        Self {
-            buf: vec![0.0; cap.max(1)],
-            pos: 0,
-            len: 0,
-        }
+        Self { buf: vec![0.0; cap.max(1)], pos: 0, len: 0 }
     }
 
     /// Appends `x`, dropping the oldest value once full.

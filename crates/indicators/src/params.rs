@@ -45,31 +45,13 @@ pub struct ParamSpec {
 
 impl ParamSpec {
     pub(crate) const fn int(name: &'static str, default: i64, min: i64, max: i64) -> Self {
-        Self {
-            name,
-            kind: ParamKind::Int,
-            default: default as f64,
-            min: min as f64,
-            max: max as f64,
-        }
+        Self { name, kind: ParamKind::Int, default: default as f64, min: min as f64, max: max as f64 }
     }
     pub(crate) const fn real(name: &'static str, default: f64, min: f64, max: f64) -> Self {
-        Self {
-            name,
-            kind: ParamKind::Real,
-            default,
-            min,
-            max,
-        }
+        Self { name, kind: ParamKind::Real, default, min, max }
     }
     pub(crate) const fn matype(name: &'static str) -> Self {
-        Self {
-            name,
-            kind: ParamKind::MaType,
-            default: 0.0,
-            min: 0.0,
-            max: 8.0,
-        }
+        Self { name, kind: ParamKind::MaType, default: 0.0, min: 0.0, max: 8.0 }
     }
 
     /// The default as a typed value.
@@ -182,21 +164,14 @@ impl Params {
 
     /// The defaults of `specs`.
     pub fn defaults(specs: &'static [ParamSpec]) -> Self {
-        Self {
-            specs,
-            values: specs.iter().map(ParamSpec::default_value).collect(),
-        }
+        Self { specs, values: specs.iter().map(ParamSpec::default_value).collect() }
     }
 
     fn value(&self, name: &str) -> ParamValue {
         // Kernels only ask for names their own spec declares; a miss is a bug in the
         // registry, caught by the catalog tests, so a neutral value is returned here
         // rather than panicking in a server.
-        self.specs
-            .iter()
-            .position(|s| s.name == name)
-            .map(|i| self.values[i])
-            .unwrap_or(ParamValue::Int(0))
+        self.specs.iter().position(|s| s.name == name).map(|i| self.values[i]).unwrap_or(ParamValue::Int(0))
     }
 
     /// An integer parameter as a count (periods are validated >= 0 on resolve).
@@ -214,24 +189,13 @@ impl Params {
 
     /// (name, value) pairs in spec order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, ParamValue)> + '_ {
-        self.specs
-            .iter()
-            .map(|s| s.name)
-            .zip(self.values.iter().copied())
+        self.specs.iter().map(|s| s.name).zip(self.values.iter().copied())
     }
 }
 
-fn parse_value(
-    code: &'static str,
-    spec: &ParamSpec,
-    raw: &RawParam,
-) -> Result<ParamValue, IndicatorError> {
-    let wrong = |expected: &'static str| IndicatorError::WrongType {
-        code,
-        name: spec.name,
-        expected,
-        value: raw.to_string(),
-    };
+fn parse_value(code: &'static str, spec: &ParamSpec, raw: &RawParam) -> Result<ParamValue, IndicatorError> {
+    let wrong =
+        |expected: &'static str| IndicatorError::WrongType { code, name: spec.name, expected, value: raw.to_string() };
     let value = match spec.kind {
         ParamKind::Int | ParamKind::MaType => {
             let expected = "an integer";
@@ -275,7 +239,8 @@ fn parse_value(
             code,
             name: spec.name,
             value: value.to_string(),
-            reason: "MAMA (7) and T3 (8) are not implemented; use 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA or 6 KAMA",
+            reason:
+                "MAMA (7) and T3 (8) are not implemented; use 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA or 6 KAMA",
         });
     }
     Ok(value)

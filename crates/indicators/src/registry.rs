@@ -115,18 +115,13 @@ pub struct IndicatorSpec {
 
 impl std::fmt::Debug for IndicatorSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IndicatorSpec")
-            .field("code", &self.code)
-            .finish_non_exhaustive()
+        f.debug_struct("IndicatorSpec").field("code", &self.code).finish_non_exhaustive()
     }
 }
 
 impl IndicatorSpec {
     /// Validates caller-supplied parameters and fills in defaults.
-    pub fn resolve<S: AsRef<str>>(
-        &self,
-        given: &[(S, RawParam)],
-    ) -> Result<Params, IndicatorError> {
+    pub fn resolve<S: AsRef<str>>(&self, given: &[(S, RawParam)]) -> Result<Params, IndicatorError> {
         Params::resolve(self.code, self.params, given)
     }
 
@@ -144,18 +139,10 @@ impl IndicatorSpec {
     /// there is no value.
     pub fn compute(&self, bars: &Bars, params: &Params) -> Result<Vec<Vec<f64>>, IndicatorError> {
         let first = self.inputs[0];
-        let longest = self
-            .inputs
-            .iter()
-            .map(|&f| bars.field(f).len())
-            .max()
-            .unwrap_or(0);
+        let longest = self.inputs.iter().map(|&f| bars.field(f).len()).max().unwrap_or(0);
         if let Some(&missing) = self.inputs.iter().find(|&&f| bars.field(f).is_empty()) {
             if longest > 0 {
-                return Err(IndicatorError::MissingInput {
-                    code: self.code,
-                    input: missing.name(),
-                });
+                return Err(IndicatorError::MissingInput { code: self.code, input: missing.name() });
             }
         }
         let n = bars.field(first).len();
@@ -171,12 +158,8 @@ impl IndicatorSpec {
                 });
             }
         }
-        let begin = self
-            .inputs
-            .iter()
-            .map(|&f| bars.field(f).iter().position(|v| !v.is_nan()).unwrap_or(n))
-            .max()
-            .unwrap_or(0);
+        let begin =
+            self.inputs.iter().map(|&f| bars.field(f).iter().position(|v| !v.is_nan()).unwrap_or(n)).max().unwrap_or(0);
         if begin == 0 {
             return Ok((self.kernel)(bars, params));
         }
@@ -328,14 +311,8 @@ static CATALOG: &[IndicatorSpec] = &[
         outputs: &["upperband", "middleband", "lowerband"],
         reference: Reference::TaLib,
         kernel: |b, p| {
-            bbands::bbands(
-                b.close,
-                p.usize("timeperiod"),
-                p.real("nbdevup"),
-                p.real("nbdevdn"),
-                matype(p, "matype"),
-            )
-            .into()
+            bbands::bbands(b.close, p.usize("timeperiod"), p.real("nbdevup"), p.real("nbdevdn"), matype(p, "matype"))
+                .into()
         },
         lookback: |p| bbands::bbands_lookback(p.usize("timeperiod"), matype(p, "matype")),
     },
@@ -344,20 +321,10 @@ static CATALOG: &[IndicatorSpec] = &[
         group: "overlap",
         description: "Parabolic SAR",
         inputs: HL,
-        params: &[
-            ParamSpec::real("acceleration", 0.02, 0.0, BIG),
-            ParamSpec::real("maximum", 0.2, 0.0, BIG),
-        ],
+        params: &[ParamSpec::real("acceleration", 0.02, 0.0, BIG), ParamSpec::real("maximum", 0.2, 0.0, BIG)],
         outputs: ONE,
         reference: Reference::TaLib,
-        kernel: |b, p| {
-            one!(sar::sar(
-                b.high,
-                b.low,
-                p.real("acceleration"),
-                p.real("maximum")
-            ))
-        },
+        kernel: |b, p| one!(sar::sar(b.high, b.low, p.real("acceleration"), p.real("maximum"))),
         lookback: |_| sar::sar_lookback(),
     },
     IndicatorSpec {
@@ -385,21 +352,9 @@ static CATALOG: &[IndicatorSpec] = &[
         outputs: &["macd", "macdsignal", "macdhist"],
         reference: Reference::TaLib,
         kernel: |b, p| {
-            macd::macd(
-                b.close,
-                p.usize("fastperiod"),
-                p.usize("slowperiod"),
-                p.usize("signalperiod"),
-            )
-            .into()
+            macd::macd(b.close, p.usize("fastperiod"), p.usize("slowperiod"), p.usize("signalperiod")).into()
         },
-        lookback: |p| {
-            macd::macd_lookback(
-                p.usize("fastperiod"),
-                p.usize("slowperiod"),
-                p.usize("signalperiod"),
-            )
-        },
+        lookback: |p| macd::macd_lookback(p.usize("fastperiod"), p.usize("slowperiod"), p.usize("signalperiod")),
     },
     IndicatorSpec {
         code: "RSI",
@@ -473,11 +428,7 @@ static CATALOG: &[IndicatorSpec] = &[
             .into()
         },
         lookback: |p| {
-            stoch::stochf_lookback(
-                p.usize("fastk_period"),
-                p.usize("fastd_period"),
-                matype(p, "fastd_matype"),
-            )
+            stoch::stochf_lookback(p.usize("fastk_period"), p.usize("fastd_period"), matype(p, "fastd_matype"))
         },
     },
     IndicatorSpec {
@@ -630,15 +581,7 @@ static CATALOG: &[IndicatorSpec] = &[
         params: P14,
         outputs: ONE,
         reference: Reference::TaLib,
-        kernel: |b, p| {
-            one!(mfi::mfi(
-                b.high,
-                b.low,
-                b.close,
-                b.volume,
-                p.usize("timeperiod")
-            ))
-        },
+        kernel: |b, p| one!(mfi::mfi(b.high, b.low, b.close, b.volume, p.usize("timeperiod"))),
         lookback: |p| mfi::mfi_lookback(p.usize("timeperiod")),
     },
     // ---- volume ----
@@ -703,19 +646,10 @@ static CATALOG: &[IndicatorSpec] = &[
         group: "volatility",
         description: "Population standard deviation times nbdev",
         inputs: REAL,
-        params: &[
-            ParamSpec::int("timeperiod", 5, 2, MAXP),
-            ParamSpec::real("nbdev", 1.0, -BIG, BIG),
-        ],
+        params: &[ParamSpec::int("timeperiod", 5, 2, MAXP), ParamSpec::real("nbdev", 1.0, -BIG, BIG)],
         outputs: ONE,
         reference: Reference::TaLib,
-        kernel: |b, p| {
-            one!(stddev::stddev(
-                b.close,
-                p.usize("timeperiod"),
-                p.real("nbdev")
-            ))
-        },
+        kernel: |b, p| one!(stddev::stddev(b.close, p.usize("timeperiod"), p.real("nbdev"))),
         lookback: |p| stddev::stddev_lookback(p.usize("timeperiod")),
     },
     // ---- China flavours (MyTT) ----
@@ -724,24 +658,10 @@ static CATALOG: &[IndicatorSpec] = &[
         group: "china",
         description: "KDJ stochastic as drawn by Chinese trading software (MyTT)",
         inputs: HLC,
-        params: &[
-            ParamSpec::int("n", 9, 1, MAXP),
-            ParamSpec::int("m1", 3, 1, MAXP),
-            ParamSpec::int("m2", 3, 1, MAXP),
-        ],
+        params: &[ParamSpec::int("n", 9, 1, MAXP), ParamSpec::int("m1", 3, 1, MAXP), ParamSpec::int("m2", 3, 1, MAXP)],
         outputs: &["k", "d", "j"],
         reference: Reference::MyTT,
-        kernel: |b, p| {
-            kdj::kdj(
-                b.high,
-                b.low,
-                b.close,
-                p.usize("n"),
-                p.usize("m1"),
-                p.usize("m2"),
-            )
-            .into()
-        },
+        kernel: |b, p| kdj::kdj(b.high, b.low, b.close, p.usize("n"), p.usize("m1"), p.usize("m2")).into(),
         lookback: |p| kdj::kdj_lookback(p.usize("n")),
     },
     IndicatorSpec {
@@ -756,9 +676,7 @@ static CATALOG: &[IndicatorSpec] = &[
         ],
         outputs: &["dif", "dea", "macd"],
         reference: Reference::MyTT,
-        kernel: |b, p| {
-            macd_cn::macd_cn(b.close, p.usize("short"), p.usize("long"), p.usize("m")).into()
-        },
+        kernel: |b, p| macd_cn::macd_cn(b.close, p.usize("short"), p.usize("long"), p.usize("m")).into(),
         lookback: |_| macd_cn::macd_cn_lookback(),
     },
     IndicatorSpec {
@@ -781,10 +699,7 @@ static CATALOG: &[IndicatorSpec] = &[
         group: "china",
         description: "Bollinger bands with population deviation (MyTT)",
         inputs: REAL,
-        params: &[
-            ParamSpec::int("n", 20, 1, MAXP),
-            ParamSpec::real("p", 2.0, 0.0, 1000.0),
-        ],
+        params: &[ParamSpec::int("n", 20, 1, MAXP), ParamSpec::real("p", 2.0, 0.0, 1000.0)],
         outputs: &["upper", "mid", "lower"],
         reference: Reference::MyTT,
         kernel: |b, p| boll::boll(b.close, p.usize("n"), p.real("p")).into(),

@@ -20,9 +20,7 @@ const CHINA_WARMUP: usize = 120;
 fn load(path: &std::path::Path) -> Value {
     let file = std::fs::File::open(path).expect("golden file opens");
     let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut text)
-        .expect("golden file is gzip text");
+    flate2::read::GzDecoder::new(file).read_to_string(&mut text).expect("golden file is gzip text");
     serde_json::from_str(&text).expect("golden file is JSON")
 }
 
@@ -43,11 +41,7 @@ fn params(v: &Value) -> Vec<(String, RawParam)> {
         .expect("params object")
         .iter()
         .map(|(k, v)| {
-            let raw = if let Some(i) = v.as_i64() {
-                RawParam::Int(i)
-            } else {
-                RawParam::Real(v.as_f64().unwrap())
-            };
+            let raw = if let Some(i) = v.as_i64() { RawParam::Int(i) } else { RawParam::Real(v.as_f64().unwrap()) };
             (k.clone(), raw)
         })
         .collect()
@@ -81,20 +75,12 @@ fn every_indicator_matches_its_reference() {
             series(&inputs["close"]),
             series(&inputs["volume"]),
         );
-        let bars = Bars {
-            open: &open,
-            high: &high,
-            low: &low,
-            close: &close,
-            volume: &volume,
-        };
+        let bars = Bars { open: &open, high: &high, low: &low, close: &close, volume: &volume };
         for result in doc["results"].as_array().unwrap() {
             let code = result["code"].as_str().unwrap();
             let spec = find(code).expect("golden code is in the catalog");
             covered.insert(spec.code);
-            let p = spec
-                .resolve(&params(&result["params"]))
-                .expect("golden params are valid");
+            let p = spec.resolve(&params(&result["params"])).expect("golden params are valid");
             let ours = spec.compute(&bars, &p).expect("compute");
             let tolerance = NOT_BIT_EXACT.iter().any(|(c, _)| *c == code);
             for (oi, name) in spec.outputs.iter().enumerate() {
@@ -106,9 +92,7 @@ fn every_indicator_matches_its_reference() {
                 for i in 0..mine.len() {
                     let (a, b) = (mine[i], theirs[i]);
                     if a.is_nan() != b.is_nan() {
-                        bad = Some(format!(
-                            "index {i}: NaN pattern differs (ours {a}, reference {b})"
-                        ));
+                        bad = Some(format!("index {i}: NaN pattern differs (ours {a}, reference {b})"));
                         break;
                     }
                     if a.is_nan() {
@@ -116,13 +100,9 @@ fn every_indicator_matches_its_reference() {
                     }
                     checked_values += 1;
                     let ok = match spec.reference {
-                        Reference::TaLib if tolerance => {
-                            (a - b).abs() <= 1e-12 * b.abs().max(1e-300) || a == b
-                        }
+                        Reference::TaLib if tolerance => (a - b).abs() <= 1e-12 * b.abs().max(1e-300) || a == b,
                         Reference::TaLib => a.to_bits() == b.to_bits() || (a == 0.0 && b == 0.0),
-                        Reference::MyTT => {
-                            i < CHINA_WARMUP || a == b || (a - b).abs() <= 0.0005 + 1e-12 * b.abs()
-                        }
+                        Reference::MyTT => i < CHINA_WARMUP || a == b || (a - b).abs() <= 0.0005 + 1e-12 * b.abs(),
                     };
                     if !ok {
                         bad = Some(format!("index {i}: ours {a:e}, reference {b:e}"));
@@ -137,18 +117,7 @@ fn every_indicator_matches_its_reference() {
     }
     let all: std::collections::BTreeSet<_> = indicators::catalog().iter().map(|s| s.code).collect();
     let missing: Vec<_> = all.difference(&covered).collect();
-    assert!(
-        missing.is_empty(),
-        "indicators without goldens: {missing:?}"
-    );
-    assert!(
-        checked_values > 100_000,
-        "only {checked_values} values compared"
-    );
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(missing.is_empty(), "indicators without goldens: {missing:?}");
+    assert!(checked_values > 100_000, "only {checked_values} values compared");
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
 }

@@ -6,88 +6,37 @@ use indicators::{catalog, find, Bars, IndicatorError, ParamKind, RawParam};
 #[test]
 fn out_of_range_names_parameter_and_range() {
     let spec = find("rsi").unwrap();
-    let err = spec
-        .resolve(&[("timeperiod", RawParam::Int(1))])
-        .unwrap_err();
+    let err = spec.resolve(&[("timeperiod", RawParam::Int(1))]).unwrap_err();
     let msg = err.to_string();
-    assert!(
-        matches!(
-            err,
-            IndicatorError::OutOfRange {
-                name: "timeperiod",
-                ..
-            }
-        ),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("timeperiod") && msg.contains("2..=100000"),
-        "{msg}"
-    );
+    assert!(matches!(err, IndicatorError::OutOfRange { name: "timeperiod", .. }), "{msg}");
+    assert!(msg.contains("timeperiod") && msg.contains("2..=100000"), "{msg}");
 }
 
 #[test]
 fn wrong_type_and_unknown_name_are_errors() {
     let spec = find("MACD").unwrap();
-    let err = spec
-        .resolve(&[("fastperiod", RawParam::from("1.5"))])
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            IndicatorError::WrongType {
-                name: "fastperiod",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    let err = spec.resolve(&[("fastperiod", RawParam::from("1.5"))]).unwrap_err();
+    assert!(matches!(err, IndicatorError::WrongType { name: "fastperiod", .. }), "{err}");
     let err = spec.resolve(&[("fast", RawParam::Int(3))]).unwrap_err();
     let msg = err.to_string();
-    assert!(
-        msg.contains("fast") && msg.contains("fastperiod, slowperiod, signalperiod"),
-        "{msg}"
-    );
+    assert!(msg.contains("fast") && msg.contains("fastperiod, slowperiod, signalperiod"), "{msg}");
     let err = find("NOPE").unwrap_err();
     assert!(matches!(err, IndicatorError::UnknownIndicator(_)));
-    let err = find("BBANDS")
-        .unwrap()
-        .resolve(&[("matype", RawParam::Int(8))])
-        .unwrap_err();
-    assert!(
-        matches!(err, IndicatorError::Unsupported { name: "matype", .. }),
-        "{err}"
-    );
-    let err = find("BBANDS")
-        .unwrap()
-        .resolve(&[("nbdevup", RawParam::from("abc"))])
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            IndicatorError::WrongType {
-                name: "nbdevup",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    let err = find("BBANDS").unwrap().resolve(&[("matype", RawParam::Int(8))]).unwrap_err();
+    assert!(matches!(err, IndicatorError::Unsupported { name: "matype", .. }), "{err}");
+    let err = find("BBANDS").unwrap().resolve(&[("nbdevup", RawParam::from("abc"))]).unwrap_err();
+    assert!(matches!(err, IndicatorError::WrongType { name: "nbdevup", .. }), "{err}");
 }
 
 #[test]
 fn defaults_are_filled_and_text_is_accepted() {
     let spec = find("macd").unwrap();
-    let p = spec
-        .resolve(&[("SIGNALPERIOD", RawParam::from(" 5 "))])
-        .unwrap();
+    let p = spec.resolve(&[("SIGNALPERIOD", RawParam::from(" 5 "))]).unwrap();
     let got: Vec<_> = p.iter().map(|(k, v)| format!("{k}={v}")).collect();
     assert_eq!(got, ["fastperiod=12", "slowperiod=26", "signalperiod=5"]);
     let bb = find("BBANDS").unwrap().default_params();
     let got: Vec<_> = bb.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    assert_eq!(
-        got,
-        ["timeperiod=20", "nbdevup=2.0", "nbdevdn=2.0", "matype=0"]
-    );
+    assert_eq!(got, ["timeperiod=20", "nbdevup=2.0", "nbdevdn=2.0", "matype=0"]);
 }
 
 #[test]
@@ -95,32 +44,11 @@ fn missing_or_ragged_inputs_are_errors() {
     let close = [1.0, 2.0, 3.0];
     let spec = find("ATR").unwrap();
     let p = spec.default_params();
-    let err = spec
-        .compute(
-            &Bars {
-                close: &close,
-                ..Default::default()
-            },
-            &p,
-        )
-        .unwrap_err();
+    let err = spec.compute(&Bars { close: &close, ..Default::default() }, &p).unwrap_err();
     assert!(matches!(err, IndicatorError::MissingInput { .. }), "{err}");
     let high = [1.0, 2.0];
-    let err = spec
-        .compute(
-            &Bars {
-                high: &high,
-                low: &close,
-                close: &close,
-                ..Default::default()
-            },
-            &p,
-        )
-        .unwrap_err();
-    assert!(
-        matches!(err, IndicatorError::LengthMismatch { .. }),
-        "{err}"
-    );
+    let err = spec.compute(&Bars { high: &high, low: &close, close: &close, ..Default::default() }, &p).unwrap_err();
+    assert!(matches!(err, IndicatorError::LengthMismatch { .. }), "{err}");
 }
 
 /// Every indicator, at its minimum, default and a mid-range parameter set, over every
@@ -150,17 +78,11 @@ fn no_parameter_set_or_length_panics() {
                         1 => s.default,
                         _ => (s.default * 1.5).min(s.max).max(s.min),
                     };
-                    let raw = if s.kind == ParamKind::Real {
-                        RawParam::Real(v)
-                    } else {
-                        RawParam::Int(v as i64)
-                    };
+                    let raw = if s.kind == ParamKind::Real { RawParam::Real(v) } else { RawParam::Int(v as i64) };
                     (s.name.to_string(), raw)
                 })
                 .collect();
-            let p = spec
-                .resolve(&given)
-                .unwrap_or_else(|e| panic!("{}: {e}", spec.code));
+            let p = spec.resolve(&given).unwrap_or_else(|e| panic!("{}: {e}", spec.code));
             let lb = spec.lookback(&p);
             for n in 0..=70 {
                 let bars = Bars {
@@ -175,30 +97,15 @@ fn no_parameter_set_or_length_panics() {
                 let mut longest_lead = 0;
                 for series in &out {
                     assert_eq!(series.len(), n, "{}", spec.code);
-                    longest_lead =
-                        longest_lead.max(series.iter().take_while(|v| v.is_nan()).count());
+                    longest_lead = longest_lead.max(series.iter().take_while(|v| v.is_nan()).count());
                 }
                 if n > lb {
-                    assert_eq!(
-                        longest_lead, lb,
-                        "{} {:?} n={n}: leading NaNs vs lookback",
-                        spec.code, given
-                    );
+                    assert_eq!(longest_lead, lb, "{} {:?} n={n}: leading NaNs vs lookback", spec.code, given);
                 }
             }
             let nan = vec![f64::NAN; 40];
-            let all_nan = Bars {
-                open: &nan,
-                high: &nan,
-                low: &nan,
-                close: &nan,
-                volume: &nan,
-            };
-            assert!(spec
-                .compute(&all_nan, &p)
-                .unwrap()
-                .iter()
-                .all(|s| s.iter().all(|v| v.is_nan())));
+            let all_nan = Bars { open: &nan, high: &nan, low: &nan, close: &nan, volume: &nan };
+            assert!(spec.compute(&all_nan, &p).unwrap().iter().all(|s| s.iter().all(|v| v.is_nan())));
         }
     }
 }

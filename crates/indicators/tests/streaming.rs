@@ -25,27 +25,14 @@ struct Series {
 }
 
 fn aapl() -> Series {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/real_aapl.json.gz");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/real_aapl.json.gz");
     let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
-        .read_to_string(&mut text)
-        .unwrap();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_string(&mut text).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     let col = |name: &str| -> Vec<f64> {
-        doc["inputs"][name]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_f64().unwrap())
-            .collect()
+        doc["inputs"][name].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()
     };
-    Series {
-        high: col("high"),
-        low: col("low"),
-        close: col("close"),
-        volume: col("volume"),
-    }
+    Series { high: col("high"), low: col("low"), close: col("close"), volume: col("volume") }
 }
 
 fn same(a: f64, b: f64) -> bool {
@@ -65,12 +52,7 @@ fn check<S>(
     for i in 0..n {
         let got = step(&mut state, i);
         for (k, series) in batch.iter().enumerate() {
-            assert!(
-                same(got[k], series[i]),
-                "{name}: output {k} at bar {i}: stream {} vs batch {}",
-                got[k],
-                series[i]
-            );
+            assert!(same(got[k], series[i]), "{name}: output {k} at bar {i}: stream {} vs batch {}", got[k], series[i]);
         }
     }
 }
@@ -84,34 +66,10 @@ fn ema_family_streams_like_batch() {
     let s = aapl();
     let n = s.close.len();
     for p in [2, 12, 30] {
-        check(
-            "EMA",
-            n,
-            &[ema(&s.close, p)],
-            || Ema::new(p),
-            |st, i| or_nan(st.next(s.close[i])),
-        );
-        check(
-            "DEMA",
-            n,
-            &[dema(&s.close, p)],
-            || Dema::new(p),
-            |st, i| or_nan(st.next(s.close[i])),
-        );
-        check(
-            "TEMA",
-            n,
-            &[tema(&s.close, p)],
-            || Tema::new(p),
-            |st, i| or_nan(st.next(s.close[i])),
-        );
-        check(
-            "SMA",
-            n,
-            &[sma(&s.close, p)],
-            || Sma::new(p),
-            |st, i| or_nan(st.next(s.close[i])),
-        );
+        check("EMA", n, &[ema(&s.close, p)], || Ema::new(p), |st, i| or_nan(st.next(s.close[i])));
+        check("DEMA", n, &[dema(&s.close, p)], || Dema::new(p), |st, i| or_nan(st.next(s.close[i])));
+        check("TEMA", n, &[tema(&s.close, p)], || Tema::new(p), |st, i| or_nan(st.next(s.close[i])));
+        check("SMA", n, &[sma(&s.close, p)], || Sma::new(p), |st, i| or_nan(st.next(s.close[i])));
     }
 }
 
@@ -119,13 +77,7 @@ fn ema_family_streams_like_batch() {
 fn oscillators_stream_like_batch() {
     let s = aapl();
     let n = s.close.len();
-    check(
-        "RSI",
-        n,
-        &[rsi(&s.close, 14)],
-        || Rsi::new(14),
-        |st, i| or_nan(st.next(s.close[i])),
-    );
+    check("RSI", n, &[rsi(&s.close, 14)], || Rsi::new(14), |st, i| or_nan(st.next(s.close[i])));
     check(
         "ATR",
         n,
@@ -181,16 +133,10 @@ fn oscillators_stream_like_batch() {
 fn volume_lines_stream_like_batch() {
     let s = aapl();
     let n = s.close.len();
-    check("OBV", n, &[obv(&s.close, &s.volume)], Obv::new, |st, i| {
-        vec![st.next(s.close[i], s.volume[i])]
+    check("OBV", n, &[obv(&s.close, &s.volume)], Obv::new, |st, i| vec![st.next(s.close[i], s.volume[i])]);
+    check("AD", n, &[ad(&s.high, &s.low, &s.close, &s.volume)], Ad::new, |st, i| {
+        vec![st.next(s.high[i], s.low[i], s.close[i], s.volume[i])]
     });
-    check(
-        "AD",
-        n,
-        &[ad(&s.high, &s.low, &s.close, &s.volume)],
-        Ad::new,
-        |st, i| vec![st.next(s.high[i], s.low[i], s.close[i], s.volume[i])],
-    );
 }
 
 #[test]
@@ -203,16 +149,10 @@ fn a_warmed_state_continues_a_prefix_batch() {
     let mut state = Macd::new(12, 26, 9);
     for i in 0..split {
         let v = state.next(s.close[i]);
-        assert!(
-            same(v.map_or(f64::NAN, |t| t.0), prefix[0][i]),
-            "prefix bar {i}"
-        );
+        assert!(same(v.map_or(f64::NAN, |t| t.0), prefix[0][i]), "prefix bar {i}");
     }
     for i in split..s.close.len() {
         let (m, sig, h) = state.next(s.close[i]).expect("seeded");
-        assert!(
-            same(m, full[0][i]) && same(sig, full[1][i]) && same(h, full[2][i]),
-            "bar {i}"
-        );
+        assert!(same(m, full[0][i]) && same(sig, full[1][i]) && same(h, full[2][i]), "bar {i}");
     }
 }

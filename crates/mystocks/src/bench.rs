@@ -110,11 +110,7 @@ pub fn time_indicators(bars: usize, runs: usize, only: Option<&str>) -> Vec<Indi
         let secs = median(samples);
         out.push(IndicatorTiming {
             code: spec.code,
-            params: params
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(","),
+            params: params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
             ns_per_bar: secs * 1e9 / bars.max(1) as f64,
             median_ms: secs * 1e3,
         });
@@ -136,21 +132,13 @@ pub fn time_panel(symbols: usize, bars: usize, runs: usize) -> anyhow::Result<Pa
             .map(|i| {
                 let input = pool[i % pool.len()].as_bars();
                 set.iter()
-                    .map(|m| {
-                        m.spec
-                            .compute(&input, &m.params)
-                            .map(|o| std::hint::black_box(o).len())
-                            .unwrap_or(0)
-                    })
+                    .map(|m| m.spec.compute(&input, &m.params).map(|o| std::hint::black_box(o).len()).unwrap_or(0))
                     .filter(|&n| n > 0)
                     .count()
             })
             .sum();
         samples.push(start.elapsed().as_secs_f64());
-        anyhow::ensure!(
-            computed == symbols * set.len(),
-            "panel computed {computed} results"
-        );
+        anyhow::ensure!(computed == symbols * set.len(), "panel computed {computed} results");
     }
     let seconds = median(samples);
     Ok(PanelTiming {
@@ -283,13 +271,7 @@ async fn time_read(store: &dyn crate::store::Store, codes: &[String]) -> anyhow:
     let t = Instant::now();
     let read = store.read_latest_bars(codes, "1d", 250).await?;
     let secs = t.elapsed().as_secs_f64();
-    anyhow::ensure!(
-        read.len() == codes.len(),
-        "{} read {} of {} symbols",
-        store.backend(),
-        read.len(),
-        codes.len()
-    );
+    anyhow::ensure!(read.len() == codes.len(), "{} read {} of {} symbols", store.backend(), read.len(), codes.len());
     Ok(secs)
 }
 
@@ -308,17 +290,9 @@ pub struct Latency {
 
 fn percentiles(what: &str, mut xs: Vec<f64>) -> Latency {
     xs.sort_by(|a, b| a.total_cmp(b));
-    let at = |q: f64| {
-        xs.get(((xs.len() as f64 * q) as usize).min(xs.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
-    Latency {
-        what: what.to_string(),
-        samples: xs.len(),
-        p50_us: at(0.50),
-        p99_us: at(0.99),
-    }
+    let at =
+        |q: f64| xs.get(((xs.len() as f64 * q) as usize).min(xs.len().saturating_sub(1))).copied().unwrap_or(f64::NAN);
+    Latency { what: what.to_string(), samples: xs.len(), p50_us: at(0.50), p99_us: at(0.99) }
 }
 
 /// `mystocks bench cache`: L1 and L2 hit latency of the tiered cache, and Redis's own
@@ -373,20 +347,13 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
     let value = compute_result(&req, &bars)?;
     let value_bytes = serde_json::to_string(&value)?.len();
     let loader_value = value.clone();
-    cache
-        .get_or_load(&req, move || async move { Ok(loader_value) })
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    cache.get_or_load(&req, move || async move { Ok(loader_value) }).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     cache.flush().await;
 
     let mut l1 = Vec::with_capacity(iterations);
     for _ in 0..iterations {
         let t = Instant::now();
-        let hit = cache
-            .get_or_load(&req, || async {
-                Err(crate::cache::CacheError::Load("miss".into()))
-            })
-            .await;
+        let hit = cache.get_or_load(&req, || async { Err(crate::cache::CacheError::Load("miss".into())) }).await;
         l1.push(t.elapsed().as_secs_f64() * 1e6);
         anyhow::ensure!(hit.is_ok(), "L1 missed");
     }
@@ -405,24 +372,9 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
         decode.push(t.elapsed().as_secs_f64() * 1e6);
         std::hint::black_box(v);
     }
-    let port = redis_url
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.split('/').next())
-        .unwrap_or("6379")
-        .to_string();
+    let port = redis_url.rsplit(':').next().and_then(|p| p.split('/').next()).unwrap_or("6379").to_string();
     let output = tokio::process::Command::new("redis-benchmark")
-        .args([
-            "-p",
-            &port,
-            "-c",
-            "1",
-            "-n",
-            &((iterations / 10).max(1000)).to_string(),
-            "-t",
-            "get",
-            "-d",
-        ])
+        .args(["-p", &port, "-c", "1", "-n", &((iterations / 10).max(1000)).to_string(), "-t", "get", "-d"])
         .arg(value_bytes.to_string())
         .arg("--csv")
         .output()
@@ -433,11 +385,7 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
         .lines()
         .find(|l| l.starts_with("\"GET\""))
         .ok_or_else(|| anyhow::anyhow!("redis-benchmark printed no GET row: {text}"))?;
-    let fields: Vec<f64> = row
-        .split(',')
-        .skip(1)
-        .filter_map(|f| f.trim_matches('"').parse().ok())
-        .collect();
+    let fields: Vec<f64> = row.split(',').skip(1).filter_map(|f| f.trim_matches('"').parse().ok()).collect();
     anyhow::ensure!(fields.len() >= 6, "unexpected redis-benchmark row: {row}");
     let redis_get = Latency {
         what: "redis-benchmark GET".into(),

@@ -75,10 +75,7 @@ impl Config {
         // A missing .env is the normal case; a malformed one is reported.
         if let Err(e) = dotenvy::dotenv() {
             if !e.not_found() {
-                return Err(ConfigError {
-                    variable: ".env",
-                    reason: e.to_string(),
-                });
+                return Err(ConfigError { variable: ".env", reason: e.to_string() });
             }
         }
         Self::from_lookup(|k| std::env::var(k).ok())
@@ -87,31 +84,17 @@ impl Config {
     /// Builds the configuration from any variable lookup (tests pass a map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let v = Vars(&get);
-        let database_url = v
-            .text("DATABASE_URL")
-            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let database_url = v.text("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         check_store_url("DATABASE_URL", &database_url)?;
-        let timeseries_url = v
-            .text("TIMESERIES_URL")
-            .unwrap_or_else(|| database_url.clone());
+        let timeseries_url = v.text("TIMESERIES_URL").unwrap_or_else(|| database_url.clone());
         check_store_url("TIMESERIES_URL", &timeseries_url)?;
         Ok(Self {
             redis: redis_config(&v)?,
-            redis_cache_ttl: Duration::from_secs(v.number(
-                "REDIS_CACHE_TTL",
-                3600,
-                0,
-                365 * 86_400,
-            )?),
+            redis_cache_ttl: Duration::from_secs(v.number("REDIS_CACHE_TTL", 3600, 0, 365 * 86_400)?),
             cache_prefix: v.prefix("REDIS_CACHE_PREFIX", "mystocks:")?,
             pubsub_prefix: v.prefix("REDIS_PUBSUB_CHANNEL_PREFIX", "mystocks:")?,
             lock_prefix: v.prefix("REDIS_LOCK_PREFIX", "mystocks:lock:")?,
-            lock_timeout: Duration::from_secs(v.number(
-                "REDIS_LOCK_DEFAULT_TIMEOUT",
-                30,
-                1,
-                86_400,
-            )?),
+            lock_timeout: Duration::from_secs(v.number("REDIS_LOCK_DEFAULT_TIMEOUT", 30, 1, 86_400)?),
             l1_ttl: Duration::from_secs(v.number("CACHE_L1_TTL", 300, 0, 365 * 86_400)?),
             l1_max_entries: v.number("CACHE_L1_MAX_ENTRIES", 100_000, 1, 1 << 40)?,
             database_url,
@@ -132,27 +115,16 @@ struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
 
 impl Vars<'_> {
     fn text(&self, k: &str) -> Option<String> {
-        (self.0)(k)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
+        (self.0)(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
     }
 
-    fn number(
-        &self,
-        k: &'static str,
-        default: u64,
-        min: u64,
-        max: u64,
-    ) -> Result<u64, ConfigError> {
+    fn number(&self, k: &'static str, default: u64, min: u64, max: u64) -> Result<u64, ConfigError> {
         let Some(s) = self.text(k) else {
             return Ok(default);
         };
         match s.parse::<u64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(ConfigError {
-                variable: k,
-                reason: format!("`{s}` is not a whole number from {min} to {max}"),
-            }),
+            _ => Err(ConfigError { variable: k, reason: format!("`{s}` is not a whole number from {min} to {max}") }),
         }
     }
 
@@ -163,10 +135,7 @@ impl Vars<'_> {
         match s.to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Ok(true),
             "0" | "false" | "no" | "off" => Ok(false),
-            _ => Err(ConfigError {
-                variable: k,
-                reason: format!("`{s}` is not true or false"),
-            }),
+            _ => Err(ConfigError { variable: k, reason: format!("`{s}` is not true or false") }),
         }
     }
 
@@ -175,13 +144,8 @@ impl Vars<'_> {
         let Some(s) = (self.0)(k).filter(|v| !v.is_empty()) else {
             return Ok(default.to_string());
         };
-        if s.chars()
-            .any(|c| c.is_whitespace() || matches!(c, '*' | '?' | '[' | ']'))
-        {
-            return Err(ConfigError {
-                variable: k,
-                reason: format!("`{s}` contains whitespace or a glob character"),
-            });
+        if s.chars().any(|c| c.is_whitespace() || matches!(c, '*' | '?' | '[' | ']')) {
+            return Err(ConfigError { variable: k, reason: format!("`{s}` contains whitespace or a glob character") });
         }
         Ok(s)
     }
@@ -200,36 +164,19 @@ fn redis_config(v: &Vars) -> Result<Option<RedisConfig>, ConfigError> {
         let port = v.number("REDIS_PORT", 6379, 1, 65_535)?;
         let db = v.number("REDIS_DB", 0, 0, 1_000_000)?;
         let tls = v.flag("REDIS_USE_SSL", false)?;
-        let password = v
-            .text("REDIS_PASSWORD")
-            .map(|p| format!(":{}@", percent_encode(&p)))
-            .unwrap_or_default();
-        format!(
-            "{}://{password}{host}:{port}/{db}",
-            if tls { "rediss" } else { "redis" }
-        )
+        let password = v.text("REDIS_PASSWORD").map(|p| format!(":{}@", percent_encode(&p))).unwrap_or_default();
+        format!("{}://{password}{host}:{port}/{db}", if tls { "rediss" } else { "redis" })
     } else {
         return Ok(None);
     };
-    let variable = if v.text("REDIS_URL").is_some() {
-        "REDIS_URL"
-    } else {
-        "REDIS_HOST"
-    };
+    let variable = if v.text("REDIS_URL").is_some() { "REDIS_URL" } else { "REDIS_HOST" };
     // Let the client library validate the URL the same way it will use it.
-    redis::Client::open(url.as_str()).map_err(|e| ConfigError {
-        variable,
-        reason: format!("`{}`: {e}", redact(&url)),
-    })?;
+    redis::Client::open(url.as_str())
+        .map_err(|e| ConfigError { variable, reason: format!("`{}`: {e}", redact(&url)) })?;
     Ok(Some(RedisConfig {
         max_connections: v.number("REDIS_MAX_CONNECTIONS", 50, 1, 10_000)? as u32,
         socket_timeout: Duration::from_secs(v.number("REDIS_SOCKET_TIMEOUT", 5, 1, 3600)?),
-        connect_timeout: Duration::from_secs(v.number(
-            "REDIS_SOCKET_CONNECT_TIMEOUT",
-            5,
-            1,
-            3600,
-        )?),
+        connect_timeout: Duration::from_secs(v.number("REDIS_SOCKET_CONNECT_TIMEOUT", 5, 1, 3600)?),
         enable_cache: v.flag("REDIS_ENABLE_CACHE", true)?,
         enable_pubsub: v.flag("REDIS_ENABLE_PUBSUB", true)?,
         enable_lock: v.flag("REDIS_ENABLE_LOCK", true)?,
@@ -240,9 +187,7 @@ fn redis_config(v: &Vars) -> Result<Option<RedisConfig>, ConfigError> {
 fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -260,9 +205,7 @@ fn check_store_url(variable: &'static str, url: &str) -> Result<(), ConfigError>
     let bad = |reason: String| Err(ConfigError { variable, reason });
     if let Some(path) = url.strip_prefix("sqlite:") {
         if path.trim_start_matches("//").is_empty() {
-            return bad(format!(
-                "`{url}` has no file path (e.g. sqlite://data/mystocks.db)"
-            ));
+            return bad(format!("`{url}` has no file path (e.g. sqlite://data/mystocks.db)"));
         }
         return Ok(());
     }
@@ -273,9 +216,7 @@ fn check_store_url(variable: &'static str, url: &str) -> Result<(), ConfigError>
         }
         return Ok(());
     }
-    bad(format!(
-        "unsupported store URL `{url}`; use sqlite://PATH or postgres://USER@HOST/DB"
-    ))
+    bad(format!("unsupported store URL `{url}`; use sqlite://PATH or postgres://USER@HOST/DB"))
 }
 
 #[cfg(test)]
@@ -284,10 +225,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn cfg(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -298,14 +236,8 @@ mod tests {
         assert_eq!(c.timeseries_url, DEFAULT_DATABASE_URL);
         assert_eq!(c.redis, None);
         assert_eq!(c.redis_cache_ttl, Duration::from_secs(3600));
-        assert_eq!(
-            (c.cache_prefix.as_str(), c.lock_prefix.as_str()),
-            ("mystocks:", "mystocks:lock:")
-        );
-        assert_eq!(
-            (c.l1_ttl, c.l1_max_entries),
-            (Duration::from_secs(300), 100_000)
-        );
+        assert_eq!((c.cache_prefix.as_str(), c.lock_prefix.as_str()), ("mystocks:", "mystocks:lock:"));
+        assert_eq!((c.l1_ttl, c.l1_max_entries), (Duration::from_secs(300), 100_000));
         assert_eq!(c.bind.to_string(), "127.0.0.1:8000");
         let c = cfg(&[("DATABASE_URL", "postgres://u@h/db")]).unwrap();
         assert_eq!(c.timeseries_url, "postgres://u@h/db");
@@ -313,19 +245,11 @@ mod tests {
 
     #[test]
     fn redis_from_url_or_parts() {
-        let c = cfg(&[
-            ("REDIS_URL", "redis://127.0.0.1:6380/2"),
-            ("REDIS_HOST", "ignored"),
-        ])
-        .unwrap();
+        let c = cfg(&[("REDIS_URL", "redis://127.0.0.1:6380/2"), ("REDIS_HOST", "ignored")]).unwrap();
         assert_eq!(c.redis.unwrap().url, "redis://127.0.0.1:6380/2");
-        let c = cfg(&[
-            ("REDIS_HOST", "cache"),
-            ("REDIS_PASSWORD", "p@ss"),
-            ("REDIS_DB", "3"),
-            ("REDIS_USE_SSL", "true"),
-        ])
-        .unwrap();
+        let c =
+            cfg(&[("REDIS_HOST", "cache"), ("REDIS_PASSWORD", "p@ss"), ("REDIS_DB", "3"), ("REDIS_USE_SSL", "true")])
+                .unwrap();
         let r = c.redis.unwrap();
         assert_eq!(r.url, "rediss://:p%40ss@cache:6379/3");
         assert!(r.enable_cache && r.enable_pubsub && r.enable_lock);
@@ -340,10 +264,7 @@ mod tests {
             (vec![("REDIS_URL", "http://x")], "REDIS_URL"),
             (vec![("REDIS_HOST", "h"), ("REDIS_PORT", "0")], "REDIS_PORT"),
             (vec![("REDIS_CACHE_TTL", "-5")], "REDIS_CACHE_TTL"),
-            (
-                vec![("REDIS_HOST", "h"), ("REDIS_USE_SSL", "maybe")],
-                "REDIS_USE_SSL",
-            ),
+            (vec![("REDIS_HOST", "h"), ("REDIS_USE_SSL", "maybe")], "REDIS_USE_SSL"),
             (vec![("REDIS_CACHE_PREFIX", "my*")], "REDIS_CACHE_PREFIX"),
             (vec![("MYSTOCKS_BIND", "localhost")], "MYSTOCKS_BIND"),
             (vec![("CACHE_L1_MAX_ENTRIES", "0")], "CACHE_L1_MAX_ENTRIES"),

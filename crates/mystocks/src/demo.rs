@@ -36,12 +36,12 @@ const BOARDS: [(&str, u32, f64); 7] = [
 ];
 
 const NAME_HEADS: [&str; 24] = [
-    "华", "中", "东", "海", "天", "金", "新", "国", "长", "恒", "宏", "信", "瑞", "安", "博", "泰",
-    "鼎", "光", "远", "兴", "盛", "嘉", "宁", "德",
+    "华", "中", "东", "海", "天", "金", "新", "国", "长", "恒", "宏", "信", "瑞", "安", "博", "泰", "鼎", "光", "远",
+    "兴", "盛", "嘉", "宁", "德",
 ];
 const NAME_TAILS: [&str; 16] = [
-    "银行", "科技", "医药", "能源", "电子", "地产", "证券", "汽车", "食品", "化工", "材料", "通信",
-    "电力", "软件", "机械", "传媒",
+    "银行", "科技", "医药", "能源", "电子", "地产", "证券", "汽车", "食品", "化工", "材料", "通信", "电力", "软件",
+    "机械", "传媒",
 ];
 
 /// The first trading day of every demo market.
@@ -76,15 +76,11 @@ fn tick(x: f64) -> f64 {
 /// Generates `symbols` symbols over `days` trading days.
 pub fn generate(symbols: usize, days: usize, seed: u64) -> DemoMarket {
     let calendar = trading_days(days);
-    let mut out = DemoMarket {
-        symbols: Vec::with_capacity(symbols),
-        bars: Vec::with_capacity(symbols),
-    };
+    let mut out = DemoMarket { symbols: Vec::with_capacity(symbols), bars: Vec::with_capacity(symbols) };
     for i in 0..symbols {
         let (exchange, base, limit) = BOARDS[i % BOARDS.len()];
         let code = format!("{:06}", base + (i / BOARDS.len()) as u32);
-        let mut rng =
-            ChaCha8Rng::seed_from_u64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let name = format!(
             "{}{}{}",
             NAME_HEADS[rng.gen_range(0..NAME_HEADS.len())],
@@ -107,23 +103,15 @@ pub fn generate(symbols: usize, days: usize, seed: u64) -> DemoMarket {
                 continue;
             }
             let prev = close;
-            let (up, down) = (
-                tick(prev * (1.0 + limit)),
-                tick(prev * (1.0 - limit)).max(0.01),
-            );
+            let (up, down) = (tick(prev * (1.0 + limit)), tick(prev * (1.0 - limit)).max(0.01));
             let clamp = |x: f64| tick(x).clamp(down, up);
             let ret = (drift + sigma * normal(&mut rng)).clamp(-limit, limit);
             close = clamp(prev * (1.0 + ret));
             let open = clamp(prev * (1.0 + 0.5 * sigma * normal(&mut rng)));
             let high = clamp(open.max(close) * (1.0 + (0.5 * sigma * normal(&mut rng)).abs()));
             let low = clamp(open.min(close) * (1.0 - (0.5 * sigma * normal(&mut rng)).abs()));
-            let lots = (base_volume * (0.5 * normal(&mut rng)).exp() * (1.0 + 5.0 * ret.abs())
-                / 100.0)
-                .round();
-            let ts = day
-                .and_hms_opt(0, 0, 0)
-                .map(|t| t.and_utc().timestamp())
-                .unwrap_or_default();
+            let lots = (base_volume * (0.5 * normal(&mut rng)).exp() * (1.0 + 5.0 * ret.abs()) / 100.0).round();
+            let ts = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or_default();
             bars.push(Bar {
                 ts,
                 open,
@@ -134,17 +122,8 @@ pub fn generate(symbols: usize, days: usize, seed: u64) -> DemoMarket {
             });
         }
         let listed_on = calendar.first().map(|d| d.format("%Y-%m-%d").to_string());
-        out.symbols.push(Symbol {
-            code: code.clone(),
-            name,
-            exchange: exchange.to_string(),
-            listed_on,
-        });
-        out.bars.push(SymbolBars {
-            symbol: code,
-            freq: "1d".to_string(),
-            bars,
-        });
+        out.symbols.push(Symbol { code: code.clone(), name, exchange: exchange.to_string(), listed_on });
+        out.bars.push(SymbolBars { symbol: code, freq: "1d".to_string(), bars });
     }
     out
 }
@@ -166,31 +145,17 @@ mod tests {
     fn bars_respect_limits_ticks_and_ohlc_order() {
         let m = generate(50, 250, 1);
         let codes: Vec<_> = m.symbols.iter().map(|s| s.code.as_str()).take(7).collect();
-        assert_eq!(
-            codes,
-            ["000001", "600000", "300001", "601000", "002001", "603000", "688001"]
-        );
+        assert_eq!(codes, ["000001", "600000", "300001", "601000", "002001", "603000", "688001"]);
         let mut missing = 0;
         for (sym, sb) in m.symbols.iter().zip(&m.bars) {
             assert!(crate::market::valid_symbol(&sym.code));
             missing += 250 - sb.bars.len();
-            let limit = if sym.code.starts_with("300") || sym.code.starts_with("688") {
-                0.2
-            } else {
-                0.1
-            };
+            let limit = if sym.code.starts_with("300") || sym.code.starts_with("688") { 0.2 } else { 0.1 };
             for w in sb.bars.windows(2) {
                 let (p, b) = (w[0], w[1]);
                 assert!(b.ts > p.ts);
-                assert!(
-                    b.low <= b.open.min(b.close) && b.high >= b.open.max(b.close),
-                    "{b:?}"
-                );
-                assert!(
-                    (b.close / p.close - 1.0).abs() <= limit + 0.006,
-                    "{} {p:?} -> {b:?}",
-                    sym.code
-                );
+                assert!(b.low <= b.open.min(b.close) && b.high >= b.open.max(b.close), "{b:?}");
+                assert!((b.close / p.close - 1.0).abs() <= limit + 0.006, "{} {p:?} -> {b:?}", sym.code);
                 for v in [b.open, b.high, b.low, b.close] {
                     assert!((v * 100.0 - (v * 100.0).round()).abs() < 1e-6 && v > 0.0);
                 }

@@ -20,22 +20,9 @@ mod tests {
 
     #[test]
     fn shortest_round_trips() {
-        for v in [
-            0.1,
-            12.0,
-            -3.5,
-            1e-7,
-            1.2345678901234567e300,
-            5e-324,
-            70.1324453238051,
-            0.0,
-        ] {
+        for v in [0.1, 12.0, -3.5, 1e-7, 1.2345678901234567e300, 5e-324, 70.1324453238051, 0.0] {
             let s = shortest(v);
-            assert_eq!(
-                s.parse::<f64>().unwrap().to_bits(),
-                v.to_bits(),
-                "{v} -> {s}"
-            );
+            assert_eq!(s.parse::<f64>().unwrap().to_bits(), v.to_bits(), "{v} -> {s}");
         }
         assert_eq!(shortest(12.0), "12");
         assert_eq!(shortest(f64::NAN), "");

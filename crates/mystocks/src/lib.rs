@@ -7,6 +7,8 @@
 //! - [`redis_link`]: the shared connection to Redis: timeouts, reconnection, circuit breaker.
 //! - [`cache`]: the tiered cache (L1 moka -> L2 Redis -> L3 store -> compute), keys and
 //!   `params_hash`, invalidation across instances.
+//! - [`lock`]: the lock service (tokens, fencing, watchdog), Redis and in-process backends.
+//! - [`scheduler`]: Check-Lock-Check-Compute: each computation once across instances.
 //! - [`runtime`]: assembles stores, Redis link and cache from the configuration, once.
 //! - [`market`]: OHLCV bar series and reading them from CSV files (plain or gzip).
 //! - [`demo`]: the deterministic synthetic A-share market of `mystocks demo-data`.
@@ -25,8 +27,10 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod format;
+pub mod lock;
 pub mod market;
 pub mod redis_link;
 pub mod runtime;
+pub mod scheduler;
 pub mod standard_set;
 pub mod store;

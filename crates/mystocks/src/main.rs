@@ -18,9 +18,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -40,13 +38,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Calc(args) => cli::calc::run(&args, &mut out),
         Command::Bench(args) => cli::bench::run(&args, &mut out).await,
-        Command::Import(args) => {
-            cli::import::run(&args, open_store().await?.as_ref(), &mut out).await
-        }
-        Command::DemoData(args) => {
-            cli::demo_data::run(&args, open_store().await?.as_ref(), &mut out).await
-        }
+        Command::Import(args) => cli::import::run(&args, open_store().await?.as_ref(), &mut out).await,
+        Command::DemoData(args) => cli::demo_data::run(&args, open_store().await?.as_ref(), &mut out).await,
         Command::Bars(args) => cli::bars::run(&args, open_store().await?.as_ref(), &mut out).await,
+        Command::Debug(args) => {
+            let rt = Runtime::start(Config::from_env()?).await?;
+            cli::debug::run(&args, &rt, &mut out).await
+        }
         Command::Indicator(args) => {
             let rt = Runtime::start(Config::from_env()?).await?;
             let result = cli::indicator::run(&args, &rt, &mut out).await;
@@ -60,14 +58,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 /// The source store named by the configuration (embedded SQLite by default).
 async fn open_store() -> anyhow::Result<std::sync::Arc<dyn mystocks::store::Store>> {
     let config = Config::from_env()?;
-    store::open(&config.database_url)
-        .await
-        .with_context(|| format!("opening the store at {}", config.database_url))
+    store::open(&config.database_url).await.with_context(|| format!("opening the store at {}", config.database_url))
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    err.chain()
+        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }

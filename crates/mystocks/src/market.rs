@@ -115,19 +115,12 @@ pub enum CsvError {
 /// Reads a bar file into one series per symbol, in order of first appearance.
 pub fn read_bar_file(path: &Path) -> Result<Vec<BarSeries>, CsvError> {
     let shown = path.display().to_string();
-    let io = |source| CsvError::Io {
-        path: shown.clone(),
-        source,
-    };
+    let io = |source| CsvError::Io { path: shown.clone(), source };
     let mut raw = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut raw))
-        .map_err(io)?;
+    std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut raw)).map_err(io)?;
     let text_bytes = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(io)?;
+        flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(io)?;
         out
     } else {
         raw
@@ -140,34 +133,18 @@ pub fn read_symbol(path: &Path, symbol: Option<&str>) -> Result<BarSeries, CsvEr
     let shown = path.display().to_string();
     let mut all = read_bar_file(path)?;
     let sample = |all: &[BarSeries]| {
-        let names: Vec<_> = all
-            .iter()
-            .take(5)
-            .filter_map(|s| s.symbol.clone())
-            .collect();
+        let names: Vec<_> = all.iter().take(5).filter_map(|s| s.symbol.clone()).collect();
         names.join(", ") + if all.len() > 5 { ", ..." } else { "" }
     };
     match symbol {
         Some(want) => {
-            let pos = all.iter().position(|s| {
-                s.symbol
-                    .as_deref()
-                    .is_some_and(|got| got.eq_ignore_ascii_case(want))
-            });
+            let pos = all.iter().position(|s| s.symbol.as_deref().is_some_and(|got| got.eq_ignore_ascii_case(want)));
             match pos {
                 Some(i) => Ok(all.swap_remove(i)),
-                None => Err(CsvError::UnknownSymbol {
-                    path: shown,
-                    symbol: want.to_string(),
-                    sample: sample(&all),
-                }),
+                None => Err(CsvError::UnknownSymbol { path: shown, symbol: want.to_string(), sample: sample(&all) }),
             }
         }
-        None if all.len() > 1 => Err(CsvError::SeveralSymbols {
-            path: shown,
-            count: all.len(),
-            sample: sample(&all),
-        }),
+        None if all.len() > 1 => Err(CsvError::SeveralSymbols { path: shown, count: all.len(), sample: sample(&all) }),
         None => Ok(all.pop().unwrap_or_default()),
     }
 }
@@ -183,11 +160,7 @@ struct Columns {
 }
 
 fn find_columns(header: &csv::StringRecord, path: &str) -> Result<Columns, CsvError> {
-    let find = |names: &[&str]| {
-        header
-            .iter()
-            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
-    };
+    let find = |names: &[&str]| header.iter().position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
     let required = |names: &[&str], column: &'static str| {
         find(names).ok_or_else(|| CsvError::MissingColumn {
             path: path.to_string(),
@@ -210,11 +183,7 @@ fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let header = reader
         .headers()
-        .map_err(|e| CsvError::BadRow {
-            path: path.to_string(),
-            line: 1,
-            reason: e.to_string(),
-        })?
+        .map_err(|e| CsvError::BadRow { path: path.to_string(), line: 1, reason: e.to_string() })?
         .clone();
     let cols = find_columns(&header, path)?;
     let mut series: Vec<BarSeries> = Vec::new();
@@ -222,28 +191,18 @@ fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();
-        let more = reader
-            .read_record(&mut record)
-            .map_err(|e| CsvError::BadRow {
-                path: path.to_string(),
-                line,
-                reason: e.to_string(),
-            })?;
+        let more = reader.read_record(&mut record).map_err(|e| CsvError::BadRow {
+            path: path.to_string(),
+            line,
+            reason: e.to_string(),
+        })?;
         if !more {
             break;
         }
         let line = record.position().map_or(line, |p| p.line());
-        let bad = |reason: String| CsvError::BadRow {
-            path: path.to_string(),
-            line,
-            reason,
-        };
-        let field = |i: usize, name: &str| {
-            record
-                .get(i)
-                .map(str::trim)
-                .ok_or_else(|| bad(format!("missing column `{name}`")))
-        };
+        let bad = |reason: String| CsvError::BadRow { path: path.to_string(), line, reason };
+        let field =
+            |i: usize, name: &str| record.get(i).map(str::trim).ok_or_else(|| bad(format!("missing column `{name}`")));
         let number = |i: usize, name: &str| -> Result<f64, CsvError> {
             let text = field(i, name)?;
             match text.parse::<f64>() {
@@ -251,30 +210,21 @@ fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
                 _ => Err(bad(format!("bad number `{text}` in column `{name}`"))),
             }
         };
-        let symbol = cols
-            .symbol
-            .map(|i| field(i, "symbol"))
-            .transpose()?
-            .map(str::to_string);
+        let symbol = cols.symbol.map(|i| field(i, "symbol")).transpose()?.map(str::to_string);
         let date = field(cols.date, "date")?;
-        let ts = parse_ts(date).ok_or_else(|| {
-            bad(format!(
-                "bad date `{date}` (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"
-            ))
-        })?;
+        let ts =
+            parse_ts(date).ok_or_else(|| bad(format!("bad date `{date}` (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)")))?;
         if let Some(sym) = &symbol {
             if !valid_symbol(sym) {
-                return Err(bad(format!("bad symbol `{sym}` (1-16 of A-Z a-z 0-9 . _ -, starting with a letter or digit)")));
+                return Err(bad(format!(
+                    "bad symbol `{sym}` (1-16 of A-Z a-z 0-9 . _ -, starting with a letter or digit)"
+                )));
             }
         }
         let close = number(cols.close, "close")?;
         let opt = |c: Option<usize>, name: &str| c.map(|i| number(i, name)).transpose();
-        let (open, high, low, volume) = (
-            opt(cols.open, "open")?,
-            opt(cols.high, "high")?,
-            opt(cols.low, "low")?,
-            opt(cols.volume, "volume")?,
-        );
+        let (open, high, low, volume) =
+            (opt(cols.open, "open")?, opt(cols.high, "high")?, opt(cols.low, "low")?, opt(cols.volume, "volume")?);
         if let (Some(h), Some(l)) = (high, low) {
             if h < l {
                 return Err(bad(format!("high {h} is below low {l}")));
@@ -285,10 +235,7 @@ fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
         }
         let key = symbol.clone().unwrap_or_default();
         let slot = *index.entry(key).or_insert_with(|| {
-            series.push(BarSeries {
-                symbol: symbol.clone(),
-                ..Default::default()
-            });
+            series.push(BarSeries { symbol: symbol.clone(), ..Default::default() });
             series.len() - 1
         });
         let s = &mut series[slot];
@@ -319,19 +266,13 @@ pub fn valid_symbol(s: &str) -> bool {
     !b.is_empty()
         && b.len() <= 16
         && b[0].is_ascii_alphanumeric()
-        && b[1..]
-            .iter()
-            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+        && b[1..].iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
 }
 
 /// Turns a parsed file into import batches: every bar needs a symbol and all of
 /// open/high/low/close/volume; bars are sorted by time; two bars of one symbol at the
 /// same time are an error naming both lines.
-pub fn to_import_batches(
-    path: &Path,
-    all: Vec<BarSeries>,
-    freq: &str,
-) -> Result<Vec<SymbolBars>, CsvError> {
+pub fn to_import_batches(path: &Path, all: Vec<BarSeries>, freq: &str) -> Result<Vec<SymbolBars>, CsvError> {
     let shown = path.display().to_string();
     let mut out = Vec::with_capacity(all.len());
     for series in all {
@@ -350,28 +291,18 @@ pub fn to_import_batches(
             ("volume", series.volume.len()),
         ] {
             if len != n {
-                return Err(CsvError::MissingColumn {
-                    path: shown,
-                    column,
-                    found: "import needs all of OHLCV".into(),
-                });
+                return Err(CsvError::MissingColumn { path: shown, column, found: "import needs all of OHLCV".into() });
             }
         }
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| series.ts[i]);
         for w in order.windows(2) {
             if series.ts[w[0]] == series.ts[w[1]] {
-                let (a, b) = (
-                    series.lines[w[0]].min(series.lines[w[1]]),
-                    series.lines[w[0]].max(series.lines[w[1]]),
-                );
+                let (a, b) = (series.lines[w[0]].min(series.lines[w[1]]), series.lines[w[0]].max(series.lines[w[1]]));
                 return Err(CsvError::BadRow {
                     path: shown,
                     line: b,
-                    reason: format!(
-                        "duplicate bar for {symbol} at {} (also on line {a})",
-                        series.dates[w[0]]
-                    ),
+                    reason: format!("duplicate bar for {symbol} at {} (also on line {a})", series.dates[w[0]]),
                 });
             }
         }
@@ -386,11 +317,7 @@ pub fn to_import_batches(
                 volume: series.volume[i],
             })
             .collect();
-        out.push(SymbolBars {
-            symbol,
-            freq: freq.to_string(),
-            bars,
-        });
+        out.push(SymbolBars { symbol, freq: freq.to_string(), bars });
     }
     Ok(out)
 }
@@ -419,23 +346,14 @@ mod tests {
 
     #[test]
     fn bad_dates_symbols_and_duplicates_are_errors() {
-        let err = parse_bars(b"symbol,date,close\nA,2020-02-30,1\n", "t.csv")
-            .unwrap_err()
-            .to_string();
+        let err = parse_bars(b"symbol,date,close\nA,2020-02-30,1\n", "t.csv").unwrap_err().to_string();
         assert!(err.starts_with("t.csv:2: bad date `2020-02-30`"), "{err}");
-        let err = parse_bars(b"symbol,date,close\nA*B,2020-02-03,1\n", "t.csv")
-            .unwrap_err()
-            .to_string();
+        let err = parse_bars(b"symbol,date,close\nA*B,2020-02-03,1\n", "t.csv").unwrap_err().to_string();
         assert!(err.starts_with("t.csv:2: bad symbol `A*B`"), "{err}");
         let text = b"symbol,date,open,high,low,close,volume\nA,2020-01-02,1,1,1,1,1\nA,2020-01-03,1,1,1,1,1\nA,2020-01-02,1,1,1,1,1\n";
         let all = parse_bars(text, "t.csv").unwrap();
-        let err = to_import_batches(Path::new("t.csv"), all, "1d")
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            err,
-            "t.csv:4: duplicate bar for A at 2020-01-02 (also on line 2)"
-        );
+        let err = to_import_batches(Path::new("t.csv"), all, "1d").unwrap_err().to_string();
+        assert_eq!(err, "t.csv:4: duplicate bar for A at 2020-01-02 (also on line 2)");
     }
 
     #[test]
@@ -450,17 +368,11 @@ mod tests {
 
     #[test]
     fn high_below_low_and_missing_columns_are_errors() {
-        let err = parse_bars(b"date,high,low,close\n2020-01-01,1,2,1.5\n", "t.csv")
-            .unwrap_err()
-            .to_string();
+        let err = parse_bars(b"date,high,low,close\n2020-01-01,1,2,1.5\n", "t.csv").unwrap_err().to_string();
         assert_eq!(err, "t.csv:2: high 1 is below low 2");
-        let err = parse_bars(b"day,close\n2020-01-01,1\n", "t.csv")
-            .unwrap_err()
-            .to_string();
+        let err = parse_bars(b"day,close\n2020-01-01,1\n", "t.csv").unwrap_err().to_string();
         assert!(err.contains("no `date` column"), "{err}");
-        let err = parse_bars(b"date,close,open\n2020-01-01,1\n", "t.csv")
-            .unwrap_err()
-            .to_string();
+        let err = parse_bars(b"date,close,open\n2020-01-01,1\n", "t.csv").unwrap_err().to_string();
         assert_eq!(err, "t.csv:2: missing column `open`");
     }
 }

@@ -136,14 +136,9 @@ impl Breaker {
         match self.state.load(Ordering::Acquire) {
             CLOSED => true,
             OPEN => {
-                let since = self
-                    .now_ms()
-                    .saturating_sub(self.opened_at_ms.load(Ordering::Acquire));
+                let since = self.now_ms().saturating_sub(self.opened_at_ms.load(Ordering::Acquire));
                 if since >= PROBE_INTERVAL.as_millis() as u64
-                    && self
-                        .state
-                        .compare_exchange(OPEN, HALF_OPEN, Ordering::AcqRel, Ordering::Acquire)
-                        .is_ok()
+                    && self.state.compare_exchange(OPEN, HALF_OPEN, Ordering::AcqRel, Ordering::Acquire).is_ok()
                 {
                     self.publish();
                     return true;
@@ -180,11 +175,7 @@ impl Breaker {
         if state == CLOSED && failures >= FAILURES_TO_OPEN {
             // Stamp first, so no caller can see the breaker open with a stale stamp.
             self.opened_at_ms.store(self.now_ms(), Ordering::Release);
-            if self
-                .state
-                .compare_exchange(CLOSED, OPEN, Ordering::AcqRel, Ordering::Acquire)
-                .is_err()
-            {
+            if self.state.compare_exchange(CLOSED, OPEN, Ordering::AcqRel, Ordering::Acquire).is_err() {
                 return;
             }
             self.opened.fetch_add(1, Ordering::Relaxed);
@@ -209,9 +200,7 @@ pub struct RedisLink {
 
 impl std::fmt::Debug for RedisLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RedisLink")
-            .field("url", &redact(&self.inner.config.url))
-            .finish_non_exhaustive()
+        f.debug_struct("RedisLink").field("url", &redact(&self.inner.config.url)).finish_non_exhaustive()
     }
 }
 
@@ -289,9 +278,7 @@ impl RedisLink {
         match &result {
             Ok(_) => self.inner.breaker.on_success(),
             // A reply error (wrong type, script error) says Redis is up: not a failure.
-            Err(LinkError::Redis(e)) if e.kind() == redis::ErrorKind::ResponseError => {
-                self.inner.breaker.on_success()
-            }
+            Err(LinkError::Redis(e)) if e.kind() == redis::ErrorKind::ResponseError => self.inner.breaker.on_success(),
             Err(e) => self.inner.breaker.on_failure(e),
         }
         result
@@ -299,13 +286,7 @@ impl RedisLink {
 
     /// A round trip to Redis.
     pub async fn ping(&self) -> Result<(), LinkError> {
-        self.run(|mut c| async move {
-            redis::cmd("PING")
-                .query_async::<String>(&mut c)
-                .await
-                .map(|_| ())
-        })
-        .await
+        self.run(|mut c| async move { redis::cmd("PING").query_async::<String>(&mut c).await.map(|_| ()) }).await
     }
 }
 

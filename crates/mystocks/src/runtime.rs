@@ -10,7 +10,11 @@ use crate::cache::l2::L2;
 use crate::cache::tiered::CacheOptions;
 use crate::cache::TieredCache;
 use crate::config::Config;
+use crate::lock::local::LocalLocks;
+use crate::lock::redis::RedisLocks;
+use crate::lock::{LockBackend, LockService};
 use crate::redis_link::RedisLink;
+use crate::scheduler::SmartScheduler;
 use crate::store::{self, Store};
 
 /// The assembled engine parts.
@@ -26,6 +30,10 @@ pub struct Runtime {
     pub redis: Option<RedisLink>,
     /// The tiered cache.
     pub cache: TieredCache,
+    /// Locks: Redis when configured and enabled, in-process otherwise.
+    pub locks: LockService,
+    /// Check-Lock-Check-Compute over the cache.
+    pub scheduler: SmartScheduler,
 }
 
 impl Runtime {
@@ -38,31 +46,25 @@ impl Runtime {
         let timeseries = if config.timeseries_url == config.database_url {
             store.clone()
         } else {
-            store::open(&config.timeseries_url).await.with_context(|| {
-                format!("opening the time-series store at {}", config.timeseries_url)
-            })?
+            store::open(&config.timeseries_url)
+                .await
+                .with_context(|| format!("opening the time-series store at {}", config.timeseries_url))?
         };
         let redis = match &config.redis {
             Some(rc) => Some(RedisLink::new(rc).context("REDIS_URL")?),
             None => None,
         };
-        let l2 = redis
-            .clone()
-            .filter(|r| r.config().enable_cache)
-            .map(L2::new);
+        let l2 = redis.clone().filter(|r| r.config().enable_cache).map(L2::new);
         let pubsub = redis.as_ref().is_some_and(|r| r.config().enable_pubsub);
-        let cache = TieredCache::new(
-            CacheOptions::from_config(&config),
-            timeseries.clone(),
-            l2,
-            pubsub,
-        );
-        Ok(Self {
-            config,
-            store,
-            timeseries,
-            redis,
-            cache,
-        })
+        let cache = TieredCache::new(CacheOptions::from_config(&config), timeseries.clone(), l2, pubsub);
+        let backend: Arc<dyn LockBackend> = match redis.clone().filter(|r| r.config().enable_lock) {
+            Some(link) => Arc::new(RedisLocks::new(link)),
+            None => Arc::new(LocalLocks::new()),
+        };
+        let locks = LockService::new(backend, &config.lock_prefix, config.lock_timeout);
+        let announcements =
+            redis.as_ref().filter(|_| pubsub).map(|r| (r.client().clone(), config.pubsub_prefix.clone()));
+        let scheduler = SmartScheduler::new(cache.clone(), locks.clone(), store.clone(), announcements);
+        Ok(Self { config, store, timeseries, redis, cache, locks, scheduler })
     }
 }

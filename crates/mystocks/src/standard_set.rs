@@ -19,10 +19,7 @@ pub fn standard_set() -> Result<Vec<SetMember>, IndicatorError> {
         ("SMA", &[("timeperiod", 10)]),
         ("SMA", &[("timeperiod", 20)]),
         ("SMA", &[("timeperiod", 60)]),
-        (
-            "MACD",
-            &[("fastperiod", 12), ("slowperiod", 26), ("signalperiod", 9)],
-        ),
+        ("MACD", &[("fastperiod", 12), ("slowperiod", 26), ("signalperiod", 9)]),
         ("RSI", &[("timeperiod", 14)]),
         ("BBANDS", &[("timeperiod", 20)]),
         ("ATR", &[("timeperiod", 14)]),
@@ -32,14 +29,8 @@ pub fn standard_set() -> Result<Vec<SetMember>, IndicatorError> {
         .iter()
         .map(|(code, params)| {
             let spec = find(code)?;
-            let given: Vec<(&str, RawParam)> = params
-                .iter()
-                .map(|(k, v)| (*k, RawParam::Int(*v)))
-                .collect();
-            Ok(SetMember {
-                spec,
-                params: spec.resolve(&given)?,
-            })
+            let given: Vec<(&str, RawParam)> = params.iter().map(|(k, v)| (*k, RawParam::Int(*v))).collect();
+            Ok(SetMember { spec, params: spec.resolve(&given)? })
         })
         .collect()
 }
@@ -50,9 +41,6 @@ mod tests {
     fn the_standard_set_has_the_nine_spec_members() {
         let set = super::standard_set().unwrap();
         let codes: Vec<_> = set.iter().map(|m| m.spec.code).collect();
-        assert_eq!(
-            codes,
-            ["SMA", "SMA", "SMA", "SMA", "MACD", "RSI", "BBANDS", "ATR", "KDJ"]
-        );
+        assert_eq!(codes, ["SMA", "SMA", "SMA", "SMA", "MACD", "RSI", "BBANDS", "ATR", "KDJ"]);
     }
 }

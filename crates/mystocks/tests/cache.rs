@@ -41,9 +41,7 @@ fn link(url: &str) -> RedisLink {
 }
 
 async fn store_with_market(dir: &tempfile::TempDir) -> Arc<dyn Store> {
-    let store = store::open(&format!("sqlite://{}/t.db", dir.path().display()))
-        .await
-        .unwrap();
+    let store = store::open(&format!("sqlite://{}/t.db", dir.path().display())).await.unwrap();
     let m = generate(30, 200, 4);
     store.import_bars(&m.symbols, &m.bars).await.unwrap();
     store
@@ -72,9 +70,7 @@ async fn get(
             if store.symbol(&r2.symbol).await?.is_none() {
                 return Err(CacheError::UnknownSymbol(r2.symbol.clone()));
             }
-            let bars = store
-                .read_bars(&r2.symbol, "1d", &BarRange::default())
-                .await?;
+            let bars = store.read_bars(&r2.symbol, "1d", &BarRange::default()).await?;
             compute_result(&r2, &bars)
         })
         .await
@@ -97,26 +93,16 @@ async fn keys_ttls_and_backfill_from_each_tier() {
     assert_eq!(get(&a, &store, &r, &runs).await.unwrap(), Source::L1);
     let mut conn = redis.conn();
     let ttl: i64 = conn.ttl(key).unwrap();
-    assert!(
-        (3600..=3900).contains(&ttl),
-        "TTL {ttl} is REDIS_CACHE_TTL plus 0..300 s of jitter"
-    );
+    assert!((3600..=3900).contains(&ttl), "TTL {ttl} is REDIS_CACHE_TTL plus 0..300 s of jitter");
     let text: String = conn.get(key).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["params_hash"], "d7b32e6c");
     assert!(doc.get("source").is_none(), "source is never stored");
-    let rows = store
-        .read_indicator_values("000001", "MACD", "d7b32e6c", "1d", &BarRange::default())
-        .await
-        .unwrap();
+    let rows = store.read_indicator_values("000001", "MACD", "d7b32e6c", "1d", &BarRange::default()).await.unwrap();
     assert_eq!(rows.len(), 200, "computed results reach L3");
 
     let b = cache(&store, Some(&redis.url()));
-    assert_eq!(
-        get(&b, &store, &r, &runs).await.unwrap(),
-        Source::L2,
-        "a second instance reads L2"
-    );
+    assert_eq!(get(&b, &store, &r, &runs).await.unwrap(), Source::L2, "a second instance reads L2");
     assert!(b.l1_contains(key), "an L2 hit fills L1");
 
     let _: () = conn.del(key).unwrap();
@@ -160,19 +146,11 @@ async fn a_slow_load_does_not_write_back_after_an_invalidation() {
     let started = Arc::new(tokio::sync::Notify::new());
     let release = Arc::new(tokio::sync::Notify::new());
     let slow = {
-        let (a, r, store, started, release) = (
-            a.clone(),
-            r.clone(),
-            store.clone(),
-            started.clone(),
-            release.clone(),
-        );
+        let (a, r, store, started, release) = (a.clone(), r.clone(), store.clone(), started.clone(), release.clone());
         tokio::spawn(async move {
             let inner = r.clone();
             a.get_or_load(&r, || async move {
-                let bars = store
-                    .read_bars(&inner.symbol, "1d", &BarRange::default())
-                    .await?;
+                let bars = store.read_bars(&inner.symbol, "1d", &BarRange::default()).await?;
                 let value = compute_result(&inner, &bars)?;
                 started.notify_one();
                 release.notified().await;
@@ -189,14 +167,8 @@ async fn a_slow_load_does_not_write_back_after_an_invalidation() {
     assert_eq!(source, Source::Computed, "the caller still gets its value");
     a.flush().await;
     assert!(!a.l1_contains(&key), "not written to L1");
-    assert!(
-        !redis.conn().exists::<_, bool>(&key).unwrap(),
-        "not written to L2"
-    );
-    let rows = store
-        .read_indicator_values("300001", "ATR", &r.params_hash, "1d", &BarRange::default())
-        .await
-        .unwrap();
+    assert!(!redis.conn().exists::<_, bool>(&key).unwrap(), "not written to L2");
+    let rows = store.read_indicator_values("300001", "ATR", &r.params_hash, "1d", &BarRange::default()).await.unwrap();
     assert!(rows.is_empty(), "not written to L3");
 }
 
@@ -219,22 +191,12 @@ async fn invalidation_reaches_every_instance() {
     let mut heard = b.remote_invalidations();
     a.invalidate("601000").await.unwrap();
     assert_eq!(heard.recv().await.unwrap(), "601000");
-    assert!(
-        !b.l1_contains(&key),
-        "the other instance dropped its L1 entry"
-    );
+    assert!(!b.l1_contains(&key), "the other instance dropped its L1 entry");
     assert!(!a.l1_contains(&key));
     assert!(!redis.conn().exists::<_, bool>(&key).unwrap(), "L2 cleared");
-    let rows = store
-        .read_indicator_values("601000", "KDJ", &r.params_hash, "1d", &BarRange::default())
-        .await
-        .unwrap();
+    let rows = store.read_indicator_values("601000", "KDJ", &r.params_hash, "1d", &BarRange::default()).await.unwrap();
     assert!(rows.is_empty(), "L3 rows deleted");
-    assert_eq!(
-        get(&b, &store, &r, &runs).await.unwrap(),
-        Source::Computed,
-        "the next read rebuilds"
-    );
+    assert_eq!(get(&b, &store, &r, &runs).await.unwrap(), Source::Computed, "the next read rebuilds");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -244,11 +206,7 @@ async fn redis_killed_mid_stream_no_read_fails_and_recovery_needs_no_restart() {
     let store = store_with_market(&dir).await;
     let c = cache(&store, Some(&redis.url()));
     let runs = Arc::new(AtomicUsize::new(0));
-    let symbols: Vec<String> = generate(30, 1, 4)
-        .symbols
-        .into_iter()
-        .map(|s| s.code)
-        .collect();
+    let symbols: Vec<String> = generate(30, 1, 4).symbols.into_iter().map(|s| s.code).collect();
     for s in &symbols[..10] {
         get(&c, &store, &req(s, "SMA"), &runs).await.unwrap();
     }
@@ -268,28 +226,18 @@ async fn redis_killed_mid_stream_no_read_fails_and_recovery_needs_no_restart() {
     }
     assert_eq!(failures, 0, "{reads} reads, none failed while Redis died");
     let l2 = c.l2().unwrap();
-    assert_ne!(
-        l2.link().breaker().state(),
-        BreakerState::Closed,
-        "the breaker opened"
-    );
+    assert_ne!(l2.link().breaker().state(), BreakerState::Closed, "the breaker opened");
     assert_eq!(c.mode(), Mode::Degraded);
     assert!(c.stats().breaker.unwrap().opened >= 1);
 
     redis.restart();
-    tokio::time::timeout(
-        Duration::from_secs(10),
-        l2.link().breaker().wait_for(BreakerState::Closed),
-    )
-    .await
-    .expect("the breaker closes by itself once Redis answers");
+    tokio::time::timeout(Duration::from_secs(10), l2.link().breaker().wait_for(BreakerState::Closed))
+        .await
+        .expect("the breaker closes by itself once Redis answers");
     assert_eq!(c.mode(), Mode::Distributed);
     let r = req(&symbols[3], "WILLR");
     assert_eq!(get(&c, &store, &r, &runs).await.unwrap(), Source::Computed);
-    assert!(
-        redis.conn().exists::<_, bool>(c.key(&r)).unwrap(),
-        "L2 fills again"
-    );
+    assert!(redis.conn().exists::<_, bool>(c.key(&r)).unwrap(), "L2 fills again");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -297,37 +245,21 @@ async fn redis_down_at_start_degrades_and_embedded_mode_needs_none() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_market(&dir).await;
     // Nothing listens on this port: Redis is down from the start.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let c = cache(&store, Some(&format!("redis://127.0.0.1:{dead}/0")));
     let runs = Arc::new(AtomicUsize::new(0));
     for code in ["SMA", "EMA", "RSI", "ATR"] {
-        assert_eq!(
-            get(&c, &store, &req("000001", code), &runs).await.unwrap(),
-            Source::Computed
-        );
+        assert_eq!(get(&c, &store, &req("000001", code), &runs).await.unwrap(), Source::Computed);
     }
-    assert_eq!(
-        get(&c, &store, &req("000001", "SMA"), &runs).await.unwrap(),
-        Source::L1
-    );
+    assert_eq!(get(&c, &store, &req("000001", "SMA"), &runs).await.unwrap(), Source::L1);
     assert_eq!(c.mode(), Mode::Degraded);
 
     let e = cache(&store, None);
     assert_eq!(e.mode(), Mode::Embedded);
     e.flush().await;
     c.flush().await;
-    assert_eq!(
-        get(&e, &store, &req("000001", "SMA"), &runs).await.unwrap(),
-        Source::L3
-    );
-    assert_eq!(
-        get(&e, &store, &req("000001", "SMA"), &runs).await.unwrap(),
-        Source::L1
-    );
+    assert_eq!(get(&e, &store, &req("000001", "SMA"), &runs).await.unwrap(), Source::L3);
+    assert_eq!(get(&e, &store, &req("000001", "SMA"), &runs).await.unwrap(), Source::L1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -337,15 +269,9 @@ async fn unknown_symbols_are_remembered_briefly() {
     let c = cache(&store, None);
     let runs = Arc::new(AtomicUsize::new(0));
     for _ in 0..5 {
-        let err = get(&c, &store, &req("NOSUCH", "RSI"), &runs)
-            .await
-            .unwrap_err();
+        let err = get(&c, &store, &req("NOSUCH", "RSI"), &runs).await.unwrap_err();
         assert!(matches!(*err, CacheError::UnknownSymbol(_)), "{err}");
     }
-    assert_eq!(
-        runs.load(Ordering::SeqCst),
-        1,
-        "repeated misses do not reach the store"
-    );
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "repeated misses do not reach the store");
     assert_eq!(c.stats().negative_hits, 4);
 }

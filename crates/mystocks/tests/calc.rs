@@ -5,9 +5,7 @@ use std::path::PathBuf;
 use mystocks::cli::calc::{run, CalcArgs, Format};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name)
 }
 
 fn calc(
@@ -20,10 +18,7 @@ fn calc(
     let args = CalcArgs {
         input: fixture(input),
         indicator: code.to_string(),
-        params: params
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        params: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         symbol: symbol.map(str::to_string),
         format,
     };
@@ -38,10 +33,7 @@ fn csv_has_one_row_per_bar_and_empty_lookback() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "date,macd,macdsignal,macdhist");
     assert_eq!(lines.len(), 301, "header + 300 bars");
-    assert_eq!(
-        lines[33], "2000-04-14,,,",
-        "bar 32 is inside MACD's 33-bar lookback"
-    );
+    assert_eq!(lines[33], "2000-04-14,,,", "bar 32 is inside MACD's 33-bar lookback");
     let first: Vec<&str> = lines[34].split(',').collect();
     assert_eq!(first[0], "2000-04-17");
     for v in &first[1..] {
@@ -52,14 +44,7 @@ fn csv_has_one_row_per_bar_and_empty_lookback() {
 
 #[test]
 fn json_carries_params_with_defaults_and_nulls() {
-    let text = calc(
-        "us_daily_2000_2013.csv.gz",
-        "rsi",
-        &[("timeperiod", "5")],
-        Some("msft"),
-        Format::Json,
-    )
-    .unwrap();
+    let text = calc("us_daily_2000_2013.csv.gz", "rsi", &[("timeperiod", "5")], Some("msft"), Format::Json).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["code"], "RSI");
     assert_eq!(doc["symbol"], "MSFT");
@@ -72,28 +57,10 @@ fn json_carries_params_with_defaults_and_nulls() {
 
 #[test]
 fn errors_name_what_is_wrong() {
-    let err = calc("us_daily_2000_2013.csv.gz", "SMA", &[], None, Format::Csv)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("5 symbols") && err.contains("--symbol"),
-        "{err}"
-    );
-    let err = calc(
-        "sample_aapl.csv",
-        "SMA",
-        &[("timeperiod", "0")],
-        None,
-        Format::Csv,
-    )
-    .unwrap_err()
-    .to_string();
-    assert!(
-        err.contains("timeperiod") && err.contains("2..=100000"),
-        "{err}"
-    );
-    let err = calc("sample_aapl.csv", "XYZ", &[], None, Format::Csv)
-        .unwrap_err()
-        .to_string();
+    let err = calc("us_daily_2000_2013.csv.gz", "SMA", &[], None, Format::Csv).unwrap_err().to_string();
+    assert!(err.contains("5 symbols") && err.contains("--symbol"), "{err}");
+    let err = calc("sample_aapl.csv", "SMA", &[("timeperiod", "0")], None, Format::Csv).unwrap_err().to_string();
+    assert!(err.contains("timeperiod") && err.contains("2..=100000"), "{err}");
+    let err = calc("sample_aapl.csv", "XYZ", &[], None, Format::Csv).unwrap_err().to_string();
     assert!(err.contains("unknown indicator"), "{err}");
 }

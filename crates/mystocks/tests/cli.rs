@@ -25,11 +25,7 @@ fn stderr(o: &Output) -> String {
 }
 
 fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(name)
-        .display()
-        .to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name).display().to_string()
 }
 
 #[test]
@@ -37,49 +33,19 @@ fn import_is_idempotent_and_bars_reads_ranges() {
     let dir = tempfile::tempdir().unwrap();
     let db = "sqlite://data/mystocks.db";
     for _ in 0..2 {
-        let o = mystocks(
-            dir.path(),
-            db,
-            &["import", &fixture("us_daily_2000_2013.csv.gz")],
-        );
+        let o = mystocks(dir.path(), db, &["import", &fixture("us_daily_2000_2013.csv.gz")]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(
-            stdout(&o).contains("imported 12154 bars of 5 symbols"),
-            "{}",
-            stdout(&o)
-        );
+        assert!(stdout(&o).contains("imported 12154 bars of 5 symbols"), "{}", stdout(&o));
     }
-    assert!(
-        dir.path().join("data/mystocks.db").exists(),
-        "the file and its folder are created"
-    );
-    let o = mystocks(
-        dir.path(),
-        db,
-        &[
-            "bars",
-            "MSFT",
-            "--start",
-            "2000-03-01",
-            "--end",
-            "2000-03-03",
-        ],
-    );
+    assert!(dir.path().join("data/mystocks.db").exists(), "the file and its folder are created");
+    let o = mystocks(dir.path(), db, &["bars", "MSFT", "--start", "2000-03-01", "--end", "2000-03-03"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "date,open,high,low,close,volume");
-    assert_eq!(
-        lines.len(),
-        4,
-        "three bars, no duplicates after two imports: {text}"
-    );
+    assert_eq!(lines.len(), 4, "three bars, no duplicates after two imports: {text}");
     assert!(lines[1].starts_with("2000-03-01,"), "{text}");
-    let o = mystocks(
-        dir.path(),
-        db,
-        &["bars", "MSFT", "--limit", "1", "--format", "json"],
-    );
+    let o = mystocks(dir.path(), db, &["bars", "MSFT", "--limit", "1", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(doc["bars"].as_array().unwrap().len(), 1);
 }
@@ -96,11 +62,7 @@ fn a_malformed_file_is_refused_whole_with_its_line() {
     .unwrap();
     let o = mystocks(dir.path(), db, &["import", file.to_str().unwrap()]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("bad.csv:3: high 2 is below low 3"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("bad.csv:3: high 2 is below low 3"), "{}", stderr(&o));
     let o = mystocks(dir.path(), db, &["bars", "AAA"]);
     assert!(!o.status.success(), "nothing of the file was committed");
     assert_eq!(stderr(&o).trim(), "error: unknown symbol `AAA`");
@@ -110,19 +72,7 @@ fn a_malformed_file_is_refused_whole_with_its_line() {
 fn demo_data_is_deterministic_and_unknown_symbols_fail() {
     let dir = tempfile::tempdir().unwrap();
     let run = |db: &str| {
-        let o = mystocks(
-            dir.path(),
-            db,
-            &[
-                "demo-data",
-                "--symbols",
-                "12",
-                "--days",
-                "40",
-                "--seed",
-                "3",
-            ],
-        );
+        let o = mystocks(dir.path(), db, &["demo-data", "--symbols", "12", "--days", "40", "--seed", "3"]);
         assert!(o.status.success(), "{}", stderr(&o));
         let o = mystocks(dir.path(), db, &["bars", "300001", "--format", "json"]);
         assert!(o.status.success(), "{}", stderr(&o));
@@ -131,39 +81,24 @@ fn demo_data_is_deterministic_and_unknown_symbols_fail() {
     let a = run("sqlite://a.db");
     let b = run("sqlite://b.db");
     assert_eq!(a, b, "same seed, same market");
-    assert!(
-        a.contains("\"2023-01-03\"") || a.contains("\"2023-01-04\""),
-        "{a}"
-    );
+    assert!(a.contains("\"2023-01-03\"") || a.contains("\"2023-01-04\""), "{a}");
     let o = mystocks(dir.path(), "sqlite://a.db", &["bars", "NOPE"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr(&o).trim(), "error: unknown symbol `NOPE`");
     let o = mystocks(dir.path(), "mysql://x", &["bars", "NOPE"]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("DATABASE_URL: unsupported store URL"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("DATABASE_URL: unsupported store URL"), "{}", stderr(&o));
 }
 
 #[tokio::test]
 async fn demo_data_is_the_same_on_postgres() {
-    let admin = std::env::var("MYSTOCKS_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin =
+        std::env::var("MYSTOCKS_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let scratch = mystocks::store::postgres::ScratchDatabase::create(&admin, "mystocks_cli")
         .await
         .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed (run scripts/test): {e}"));
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "demo-data",
-        "--symbols",
-        "12",
-        "--days",
-        "40",
-        "--seed",
-        "3",
-    ];
+    let args = ["demo-data", "--symbols", "12", "--days", "40", "--seed", "3"];
     let url = scratch.url().to_string();
     let on = |db: &str| {
         let o = mystocks(dir.path(), db, &args);
@@ -192,19 +127,11 @@ fn source_of(o: &Output) -> String {
 fn indicator_twice_is_computed_then_cached_embedded_and_with_redis() {
     let dir = tempfile::tempdir().unwrap();
     let db = "sqlite://m.db";
-    let o = mystocks(
-        dir.path(),
-        db,
-        &["demo-data", "--symbols", "5", "--days", "120"],
-    );
+    let o = mystocks(dir.path(), db, &["demo-data", "--symbols", "5", "--days", "120"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let args = ["indicator", "000001", "MACD"];
     assert_eq!(source_of(&mystocks(dir.path(), db, &args)), "computed");
-    assert_eq!(
-        source_of(&mystocks(dir.path(), db, &args)),
-        "l3",
-        "embedded: the store answers the second run"
-    );
+    assert_eq!(source_of(&mystocks(dir.path(), db, &args)), "l3", "embedded: the store answers the second run");
 
     let redis = common::RedisServer::start();
     let with_redis = |args: &[&str]| {
@@ -218,16 +145,9 @@ fn indicator_twice_is_computed_then_cached_embedded_and_with_redis() {
     };
     let args = ["indicator", "000001", "RSI", "--param", "timeperiod=9"];
     assert_eq!(source_of(&with_redis(&args)), "computed");
-    assert_eq!(
-        source_of(&with_redis(&args)),
-        "l2",
-        "with Redis: L2 answers the second run"
-    );
+    assert_eq!(source_of(&with_redis(&args)), "l2", "with Redis: L2 answers the second run");
     let doc: serde_json::Value = serde_json::from_str(&stdout(&with_redis(&args))).unwrap();
     assert_eq!(doc["params"], serde_json::json!({"timeperiod": 9}));
     assert_eq!(doc["lookback"], 9);
-    assert_eq!(
-        doc["dates"].as_array().unwrap().len(),
-        doc["outputs"]["real"].as_array().unwrap().len()
-    );
+    assert_eq!(doc["dates"].as_array().unwrap().len(), doc["outputs"]["real"].as_array().unwrap().len());
 }

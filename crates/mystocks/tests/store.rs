@@ -12,13 +12,10 @@ use std::sync::Arc;
 use mystocks::demo::generate;
 use mystocks::market::{read_bar_file, to_import_batches};
 use mystocks::store::postgres::ScratchDatabase;
-use mystocks::store::{
-    self, Bar, BarRange, IndicatorRow, JobRecord, JobStatus, Store, Symbol, SymbolBars,
-};
+use mystocks::store::{self, Bar, BarRange, IndicatorRow, JobRecord, JobStatus, Store, Symbol, SymbolBars};
 
 fn pg_admin_url() -> String {
-    std::env::var("MYSTOCKS_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("MYSTOCKS_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 enum Keep {
@@ -29,9 +26,7 @@ enum Keep {
 async fn sqlite() -> (Keep, String, Arc<dyn Store>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/nested/folder/test.db", dir.path().display());
-    let store = store::open(&url)
-        .await
-        .expect("sqlite store opens, creating its folder");
+    let store = store::open(&url).await.expect("sqlite store opens, creating its folder");
     (Keep::Dir(dir), url, store)
 }
 
@@ -86,8 +81,7 @@ on_both_backends!(
 );
 
 fn sample() -> Vec<SymbolBars> {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/us_daily_2000_2013.csv.gz");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/us_daily_2000_2013.csv.gz");
     let all = read_bar_file(&path).expect("sample parses");
     to_import_batches(&path, all, "1d").expect("sample converts")
 }
@@ -99,21 +93,14 @@ async fn real_sample_data_round_trips_exactly(store: Arc<dyn Store>, _url: &str)
     assert_eq!((stats.symbols, stats.bars), (5, total));
     assert_eq!(total, 12_154);
     for b in &batches {
-        let got = store
-            .read_bars(&b.symbol, "1d", &BarRange::default())
-            .await
-            .unwrap();
+        let got = store.read_bars(&b.symbol, "1d", &BarRange::default()).await.unwrap();
         assert_eq!(got.len(), b.bars.len(), "{}", b.symbol);
         for (x, y) in got.iter().zip(&b.bars) {
             assert_eq!(x, y, "{} bar differs", b.symbol);
             assert_eq!(x.close.to_bits(), y.close.to_bits());
         }
     }
-    let aapl = store
-        .symbol("AAPL")
-        .await
-        .unwrap()
-        .expect("implied symbol created");
+    let aapl = store.symbol("AAPL").await.unwrap().expect("implied symbol created");
     assert_eq!(aapl.code, "AAPL");
 }
 
@@ -121,18 +108,12 @@ async fn reimport_updates_and_never_duplicates(store: Arc<dyn Store>, _url: &str
     let mut batches = sample();
     store.import_bars(&[], &batches).await.unwrap();
     store.import_bars(&[], &batches).await.unwrap();
-    let ibm = store
-        .read_bars("IBM", "1d", &BarRange::default())
-        .await
-        .unwrap();
+    let ibm = store.read_bars("IBM", "1d", &BarRange::default()).await.unwrap();
     assert_eq!(ibm.len(), 3270, "no duplicates after a second import");
     let i = batches.iter().position(|b| b.symbol == "IBM").unwrap();
     batches[i].bars[10].close = 123.456;
     store.import_bars(&[], &batches[i..=i]).await.unwrap();
-    let ibm2 = store
-        .read_bars("IBM", "1d", &BarRange::default())
-        .await
-        .unwrap();
+    let ibm2 = store.read_bars("IBM", "1d", &BarRange::default()).await.unwrap();
     assert_eq!(ibm2.len(), 3270);
     assert_eq!(ibm2[10].close, 123.456, "re-import updates");
 }
@@ -141,138 +122,61 @@ async fn a_failing_import_commits_nothing(store: Arc<dyn Store>, _url: &str) {
     let good = SymbolBars {
         symbol: "GOOD".into(),
         freq: "1d".into(),
-        bars: vec![Bar {
-            ts: 86_400,
-            open: 1.0,
-            high: 2.0,
-            low: 0.5,
-            close: 1.5,
-            volume: 10.0,
-        }],
+        bars: vec![Bar { ts: 86_400, open: 1.0, high: 2.0, low: 0.5, close: 1.5, volume: 10.0 }],
     };
     // The database itself refuses high < low (a CHECK constraint), after GOOD was written
     // in the same transaction.
     let bad = SymbolBars {
         symbol: "BAD".into(),
         freq: "1d".into(),
-        bars: vec![Bar {
-            ts: 86_400,
-            open: 1.0,
-            high: 0.5,
-            low: 2.0,
-            close: 1.5,
-            volume: 10.0,
-        }],
+        bars: vec![Bar { ts: 86_400, open: 1.0, high: 0.5, low: 2.0, close: 1.5, volume: 10.0 }],
     };
-    let err = store
-        .import_bars(&[], &[good, bad])
-        .await
-        .expect_err("constraint violation");
+    let err = store.import_bars(&[], &[good, bad]).await.expect_err("constraint violation");
     assert!(err.to_string().to_lowercase().contains("check"), "{err}");
-    assert!(
-        store
-            .read_bars("GOOD", "1d", &BarRange::default())
-            .await
-            .unwrap()
-            .is_empty(),
-        "nothing of the batch"
-    );
-    assert!(
-        store.symbol("GOOD").await.unwrap().is_none(),
-        "not even the symbol"
-    );
+    assert!(store.read_bars("GOOD", "1d", &BarRange::default()).await.unwrap().is_empty(), "nothing of the batch");
+    assert!(store.symbol("GOOD").await.unwrap().is_none(), "not even the symbol");
 
     // A malformed file never reaches the store: the parse fails first, naming the line.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.csv");
-    std::fs::write(&path, "symbol,date,open,high,low,close,volume\nX,2020-01-02,1,2,0.5,1,10\nX,2020-01-03,1,2,0.5,oops,10\n")
-        .unwrap();
+    std::fs::write(
+        &path,
+        "symbol,date,open,high,low,close,volume\nX,2020-01-02,1,2,0.5,1,10\nX,2020-01-03,1,2,0.5,oops,10\n",
+    )
+    .unwrap();
     let err = read_bar_file(&path).expect_err("malformed row");
-    assert!(
-        err.to_string()
-            .ends_with(":3: bad number `oops` in column `close`"),
-        "{err}"
-    );
+    assert!(err.to_string().ends_with(":3: bad number `oops` in column `close`"), "{err}");
     assert!(store.symbol("X").await.unwrap().is_none());
 }
 
 async fn range_reads_at_the_edges(store: Arc<dyn Store>, _url: &str) {
     let bars: Vec<Bar> = (0..10)
-        .map(|i| Bar {
-            ts: 1_000 + i * 100,
-            open: 1.0,
-            high: 2.0,
-            low: 0.5,
-            close: i as f64,
-            volume: 1.0,
-        })
+        .map(|i| Bar { ts: 1_000 + i * 100, open: 1.0, high: 2.0, low: 0.5, close: i as f64, volume: 1.0 })
         .collect();
-    store
-        .import_bars(
-            &[],
-            &[SymbolBars {
-                symbol: "R".into(),
-                freq: "15m".into(),
-                bars: bars.clone(),
-            }],
-        )
-        .await
-        .unwrap();
+    store.import_bars(&[], &[SymbolBars { symbol: "R".into(), freq: "15m".into(), bars: bars.clone() }]).await.unwrap();
     let read = |start, end, limit| {
         let store = store.clone();
         async move {
-            let got = store
-                .read_bars("R", "15m", &BarRange { start, end, limit })
-                .await
-                .unwrap();
+            let got = store.read_bars("R", "15m", &BarRange { start, end, limit }).await.unwrap();
             got.iter().map(|b| b.close as i64).collect::<Vec<_>>()
         }
     };
     assert_eq!(read(None, None, None).await, (0..10).collect::<Vec<_>>());
-    assert_eq!(
-        read(Some(1_000), Some(1_900), None).await.len(),
-        10,
-        "inclusive at both ends"
-    );
-    assert_eq!(
-        read(Some(1_001), Some(1_899), None).await,
-        (1..9).collect::<Vec<_>>()
-    );
+    assert_eq!(read(Some(1_000), Some(1_900), None).await.len(), 10, "inclusive at both ends");
+    assert_eq!(read(Some(1_001), Some(1_899), None).await, (1..9).collect::<Vec<_>>());
     assert_eq!(read(Some(1_500), Some(1_500), None).await, vec![5]);
-    assert_eq!(
-        read(Some(1_900), Some(1_000), None).await,
-        Vec::<i64>::new(),
-        "start after end"
-    );
-    assert_eq!(
-        read(None, None, Some(3)).await,
-        vec![7, 8, 9],
-        "limit keeps the latest, oldest first"
-    );
+    assert_eq!(read(Some(1_900), Some(1_000), None).await, Vec::<i64>::new(), "start after end");
+    assert_eq!(read(None, None, Some(3)).await, vec![7, 8, 9], "limit keeps the latest, oldest first");
     assert_eq!(read(None, Some(1_400), Some(2)).await, vec![3, 4]);
     assert_eq!(read(None, None, Some(0)).await, Vec::<i64>::new());
     assert_eq!(read(Some(5_000), None, None).await, Vec::<i64>::new());
-    assert!(
-        store
-            .read_bars("R", "1d", &BarRange::default())
-            .await
-            .unwrap()
-            .is_empty(),
-        "other frequency"
-    );
-    assert!(store
-        .read_bars("NOPE", "15m", &BarRange::default())
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.read_bars("R", "1d", &BarRange::default()).await.unwrap().is_empty(), "other frequency");
+    assert!(store.read_bars("NOPE", "15m", &BarRange::default()).await.unwrap().is_empty());
 }
 
 async fn latest_bars_in_one_batch(store: Arc<dyn Store>, _url: &str) {
     let market = generate(40, 300, 5);
-    store
-        .import_bars(&market.symbols, &market.bars)
-        .await
-        .unwrap();
+    store.import_bars(&market.symbols, &market.bars).await.unwrap();
     let mut codes: Vec<String> = market.symbols.iter().map(|s| s.code.clone()).collect();
     codes.push("MISSING".into());
     let got = store.read_latest_bars(&codes, "1d", 250).await.unwrap();
@@ -293,28 +197,19 @@ async fn concurrent_writers_all_land(store: Arc<dyn Store>, _url: &str) {
         tasks.push(tokio::spawn(async move {
             // Each writer also rewrites the first symbol, so writers contend on rows too.
             let mut batch = chunk;
-            batch.push(SymbolBars {
-                symbol: "SHARED".into(),
-                freq: "1d".into(),
-                bars: batch[0].bars.clone(),
-            });
+            batch.push(SymbolBars { symbol: "SHARED".into(), freq: "1d".into(), bars: batch[0].bars.clone() });
             store.import_bars(&[], &batch).await
         }));
     }
     for t in tasks {
-        t.await
-            .expect("task")
-            .expect("every concurrent import succeeds");
+        t.await.expect("task").expect("every concurrent import succeeds");
     }
     let codes: Vec<String> = market.bars.iter().map(|b| b.symbol.clone()).collect();
     let got = store.read_latest_bars(&codes, "1d", 1_000).await.unwrap();
     for b in &market.bars {
         assert_eq!(got[&b.symbol], b.bars, "{}", b.symbol);
     }
-    let shared = store
-        .read_bars("SHARED", "1d", &BarRange::default())
-        .await
-        .unwrap();
+    let shared = store.read_bars("SHARED", "1d", &BarRange::default()).await.unwrap();
     assert_eq!(shared.len(), 120);
 }
 
@@ -328,70 +223,31 @@ async fn indicator_values_upsert_range_latest_delete(store: Arc<dyn Store>, _url
         values: vec![Some(v), None, Some(-v)],
         computed_at: Some(1_700_000_000 + ts),
     };
-    let rows: Vec<_> = (0..5)
-        .flat_map(|i| [row("A", i, i as f64), row("B", i, 10.0 + i as f64)])
-        .collect();
+    let rows: Vec<_> = (0..5).flat_map(|i| [row("A", i, i as f64), row("B", i, 10.0 + i as f64)]).collect();
     store.upsert_indicator_values(&rows).await.unwrap();
-    store
-        .upsert_indicator_values(&[row("A", 4, 99.5)])
-        .await
-        .unwrap();
-    let a = store
-        .read_indicator_values("A", "MACD", "d7b32e6c", "1d", &BarRange::default())
-        .await
-        .unwrap();
+    store.upsert_indicator_values(&[row("A", 4, 99.5)]).await.unwrap();
+    let a = store.read_indicator_values("A", "MACD", "d7b32e6c", "1d", &BarRange::default()).await.unwrap();
     assert_eq!(a.len(), 5);
-    assert_eq!(
-        a[4].values,
-        vec![Some(99.5), None, Some(-99.5)],
-        "upsert replaced, nulls kept"
-    );
+    assert_eq!(a[4].values, vec![Some(99.5), None, Some(-99.5)], "upsert replaced, nulls kept");
     let ranged = store
         .read_indicator_values(
             "A",
             "MACD",
             "d7b32e6c",
             "1d",
-            &BarRange {
-                start: Some(1),
-                end: Some(3),
-                limit: Some(2),
-            },
+            &BarRange { start: Some(1), end: Some(3), limit: Some(2) },
         )
         .await
         .unwrap();
     assert_eq!(ranged.iter().map(|r| r.ts).collect::<Vec<_>>(), vec![2, 3]);
-    let latest = store
-        .latest_indicator_values("MACD", "d7b32e6c", "1d", &[])
-        .await
-        .unwrap();
-    let by: HashMap<_, _> = latest
-        .iter()
-        .map(|r| (r.symbol.as_str(), (r.ts, r.values[0])))
-        .collect();
-    assert_eq!(
-        by,
-        HashMap::from([("A", (4, Some(99.5))), ("B", (4, Some(14.0)))])
-    );
-    let only_b = store
-        .latest_indicator_values("MACD", "d7b32e6c", "1d", &["B".into()])
-        .await
-        .unwrap();
+    let latest = store.latest_indicator_values("MACD", "d7b32e6c", "1d", &[]).await.unwrap();
+    let by: HashMap<_, _> = latest.iter().map(|r| (r.symbol.as_str(), (r.ts, r.values[0]))).collect();
+    assert_eq!(by, HashMap::from([("A", (4, Some(99.5))), ("B", (4, Some(14.0)))]));
+    let only_b = store.latest_indicator_values("MACD", "d7b32e6c", "1d", &["B".into()]).await.unwrap();
     assert_eq!(only_b.len(), 1);
     assert_eq!(store.delete_indicator_values("A").await.unwrap(), 5);
-    assert!(store
-        .read_indicator_values("A", "MACD", "d7b32e6c", "1d", &BarRange::default())
-        .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(
-        store
-            .latest_indicator_values("MACD", "d7b32e6c", "1d", &[])
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert!(store.read_indicator_values("A", "MACD", "d7b32e6c", "1d", &BarRange::default()).await.unwrap().is_empty());
+    assert_eq!(store.latest_indicator_values("MACD", "d7b32e6c", "1d", &[]).await.unwrap().len(), 1);
 }
 
 async fn jobs_upsert_and_read(store: Arc<dyn Store>, _url: &str) {
@@ -422,29 +278,12 @@ async fn jobs_upsert_and_read(store: Arc<dyn Store>, _url: &str) {
 async fn symbols_list_and_migrations_are_idempotent(store: Arc<dyn Store>, url: &str) {
     let syms: Vec<Symbol> = ["000002", "000001", "600519"]
         .iter()
-        .map(|c| Symbol {
-            code: c.to_string(),
-            name: format!("n{c}"),
-            exchange: "SZ".into(),
-            listed_on: None,
-        })
+        .map(|c| Symbol { code: c.to_string(), name: format!("n{c}"), exchange: "SZ".into(), listed_on: None })
         .collect();
     store.upsert_symbols(&syms).await.unwrap();
-    let codes: Vec<_> = store
-        .list_symbols(10, 0)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.code)
-        .collect();
+    let codes: Vec<_> = store.list_symbols(10, 0).await.unwrap().into_iter().map(|s| s.code).collect();
     assert_eq!(codes, ["000001", "000002", "600519"]);
-    let page: Vec<_> = store
-        .list_symbols(1, 1)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.code)
-        .collect();
+    let page: Vec<_> = store.list_symbols(1, 1).await.unwrap().into_iter().map(|s| s.code).collect();
     assert_eq!(page, ["000002"]);
     // Opening again runs the migrations again: a no-op that keeps the data.
     let again = store::open(url).await.expect("second open");
@@ -458,10 +297,7 @@ async fn a_large_first_load_keeps_the_key_and_reimports(store: Arc<dyn Store>, _
     let mut market = generate(500, 250, 3);
     let total: usize = market.bars.iter().map(|b| b.bars.len()).sum();
     assert!(total > 100_000, "large enough for the bulk path: {total}");
-    let stats = store
-        .import_bars(&market.symbols, &market.bars)
-        .await
-        .unwrap();
+    let stats = store.import_bars(&market.symbols, &market.bars).await.unwrap();
     assert_eq!(stats.bars, total);
     market.bars[7].bars[3].close += 1.0;
     store.import_bars(&[], &market.bars[7..8]).await.unwrap();

@@ -10,18 +10,10 @@ pub fn bias_lookback(l1: usize, l2: usize, l3: usize) -> usize {
 
 fn bias_one(close: &[f64], l: usize) -> Vec<f64> {
     let ma = rolling_mean(close, l);
-    close
-        .iter()
-        .zip(&ma)
-        .map(|(c, m)| (c - m) / m * 100.0)
-        .collect()
+    close.iter().zip(&ma).map(|(c, m)| (c - m) / m * 100.0).collect()
 }
 
 /// `[bias1, bias2, bias3]`.
 pub fn bias(close: &[f64], l1: usize, l2: usize, l3: usize) -> [Vec<f64>; 3] {
-    [
-        bias_one(close, l1),
-        bias_one(close, l2),
-        bias_one(close, l3),
-    ]
+    [bias_one(close, l1), bias_one(close, l2), bias_one(close, l3)]
 }

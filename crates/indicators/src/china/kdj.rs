@@ -11,23 +11,12 @@ pub fn kdj_lookback(n: usize) -> usize {
 }
 
 /// `[k, d, j]`.
-pub fn kdj(
-    high: &[f64],
-    low: &[f64],
-    close: &[f64],
-    n: usize,
-    m1: usize,
-    m2: usize,
-) -> [Vec<f64>; 3] {
+pub fn kdj(high: &[f64], low: &[f64], close: &[f64], n: usize, m1: usize, m2: usize) -> [Vec<f64>; 3] {
     let (hh, ll) = rolling_high_low(high, low, n);
     let mut k_ewm = EwmMean::new(span_alpha((2 * m1 - 1) as f64));
     let mut d_ewm = EwmMean::new(span_alpha((2 * m2 - 1) as f64));
     let len = close.len();
-    let (mut k, mut d, mut j) = (
-        Vec::with_capacity(len),
-        Vec::with_capacity(len),
-        Vec::with_capacity(len),
-    );
+    let (mut k, mut d, mut j) = (Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len));
     for i in 0..len {
         let rsv = (close[i] - ll[i]) / (hh[i] - ll[i]) * 100.0;
         let kv = k_ewm.next(rsv);
@@ -67,18 +56,8 @@ impl Kdj {
         if !self.highs.is_full() {
             return None;
         }
-        let hh = self
-            .highs
-            .values()
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max);
-        let ll = self
-            .lows
-            .values()
-            .iter()
-            .copied()
-            .fold(f64::INFINITY, f64::min);
+        let hh = self.highs.values().iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let ll = self.lows.values().iter().copied().fold(f64::INFINITY, f64::min);
         let rsv = (close - ll) / (hh - ll) * 100.0;
         let k = self.k.next(rsv);
         let d = self.d.next(k);

@@ -18,11 +18,7 @@ pub(crate) struct EwmMean {
 
 impl EwmMean {
     pub(crate) fn new(alpha: f64) -> Self {
-        Self {
-            alpha,
-            weighted: f64::NAN,
-            old_wt: 1.0,
-        }
+        Self { alpha, weighted: f64::NAN, old_wt: 1.0 }
     }
 
     /// Takes the next value (NaN allowed) and returns the mean so far (NaN before the

@@ -39,11 +39,7 @@ pub fn cci(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> 
             deviation += (v - average).abs();
         }
         let t = last - average;
-        out[i] = if !is_zero(t) && !is_zero(deviation) {
-            t / (0.015 * (deviation / p))
-        } else {
-            0.0
-        };
+        out[i] = if !is_zero(t) && !is_zero(deviation) { t / (0.015 * (deviation / p)) } else { 0.0 };
         slot += 1;
         if slot == period {
             slot = 0;

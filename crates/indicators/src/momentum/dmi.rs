@@ -17,11 +17,7 @@ struct DmStep {
 
 impl DmStep {
     fn start(high: f64, low: f64, close: f64) -> Self {
-        Self {
-            prev_high: high,
-            prev_low: low,
-            prev_close: close,
-        }
+        Self { prev_high: high, prev_low: low, prev_close: close }
     }
 
     /// `(diff_plus, diff_minus, true_range)` for the next bar.
@@ -207,11 +203,7 @@ fn directional_index(
             None => dm - dm / pf,
         };
         tr_sum = tr_sum - tr_sum / pf + tr;
-        out[i] = if !is_zero(tr_sum) {
-            100.0 * (dm / tr_sum)
-        } else {
-            0.0
-        };
+        out[i] = if !is_zero(tr_sum) { 100.0 * (dm / tr_sum) } else { 0.0 };
     }
     out
 }

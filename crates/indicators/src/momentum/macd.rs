@@ -15,11 +15,7 @@ pub fn macd_lookback(fast: usize, slow: usize, signal: usize) -> usize {
 
 /// `[macd, macdsignal, macdhist]`.
 pub fn macd(real: &[f64], fast: usize, slow: usize, signal: usize) -> [Vec<f64>; 3] {
-    let (fast, slow) = if slow < fast {
-        (slow, fast)
-    } else {
-        (fast, slow)
-    };
+    let (fast, slow) = if slow < fast { (slow, fast) } else { (fast, slow) };
     let n = real.len();
     let lb = macd_lookback(fast, slow, signal);
     let (mut line, mut sig, mut hist) = (nan_vec(n), nan_vec(n), nan_vec(n));
@@ -44,10 +40,7 @@ pub fn macd(real: &[f64], fast: usize, slow: usize, signal: usize) -> [Vec<f64>;
     line[lb] = dif;
     sig[lb] = signal_ema;
     hist[lb] = dif - signal_ema;
-    let outputs = line[lb + 1..]
-        .iter_mut()
-        .zip(&mut sig[lb + 1..])
-        .zip(&mut hist[lb + 1..]);
+    let outputs = line[lb + 1..].iter_mut().zip(&mut sig[lb + 1..]).zip(&mut hist[lb + 1..]);
     for (&x, ((l, s), h)) in real[lb + 1..].iter().zip(outputs) {
         slow_ema = (x - slow_ema).mul_add(ks, slow_ema);
         fast_ema = (x - fast_ema).mul_add(kf, fast_ema);
@@ -73,18 +66,8 @@ pub struct Macd {
 impl Macd {
     /// A fresh state (periods swapped if slow < fast, as TA-Lib does).
     pub fn new(fast: usize, slow: usize, signal: usize) -> Self {
-        let (fast, slow) = if slow < fast {
-            (slow, fast)
-        } else {
-            (fast, slow)
-        };
-        Self {
-            fast: Ema::new(fast),
-            slow: Ema::new(slow),
-            signal: Ema::new(signal),
-            fast_skip: slow - fast,
-            seen: 0,
-        }
+        let (fast, slow) = if slow < fast { (slow, fast) } else { (fast, slow) };
+        Self { fast: Ema::new(fast), slow: Ema::new(slow), signal: Ema::new(signal), fast_skip: slow - fast, seen: 0 }
     }
 
     /// Takes the next close; returns `(macd, signal, hist)` once all three are seeded.

@@ -48,11 +48,7 @@ pub fn mfi(high: &[f64], low: &[f64], close: &[f64], volume: &[f64], period: usi
         let scale = tp.abs() + prev.abs();
         prev = tp;
         let flow = tp * volume[today];
-        let money_flow = if is_zero_scaled(change, scale) {
-            0.0
-        } else {
-            flow
-        };
+        let money_flow = if is_zero_scaled(change, scale) { 0.0 } else { flow };
         let pos_flow = if change < 0.0 { 0.0 } else { money_flow };
         let neg_flow = if change < 0.0 { money_flow } else { 0.0 };
         pos_ring[slot] = pos_flow;

@@ -27,11 +27,7 @@ pub fn roc(real: &[f64], period: usize) -> Vec<f64> {
         return out;
     }
     for ((o, &x), &old) in out[period..].iter_mut().zip(&real[period..]).zip(real) {
-        *o = if old != 0.0 {
-            ((x / old) - 1.0) * 100.0
-        } else {
-            0.0
-        };
+        *o = if old != 0.0 { ((x / old) - 1.0) * 100.0 } else { 0.0 };
     }
     out
 }

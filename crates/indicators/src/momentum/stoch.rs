@@ -17,23 +17,13 @@ fn raw_k(high: &[f64], low: &[f64], close: &[f64], fastk: usize) -> Vec<f64> {
     let mut out = Vec::with_capacity(n - lb);
     sliding_high_low(high, low, fastk, |today, h, l| {
         let range = h - l;
-        out.push(if !is_zero_scaled(range, h.abs() + l.abs()) {
-            100.0 * ((close[today] - l) / range)
-        } else {
-            0.0
-        });
+        out.push(if !is_zero_scaled(range, h.abs() + l.abs()) { 100.0 * ((close[today] - l) / range) } else { 0.0 });
     });
     out
 }
 
 /// Bars before the first STOCH value.
-pub fn stoch_lookback(
-    fastk: usize,
-    slowk: usize,
-    slowk_ma: MaType,
-    slowd: usize,
-    slowd_ma: MaType,
-) -> usize {
+pub fn stoch_lookback(fastk: usize, slowk: usize, slowk_ma: MaType, slowd: usize, slowd_ma: MaType) -> usize {
     fastk.saturating_sub(1) + ma_lookback(slowk, slowk_ma) + ma_lookback(slowd, slowd_ma)
 }
 
@@ -73,14 +63,7 @@ pub fn stochf_lookback(fastk: usize, fastd: usize, fastd_ma: MaType) -> usize {
 }
 
 /// `[fastk, fastd]`.
-pub fn stochf(
-    high: &[f64],
-    low: &[f64],
-    close: &[f64],
-    fastk: usize,
-    fastd: usize,
-    fastd_ma: MaType,
-) -> [Vec<f64>; 2] {
+pub fn stochf(high: &[f64], low: &[f64], close: &[f64], fastk: usize, fastd: usize, fastd_ma: MaType) -> [Vec<f64>; 2] {
     let n = close.len();
     let (mut k_out, mut d_out) = (nan_vec(n), nan_vec(n));
     let lb = stochf_lookback(fastk, fastd, fastd_ma);
@@ -101,13 +84,7 @@ pub fn stochrsi_lookback(period: usize, fastk: usize, fastd: usize, fastd_ma: Ma
 }
 
 /// `[fastk, fastd]` of the stochastic of RSI.
-pub fn stochrsi(
-    real: &[f64],
-    period: usize,
-    fastk: usize,
-    fastd: usize,
-    fastd_ma: MaType,
-) -> [Vec<f64>; 2] {
+pub fn stochrsi(real: &[f64], period: usize, fastk: usize, fastd: usize, fastd_ma: MaType) -> [Vec<f64>; 2] {
     let n = real.len();
     let lb = stochrsi_lookback(period, fastk, fastd, fastd_ma);
     if fastk == 0 || n <= lb {
@@ -165,13 +142,7 @@ pub struct Stoch {
 
 impl Stoch {
     /// A fresh state; `None` when a smoothing type other than SMA or EMA is asked for.
-    pub fn new(
-        fastk: usize,
-        slowk: usize,
-        slowk_ma: MaType,
-        slowd: usize,
-        slowd_ma: MaType,
-    ) -> Option<Self> {
+    pub fn new(fastk: usize, slowk: usize, slowk_ma: MaType, slowd: usize, slowd_ma: MaType) -> Option<Self> {
         Some(Self {
             highs: Ring::new(fastk),
             lows: Ring::new(fastk),
@@ -188,24 +159,10 @@ impl Stoch {
         if !self.highs.is_full() {
             return None;
         }
-        let h = self
-            .highs
-            .values()
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max);
-        let l = self
-            .lows
-            .values()
-            .iter()
-            .copied()
-            .fold(f64::INFINITY, f64::min);
+        let h = self.highs.values().iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let l = self.lows.values().iter().copied().fold(f64::INFINITY, f64::min);
         let range = h - l;
-        let k = if !is_zero_scaled(range, h.abs() + l.abs()) {
-            100.0 * ((close - l) / range)
-        } else {
-            0.0
-        };
+        let k = if !is_zero_scaled(range, h.abs() + l.abs()) { 100.0 * ((close - l) / range) } else { 0.0 };
         let sk = self.slow_k.next(k)?;
         let sd = self.slow_d.next(sk)?;
         Some((sk, sd))

@@ -19,22 +19,14 @@ pub fn trix(real: &[f64], period: usize) -> Vec<f64> {
     // One pass through three chained EMA states (the same numbers as three batch EMAs)
     // and TA-Lib's ROC(1): ((x / prev) − 1) · 100, 0 when prev is 0.
     let k = per_to_k(period);
-    let (mut e1, mut e2, mut e3) = (
-        Ema::with_k(period, k),
-        Ema::with_k(period, k),
-        Ema::with_k(period, k),
-    );
+    let (mut e1, mut e2, mut e3) = (Ema::with_k(period, k), Ema::with_k(period, k), Ema::with_k(period, k));
     let mut prev: Option<f64> = None;
     for (o, &x) in out.iter_mut().zip(real) {
         let Some(v) = e1.next(x).and_then(|v| e2.next(v)).and_then(|v| e3.next(v)) else {
             continue;
         };
         if let Some(p) = prev {
-            *o = if p != 0.0 {
-                ((v / p) - 1.0) * 100.0
-            } else {
-                0.0
-            };
+            *o = if p != 0.0 { ((v / p) - 1.0) * 100.0 } else { 0.0 };
         }
         prev = Some(v);
     }

@@ -12,11 +12,7 @@ pub fn willr(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64
     let mut out = nan_vec(close.len());
     sliding_high_low(high, low, period, |today, h, l| {
         let range = h - l;
-        out[today] = if range != 0.0 {
-            -100.0 * ((h - close[today]) / range)
-        } else {
-            0.0
-        };
+        out[today] = if range != 0.0 { -100.0 * ((h - close[today]) / range) } else { 0.0 };
     });
     out
 }

@@ -15,13 +15,7 @@ pub fn bbands_lookback(period: usize, matype: MaType) -> usize {
 }
 
 /// `[upper, middle, lower]`.
-pub fn bbands(
-    real: &[f64],
-    period: usize,
-    nbdevup: f64,
-    nbdevdn: f64,
-    matype: MaType,
-) -> [Vec<f64>; 3] {
+pub fn bbands(real: &[f64], period: usize, nbdevup: f64, nbdevdn: f64, matype: MaType) -> [Vec<f64>; 3] {
     let n = real.len();
     let lb = bbands_lookback(period, matype);
     if period < 2 || n <= lb {
@@ -31,11 +25,7 @@ pub fn bbands(
     // The variance arrives in `upper`; both bands are then derived in place.
     let mut upper = variance_from(real, period, lb);
     let mut lower = nan_vec(n);
-    for ((u, l), &m) in upper[lb..]
-        .iter_mut()
-        .zip(&mut lower[lb..])
-        .zip(&middle[lb..])
-    {
+    for ((u, l), &m) in upper[lb..].iter_mut().zip(&mut lower[lb..]).zip(&middle[lb..]) {
         let d = u.sqrt();
         // TA-Lib scales the deviation once when both multipliers are equal; when they
         // differ its FMA build fuses `middle + dev·up` (not the lower band).
@@ -44,16 +34,8 @@ pub fn bbands(
             *u = m + scaled;
             *l = m - scaled;
         } else {
-            *u = if nbdevup == 1.0 {
-                m + d
-            } else {
-                d.mul_add(nbdevup, m)
-            };
-            *l = if nbdevdn == 1.0 {
-                m - d
-            } else {
-                m - d * nbdevdn
-            };
+            *u = if nbdevup == 1.0 { m + d } else { d.mul_add(nbdevup, m) };
+            *l = if nbdevdn == 1.0 { m - d } else { m - d * nbdevdn };
         }
     }
     [upper, middle, lower]

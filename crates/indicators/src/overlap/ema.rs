@@ -47,9 +47,7 @@ pub fn dema_lookback(period: usize) -> usize {
 pub fn dema(real: &[f64], period: usize) -> Vec<f64> {
     // One pass through the streaming state: no intermediate EMA vectors to allocate.
     let mut state = Dema::new(period);
-    real.iter()
-        .map(|&x| state.next(x).unwrap_or(f64::NAN))
-        .collect()
+    real.iter().map(|&x| state.next(x).unwrap_or(f64::NAN)).collect()
 }
 
 /// Bars before the first TEMA value.
@@ -60,9 +58,7 @@ pub fn tema_lookback(period: usize) -> usize {
 /// TEMA = EMA³ + (3·EMA − 3·EMA²), summed in TA-Lib's order.
 pub fn tema(real: &[f64], period: usize) -> Vec<f64> {
     let mut state = Tema::new(period);
-    real.iter()
-        .map(|&x| state.next(x).unwrap_or(f64::NAN))
-        .collect()
+    real.iter().map(|&x| state.next(x).unwrap_or(f64::NAN)).collect()
 }
 
 /// Streaming EMA: one value in, O(1); the same numbers as [`ema`].
@@ -81,12 +77,7 @@ impl Ema {
     }
 
     pub(crate) fn with_k(period: usize, k: f64) -> Self {
-        Self {
-            period: period.max(1),
-            k,
-            seen: 0,
-            value: 0.0,
-        }
+        Self { period: period.max(1), k, seen: 0, value: 0.0 }
     }
 
     /// Takes the next value; returns the EMA once seeded.
@@ -116,10 +107,7 @@ pub struct Dema {
 impl Dema {
     /// A fresh DEMA of `period`.
     pub fn new(period: usize) -> Self {
-        Self {
-            first: Ema::new(period),
-            second: Ema::new(period),
-        }
+        Self { first: Ema::new(period), second: Ema::new(period) }
     }
 
     /// Takes the next value.
@@ -142,11 +130,7 @@ pub struct Tema {
 impl Tema {
     /// A fresh TEMA of `period`.
     pub fn new(period: usize) -> Self {
-        Self {
-            first: Ema::new(period),
-            second: Ema::new(period),
-            third: Ema::new(period),
-        }
+        Self { first: Ema::new(period), second: Ema::new(period), third: Ema::new(period) }
     }
 
     /// Takes the next value.

@@ -27,11 +27,7 @@ pub fn sar(high: &[f64], low: &[f64], acceleration: f64, maximum: f64) -> Vec<f6
     // Direction from bar 1's one-period minus-DM, as TA_MINUS_DM(period 1) computes it.
     let diff_p = high[1] - high[0];
     let diff_m = low[0] - low[1];
-    let minus_dm = if diff_m > 0.0 && diff_p < diff_m {
-        diff_m
-    } else {
-        0.0
-    };
+    let minus_dm = if diff_m > 0.0 && diff_p < diff_m { diff_m } else { 0.0 };
     let mut is_long = minus_dm <= 0.0;
 
     let mut today = 1usize;

@@ -45,11 +45,7 @@ pub struct Sma {
 impl Sma {
     /// A fresh state; `period` >= 1.
     pub fn new(period: usize) -> Self {
-        Self {
-            period: period.max(1),
-            window: Ring::new(period.max(1)),
-            total: 0.0,
-        }
+        Self { period: period.max(1), window: Ring::new(period.max(1)), total: 0.0 }
     }
 
     /// Takes the next value; returns the SMA once the window is full.

@@ -20,11 +20,7 @@ pub fn trima(real: &[f64], period: usize) -> Vec<f64> {
     let lb = period - 1;
     let half = period >> 1;
     let odd = period % 2 == 1;
-    let factor = if odd {
-        1.0 / ((half + 1) * (half + 1)) as f64
-    } else {
-        1.0 / (half * (half + 1)) as f64
-    };
+    let factor = if odd { 1.0 / ((half + 1) * (half + 1)) as f64 } else { 1.0 / (half * (half + 1)) as f64 };
     let mut trailing = 0usize;
     let mut middle = if odd { half } else { half - 1 };
     let mut today = middle + half;

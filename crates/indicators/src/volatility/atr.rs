@@ -48,13 +48,7 @@ pub fn atr(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> 
 
 /// ATR, each value passed through `finish(atr, close)` (identity for ATR, the
 /// percentage for NATR), built in one pass.
-fn atr_scaled(
-    high: &[f64],
-    low: &[f64],
-    close: &[f64],
-    period: usize,
-    finish: impl Fn(f64, f64) -> f64,
-) -> Vec<f64> {
+fn atr_scaled(high: &[f64], low: &[f64], close: &[f64], period: usize, finish: impl Fn(f64, f64) -> f64) -> Vec<f64> {
     if period <= 1 {
         return trange(high, low, close);
     }
@@ -76,13 +70,7 @@ pub fn natr_lookback(period: usize) -> usize {
 
 /// NATR = ATR / close · 100 (0 where the close is zero).
 pub fn natr(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
-    atr_scaled(high, low, close, period, |atr, c| {
-        if !is_zero(c) {
-            (atr / c) * 100.0
-        } else {
-            0.0
-        }
-    })
+    atr_scaled(high, low, close, period, |atr, c| if !is_zero(c) { (atr / c) * 100.0 } else { 0.0 })
 }
 
 /// Streaming ATR (period >= 2): one bar in, O(1).
@@ -101,14 +89,7 @@ impl Atr {
     pub fn new(period: usize) -> Self {
         let period = period.max(1);
         let beta = (period - 1) as f64 / period as f64;
-        Self {
-            period,
-            seen: 0,
-            prev_close: 0.0,
-            value: 0.0,
-            beta,
-            alpha: 1.0 - beta,
-        }
+        Self { period, seen: 0, prev_close: 0.0, value: 0.0, beta, alpha: 1.0 - beta }
     }
 
     /// Takes the next bar; returns the ATR from bar `period` on.

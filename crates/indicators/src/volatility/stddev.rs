@@ -19,11 +19,7 @@ pub fn stddev(real: &[f64], period: usize, nbdev: f64) -> Vec<f64> {
     let lb = stddev_lookback(period);
     let mut out = variance_from(real, period, lb);
     for v in out.iter_mut().skip(lb) {
-        *v = if nbdev != 1.0 {
-            v.sqrt() * nbdev
-        } else {
-            v.sqrt()
-        };
+        *v = if nbdev != 1.0 { v.sqrt() * nbdev } else { v.sqrt() };
     }
     out
 }
@@ -87,10 +83,7 @@ fn variance_each(real: &[f64], period: usize, start: usize, mut emit: impl FnMut
             let scaled = r * s2;
             var = scaled - m * m;
             // Anything not at least 1e-12 of the scale (NaN included) is rounding noise.
-            if var
-                .partial_cmp(&(scaled * 1e-12))
-                .is_none_or(|o| o == std::cmp::Ordering::Less)
-            {
+            if var.partial_cmp(&(scaled * 1e-12)).is_none_or(|o| o == std::cmp::Ordering::Less) {
                 var = 0.0;
             }
             let t = real[trailing] - shift;

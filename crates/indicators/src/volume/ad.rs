@@ -9,9 +9,7 @@ pub fn ad_lookback() -> usize {
 /// AD over high/low/close/volume.
 pub fn ad(high: &[f64], low: &[f64], close: &[f64], volume: &[f64]) -> Vec<f64> {
     let mut state = Ad::new();
-    (0..close.len())
-        .map(|i| state.next(high[i], low[i], close[i], volume[i]))
-        .collect()
+    (0..close.len()).map(|i| state.next(high[i], low[i], close[i], volume[i])).collect()
 }
 
 /// Streaming AD.

@@ -9,11 +9,7 @@ pub fn obv_lookback() -> usize {
 /// OBV over close/volume.
 pub fn obv(close: &[f64], volume: &[f64]) -> Vec<f64> {
     let mut state = Obv::new();
-    close
-        .iter()
-        .zip(volume)
-        .map(|(&c, &v)| state.next(c, v))
-        .collect()
+    close.iter().zip(volume).map(|(&c, &v)| state.next(c, v)).collect()
 }
 
 /// Streaming OBV.

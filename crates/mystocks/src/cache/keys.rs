@@ -15,18 +15,10 @@ pub fn python_float_repr(v: f64) -> String {
         return "NaN".into();
     }
     if v.is_infinite() {
-        return if v > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
+        return if v > 0.0 { "Infinity".into() } else { "-Infinity".into() };
     }
     if v == 0.0 {
-        return if v.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
+        return if v.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
     }
     // Rust's `{:e}` prints the shortest round-trip digits as d.ddde±x.
     let sci = format!("{:e}", v.abs());
@@ -47,11 +39,7 @@ pub fn python_float_repr(v: f64) -> String {
         };
         format!("{sign}{body}")
     } else {
-        let frac = if digits.len() > 1 {
-            format!(".{}", &digits[1..])
-        } else {
-            String::new()
-        };
+        let frac = if digits.len() > 1 { format!(".{}", &digits[1..]) } else { String::new() };
         let esign = if exp < 0 { '-' } else { '+' };
         format!("{sign}{}{frac}e{esign}{:02}", &digits[..1], exp.abs())
     }
@@ -88,13 +76,7 @@ pub fn params_hash(params: &Params) -> String {
 /// `P ind:{symbol}:{code}:{params_hash}` for daily bars; other frequencies put the
 /// frequency after the code (`MACD@15m`) so that they never collide with daily results.
 /// `symbol` and `freq` must already be validated (no `*?[:` or whitespace can occur).
-pub fn indicator_key(
-    prefix: &str,
-    symbol: &str,
-    code: &str,
-    params_hash: &str,
-    freq: &str,
-) -> String {
+pub fn indicator_key(prefix: &str, symbol: &str, code: &str, params_hash: &str, freq: &str) -> String {
     if freq == "1d" {
         format!("{prefix}ind:{symbol}:{code}:{params_hash}")
     } else {
@@ -132,37 +114,22 @@ mod tests {
     #[test]
     fn spec_vectors() {
         assert_eq!(hash_canonical("{}"), "99914b93");
-        assert_eq!(
-            hash("RSI", &[]),
-            ("{\"timeperiod\": 14}".into(), "5b300e9e".into())
-        );
+        assert_eq!(hash("RSI", &[]), ("{\"timeperiod\": 14}".into(), "5b300e9e".into()));
         assert_eq!(
             hash("MACD", &[]),
-            (
-                "{\"fastperiod\": 12, \"signalperiod\": 9, \"slowperiod\": 26}".into(),
-                "d7b32e6c".into()
-            )
+            ("{\"fastperiod\": 12, \"signalperiod\": 9, \"slowperiod\": 26}".into(), "d7b32e6c".into())
         );
         assert_eq!(
             hash("BBANDS", &[("nbdevup", RawParam::Int(2))]),
-            (
-                "{\"matype\": 0, \"nbdevdn\": 2.0, \"nbdevup\": 2.0, \"timeperiod\": 20}".into(),
-                "f0528410".into()
-            )
+            ("{\"matype\": 0, \"nbdevdn\": 2.0, \"nbdevup\": 2.0, \"timeperiod\": 20}".into(), "f0528410".into())
         );
-        assert_eq!(
-            hash("KDJ", &[]),
-            ("{\"m1\": 3, \"m2\": 3, \"n\": 9}".into(), "06295915".into())
-        );
+        assert_eq!(hash("KDJ", &[]), ("{\"m1\": 3, \"m2\": 3, \"n\": 9}".into(), "06295915".into()));
         assert_eq!(hash("OBV", &[]).1, "99914b93");
     }
 
     #[test]
     fn defaults_spelled_out_hash_the_same() {
-        assert_eq!(
-            hash("MACD", &[("fastperiod", RawParam::from("12"))]).1,
-            hash("MACD", &[]).1
-        );
+        assert_eq!(hash("MACD", &[("fastperiod", RawParam::from("12"))]).1, hash("MACD", &[]).1);
     }
 
     #[test]
@@ -188,18 +155,9 @@ mod tests {
 
     #[test]
     fn keys_follow_the_spec() {
-        assert_eq!(
-            indicator_key("mystocks:", "000001", "MACD", "d7b32e6c", "1d"),
-            "mystocks:ind:000001:MACD:d7b32e6c"
-        );
-        assert_eq!(
-            indicator_key("p:", "A", "RSI", "5b300e9e", "15m"),
-            "p:ind:A:RSI@15m:5b300e9e"
-        );
-        assert_eq!(
-            symbol_pattern("mystocks:", "000001"),
-            "mystocks:ind:000001:*"
-        );
+        assert_eq!(indicator_key("mystocks:", "000001", "MACD", "d7b32e6c", "1d"), "mystocks:ind:000001:MACD:d7b32e6c");
+        assert_eq!(indicator_key("p:", "A", "RSI", "5b300e9e", "15m"), "p:ind:A:RSI@15m:5b300e9e");
+        assert_eq!(symbol_pattern("mystocks:", "000001"), "mystocks:ind:000001:*");
         assert!(valid_freq("1d") && valid_freq("15m") && valid_freq("1mo"));
         assert!(!valid_freq("d") && !valid_freq("1x") && !valid_freq("1d*"));
     }

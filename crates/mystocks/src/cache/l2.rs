@@ -35,13 +35,69 @@ end
 return 0
 ";
 
+/// Sets KEYS[1] = ARGV[1] (TTL ARGV[2]) only while the generation KEYS[2] equals ARGV[3]
+/// and the fence ARGV[4] is not older than the last one written for this value
+/// (KEYS[3]): a holder whose lock expired cannot overwrite a newer result.
+/// Returns 1 written, 0 invalidated meanwhile, -1 stale fence.
+const SET_FENCED: &str = r"
+local current = redis.call('GET', KEYS[2]) or '0'
+if current ~= ARGV[3] then
+  return 0
+end
+local last = tonumber(redis.call('GET', KEYS[3]) or '0')
+if tonumber(ARGV[4]) < last then
+  return -1
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[2])
+return 1
+";
+
+static SET_FENCED_SCRIPT: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(SET_FENCED));
+
+/// Outcome of a fenced write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FencedWrite {
+    /// Written.
+    Written,
+    /// The symbol was invalidated since the load began.
+    Invalidated,
+    /// A newer holder already wrote: this writer's lock had expired.
+    StaleFence,
+}
+
 impl L2 {
+    /// The fenced write of a computed value (see [`FencedWrite`]).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_fenced(
+        &self,
+        key: &str,
+        generation_key: &str,
+        generation: u64,
+        fence: u64,
+        value: &str,
+        ttl: Duration,
+    ) -> Result<FencedWrite, LinkError> {
+        let mut invocation = SET_FENCED_SCRIPT.key(key);
+        invocation
+            .key(generation_key)
+            .key(format!("{key}:fence"))
+            .arg(value)
+            .arg(ttl.as_secs().max(1))
+            .arg(generation.to_string())
+            .arg(fence.to_string());
+        let n: i64 = self.link.run(|mut c| async move { invocation.invoke_async(&mut c).await }).await?;
+        Ok(match n {
+            1 => FencedWrite::Written,
+            0 => FencedWrite::Invalidated,
+            _ => FencedWrite::StaleFence,
+        })
+    }
+
     /// An L2 on `link`.
     pub fn new(link: RedisLink) -> Self {
-        Self {
-            link,
-            counters: Default::default(),
-        }
+        Self { link, counters: Default::default() }
     }
 
     /// The link (for the breaker and Pub/Sub).
@@ -57,15 +113,8 @@ impl L2 {
     /// GET.
     pub async fn get(&self, key: &str) -> Result<Option<String>, LinkError> {
         let key = key.to_string();
-        let value: Option<String> = self
-            .link
-            .run(|mut c| async move { c.get(key).await })
-            .await?;
-        let counter = if value.is_some() {
-            &self.counters.hits
-        } else {
-            &self.counters.misses
-        };
+        let value: Option<String> = self.link.run(|mut c| async move { c.get(key).await }).await?;
+        let counter = if value.is_some() { &self.counters.hits } else { &self.counters.misses };
         counter.fetch_add(1, Ordering::Relaxed);
         Ok(value)
     }
@@ -73,9 +122,7 @@ impl L2 {
     /// SET with TTL.
     pub async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), LinkError> {
         let (key, value) = (key.to_string(), value.to_string());
-        self.link
-            .run(|mut c| async move { c.set_ex(key, value, ttl.as_secs().max(1)).await })
-            .await
+        self.link.run(|mut c| async move { c.set_ex(key, value, ttl.as_secs().max(1)).await }).await
     }
 
     /// SET with TTL only while the generation counter still has the value read before
@@ -90,15 +137,8 @@ impl L2 {
     ) -> Result<bool, LinkError> {
         let script = redis::Script::new(SET_IF_GENERATION);
         let mut invocation = script.key(key);
-        invocation
-            .key(generation_key)
-            .arg(value)
-            .arg(ttl.as_secs().max(1))
-            .arg(generation.to_string());
-        let written: i64 = self
-            .link
-            .run(|mut c| async move { invocation.invoke_async(&mut c).await })
-            .await?;
+        invocation.key(generation_key).arg(value).arg(ttl.as_secs().max(1)).arg(generation.to_string());
+        let written: i64 = self.link.run(|mut c| async move { invocation.invoke_async(&mut c).await }).await?;
         Ok(written == 1)
     }
 
@@ -109,21 +149,11 @@ impl L2 {
         generation_key: &str,
     ) -> Result<(u64, Option<String>), LinkError> {
         let keys = [generation_key.to_string(), key.to_string()];
-        let mut values: Vec<Option<String>> = self
-            .link
-            .run(|mut c| async move { redis::cmd("MGET").arg(&keys).query_async(&mut c).await })
-            .await?;
+        let mut values: Vec<Option<String>> =
+            self.link.run(|mut c| async move { redis::cmd("MGET").arg(&keys).query_async(&mut c).await }).await?;
         let value = values.pop().flatten();
-        let generation = values
-            .pop()
-            .flatten()
-            .and_then(|g| g.parse().ok())
-            .unwrap_or(0);
-        let counter = if value.is_some() {
-            &self.counters.hits
-        } else {
-            &self.counters.misses
-        };
+        let generation = values.pop().flatten().and_then(|g| g.parse().ok()).unwrap_or(0);
+        let counter = if value.is_some() { &self.counters.hits } else { &self.counters.misses };
         counter.fetch_add(1, Ordering::Relaxed);
         Ok((generation, value))
     }
@@ -131,19 +161,14 @@ impl L2 {
     /// The current generation of a counter key (0 when absent).
     pub async fn generation(&self, generation_key: &str) -> Result<u64, LinkError> {
         let key = generation_key.to_string();
-        let v: Option<u64> = self
-            .link
-            .run(|mut c| async move { c.get(key).await })
-            .await?;
+        let v: Option<u64> = self.link.run(|mut c| async move { c.get(key).await }).await?;
         Ok(v.unwrap_or(0))
     }
 
     /// INCR a generation counter.
     pub async fn bump_generation(&self, generation_key: &str) -> Result<u64, LinkError> {
         let key = generation_key.to_string();
-        self.link
-            .run(|mut c| async move { c.incr(key, 1u64).await })
-            .await
+        self.link.run(|mut c| async move { c.incr(key, 1u64).await }).await
     }
 
     /// DEL (UNLINK) keys; returns how many existed.
@@ -152,25 +177,19 @@ impl L2 {
             return Ok(0);
         }
         let keys = keys.to_vec();
-        self.link
-            .run(|mut c| async move { c.unlink(keys).await })
-            .await
+        self.link.run(|mut c| async move { c.unlink(keys).await }).await
     }
 
     /// EXISTS.
     pub async fn exists(&self, key: &str) -> Result<bool, LinkError> {
         let key = key.to_string();
-        self.link
-            .run(|mut c| async move { c.exists(key).await })
-            .await
+        self.link.run(|mut c| async move { c.exists(key).await }).await
     }
 
     /// EXPIRE; returns whether the key exists.
     pub async fn expire(&self, key: &str, ttl: Duration) -> Result<bool, LinkError> {
         let key = key.to_string();
-        self.link
-            .run(|mut c| async move { c.expire(key, ttl.as_secs() as i64).await })
-            .await
+        self.link.run(|mut c| async move { c.expire(key, ttl.as_secs() as i64).await }).await
     }
 
     /// MGET, in order.
@@ -179,16 +198,10 @@ impl L2 {
             return Ok(Vec::new());
         }
         let keys = keys.to_vec();
-        let values: Vec<Option<String>> = self
-            .link
-            .run(|mut c| async move { redis::cmd("MGET").arg(keys).query_async(&mut c).await })
-            .await?;
+        let values: Vec<Option<String>> =
+            self.link.run(|mut c| async move { redis::cmd("MGET").arg(keys).query_async(&mut c).await }).await?;
         for v in &values {
-            let counter = if v.is_some() {
-                &self.counters.hits
-            } else {
-                &self.counters.misses
-            };
+            let counter = if v.is_some() { &self.counters.hits } else { &self.counters.misses };
             counter.fetch_add(1, Ordering::Relaxed);
         }
         Ok(values)
@@ -203,9 +216,7 @@ impl L2 {
         for (k, v) in pairs {
             pipe.set_ex(k, v, ttl.as_secs().max(1)).ignore();
         }
-        self.link
-            .run(|mut c| async move { pipe.query_async::<()>(&mut c).await })
-            .await
+        self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
     }
 
     /// Deletes every key matching `pattern` with SCAN + UNLINK (never KEYS, which would
@@ -241,8 +252,6 @@ impl L2 {
     /// PUBLISH.
     pub async fn publish(&self, channel: &str, message: &str) -> Result<(), LinkError> {
         let (channel, message) = (channel.to_string(), message.to_string());
-        self.link
-            .run(|mut c| async move { c.publish::<_, _, ()>(channel, message).await })
-            .await
+        self.link.run(|mut c| async move { c.publish::<_, _, ()>(channel, message).await }).await
     }
 }

@@ -25,7 +25,7 @@ use indicators::{IndicatorError, IndicatorSpec, ParamValue, Params, RawParam};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use tiered::{CacheStats, Mode, TieredCache};
+pub use tiered::{CacheStats, LoadContext, LoadOutcome, Mode, TieredCache};
 
 use crate::store::time::format_ts;
 use crate::store::{Bar, IndicatorRow, StoreError};
@@ -103,31 +103,17 @@ impl IndicatorRequest {
             return Err(CacheError::BadRequest(format!("bad symbol `{symbol}`")));
         }
         if !keys::valid_freq(freq) {
-            return Err(CacheError::BadRequest(format!(
-                "bad frequency `{freq}` (e.g. 1d, 15m, 1h)"
-            )));
+            return Err(CacheError::BadRequest(format!("bad frequency `{freq}` (e.g. 1d, 15m, 1h)")));
         }
         let spec = indicators::find(code)?;
         let params = spec.resolve(given)?;
         let params_hash = keys::params_hash(&params);
-        Ok(Self {
-            symbol: symbol.to_string(),
-            spec,
-            params,
-            params_hash,
-            freq: freq.to_string(),
-        })
+        Ok(Self { symbol: symbol.to_string(), spec, params, params_hash, freq: freq.to_string() })
     }
 
     /// The L2 key under `prefix`.
     pub fn key(&self, prefix: &str) -> String {
-        keys::indicator_key(
-            prefix,
-            &self.symbol,
-            self.spec.code,
-            &self.params_hash,
-            &self.freq,
-        )
+        keys::indicator_key(prefix, &self.symbol, self.spec.code, &self.params_hash, &self.freq)
     }
 
     fn params_json(&self) -> serde_json::Map<String, serde_json::Value> {
@@ -173,40 +159,22 @@ pub struct IndicatorResult {
 }
 
 fn rfc3339(epoch: i64) -> String {
-    chrono::DateTime::from_timestamp(epoch, 0)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    chrono::DateTime::from_timestamp(epoch, 0).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Computes a request over `bars` (oldest first).
 pub fn compute_result(req: &IndicatorRequest, bars: &[Bar]) -> Result<IndicatorResult, CacheError> {
     let col = |f: fn(&Bar) -> f64| bars.iter().map(f).collect::<Vec<f64>>();
-    let (open, high, low, close, volume) = (
-        col(|b| b.open),
-        col(|b| b.high),
-        col(|b| b.low),
-        col(|b| b.close),
-        col(|b| b.volume),
-    );
-    let input = indicators::Bars {
-        open: &open,
-        high: &high,
-        low: &low,
-        close: &close,
-        volume: &volume,
-    };
+    let (open, high, low, close, volume) =
+        (col(|b| b.open), col(|b| b.high), col(|b| b.low), col(|b| b.close), col(|b| b.volume));
+    let input = indicators::Bars { open: &open, high: &high, low: &low, close: &close, volume: &volume };
     let series = req.spec.compute(&input, &req.params)?;
     let outputs = req
         .spec
         .outputs
         .iter()
         .zip(series)
-        .map(|(name, s)| {
-            (
-                name.to_string(),
-                s.into_iter().map(|v| v.is_finite().then_some(v)).collect(),
-            )
-        })
+        .map(|(name, s)| (name.to_string(), s.into_iter().map(|v| v.is_finite().then_some(v)).collect()))
         .collect();
     Ok(IndicatorResult {
         symbol: req.symbol.clone(),
@@ -224,15 +192,8 @@ pub fn compute_result(req: &IndicatorRequest, bars: &[Bar]) -> Result<IndicatorR
 
 /// The L3 rows of a result: one per bar, outputs in the indicator's order.
 pub fn result_to_rows(req: &IndicatorRequest, result: &IndicatorResult) -> Vec<IndicatorRow> {
-    let computed_at = chrono::DateTime::parse_from_rfc3339(&result.computed_at)
-        .ok()
-        .map(|d| d.timestamp());
-    let columns: Vec<&Vec<Option<f64>>> = req
-        .spec
-        .outputs
-        .iter()
-        .filter_map(|n| result.outputs.get(*n))
-        .collect();
+    let computed_at = chrono::DateTime::parse_from_rfc3339(&result.computed_at).ok().map(|d| d.timestamp());
+    let columns: Vec<&Vec<Option<f64>>> = req.spec.outputs.iter().filter_map(|n| result.outputs.get(*n)).collect();
     result
         .ts
         .iter()
@@ -243,10 +204,7 @@ pub fn result_to_rows(req: &IndicatorRequest, result: &IndicatorResult) -> Vec<I
             params_hash: req.params_hash.clone(),
             freq: req.freq.clone(),
             ts,
-            values: columns
-                .iter()
-                .map(|c| c.get(i).copied().flatten())
-                .collect(),
+            values: columns.iter().map(|c| c.get(i).copied().flatten()).collect(),
             computed_at,
         })
         .collect()
@@ -257,12 +215,7 @@ pub fn rows_to_result(req: &IndicatorRequest, rows: &[IndicatorRow]) -> Option<I
     let first = rows.first()?;
     let mut outputs: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
     for (k, name) in req.spec.outputs.iter().enumerate() {
-        outputs.insert(
-            name.to_string(),
-            rows.iter()
-                .map(|r| r.values.get(k).copied().flatten())
-                .collect(),
-        );
+        outputs.insert(name.to_string(), rows.iter().map(|r| r.values.get(k).copied().flatten()).collect());
     }
     Some(IndicatorResult {
         symbol: req.symbol.clone(),

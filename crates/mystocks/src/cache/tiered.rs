@@ -14,9 +14,7 @@ use tokio::sync::{broadcast, watch, OnceCell};
 
 use super::keys::{generation_key, symbol_pattern};
 use super::l2::L2;
-use super::{
-    result_to_rows, rows_to_result, CacheError, IndicatorRequest, IndicatorResult, Source,
-};
+use super::{result_to_rows, rows_to_result, CacheError, IndicatorRequest, IndicatorResult, Source};
 use crate::redis_link::{BreakerState, BreakerStats};
 use crate::store::{BarRange, Store};
 
@@ -80,15 +78,7 @@ pub struct TierStats {
 impl TierStats {
     fn new(hits: u64, misses: u64) -> Self {
         let total = hits + misses;
-        Self {
-            hits,
-            misses,
-            hit_ratio: if total == 0 {
-                0.0
-            } else {
-                hits as f64 / total as f64
-            },
-        }
+        Self { hits, misses, hit_ratio: if total == 0 { 0.0 } else { hits as f64 / total as f64 } }
     }
 }
 
@@ -130,6 +120,27 @@ struct Counters {
 }
 
 type Loaded = Result<(Arc<IndicatorResult>, Source), Arc<CacheError>>;
+
+/// What a load knows when it starts: the Redis generation of the symbol (`None` when
+/// Redis is unavailable), needed for guarded and fenced writes.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadContext {
+    /// The symbol's generation in Redis when the load began.
+    pub remote_generation: Option<u64>,
+}
+
+/// What a loader produced.
+#[derive(Debug)]
+pub struct LoadOutcome {
+    /// The value.
+    pub value: IndicatorResult,
+    /// Where it came from (`computed`, or `l2` when another instance computed it).
+    pub source: Source,
+    /// The loader already wrote L2 (fenced), or must not (stale): skip L2 in the write-back.
+    pub l2_handled: bool,
+    /// The value may be cached in L1 and L3 (false when a newer result exists).
+    pub cacheable: bool,
+}
 
 struct Inner {
     options: CacheOptions,
@@ -177,10 +188,7 @@ impl TieredCache {
                 }
             })
             .build();
-        let unknown = moka::future::Cache::builder()
-            .max_capacity(100_000)
-            .time_to_live(NEGATIVE_TTL)
-            .build();
+        let unknown = moka::future::Cache::builder().max_capacity(100_000).time_to_live(NEGATIVE_TTL).build();
         let channel = format!("{}cache:invalidate", options.pubsub_prefix);
         let inner = Arc::new(Inner {
             options,
@@ -190,10 +198,7 @@ impl TieredCache {
             store,
             generations: Mutex::new(HashMap::new()),
             inflight: tokio::sync::Mutex::new(HashMap::new()),
-            counters: Counters {
-                evictions,
-                ..Default::default()
-            },
+            counters: Counters { evictions, ..Default::default() },
             instance: format!("{:016x}", rand::random::<u64>()),
             channel,
             invalidated: broadcast::channel(1024).0,
@@ -203,11 +208,7 @@ impl TieredCache {
         });
         if pubsub {
             if let Some(l2) = &inner.l2 {
-                tokio::spawn(subscribe_loop(
-                    Arc::downgrade(&inner),
-                    l2.link().client().clone(),
-                    inner.channel.clone(),
-                ));
+                tokio::spawn(subscribe_loop(Arc::downgrade(&inner), l2.link().client().clone(), inner.channel.clone()));
             }
         }
         Self { inner }
@@ -252,25 +253,16 @@ impl TieredCache {
     pub fn stats(&self) -> CacheStats {
         let c = &self.inner.counters;
         let (l2_hits, l2_misses) = self.inner.l2.as_ref().map_or((0, 0), |l2| {
-            (
-                l2.counters().hits.load(Ordering::Relaxed),
-                l2.counters().misses.load(Ordering::Relaxed),
-            )
+            (l2.counters().hits.load(Ordering::Relaxed), l2.counters().misses.load(Ordering::Relaxed))
         });
         CacheStats {
             mode: self.mode(),
             breaker: self.inner.l2.as_ref().map(|l2| l2.link().breaker().stats()),
-            l1: TierStats::new(
-                c.l1_hits.load(Ordering::Relaxed),
-                c.l1_misses.load(Ordering::Relaxed),
-            ),
+            l1: TierStats::new(c.l1_hits.load(Ordering::Relaxed), c.l1_misses.load(Ordering::Relaxed)),
             l1_entries: self.inner.l1.entry_count(),
             l1_evictions: c.evictions.load(Ordering::Relaxed),
             l2: TierStats::new(l2_hits, l2_misses),
-            l3: TierStats::new(
-                c.l3_hits.load(Ordering::Relaxed),
-                c.l3_misses.load(Ordering::Relaxed),
-            ),
+            l3: TierStats::new(c.l3_hits.load(Ordering::Relaxed), c.l3_misses.load(Ordering::Relaxed)),
             loads: c.loads.load(Ordering::Relaxed),
             negative_hits: c.negative_hits.load(Ordering::Relaxed),
             l3_write_failures: c.l3_write_failures.load(Ordering::Relaxed),
@@ -278,16 +270,11 @@ impl TieredCache {
     }
 
     fn local_generation(&self, symbol: &str) -> u64 {
-        self.inner
-            .generations
-            .lock()
-            .map(|g| g.get(symbol).copied().unwrap_or(0))
-            .unwrap_or(0)
+        self.inner.generations.lock().map(|g| g.get(symbol).copied().unwrap_or(0)).unwrap_or(0)
     }
 
     fn ttl_with_jitter(&self) -> Duration {
-        self.inner.options.l2_ttl
-            + Duration::from_secs(rand::thread_rng().gen_range(0..=TTL_JITTER_SECS))
+        self.inner.options.l2_ttl + Duration::from_secs(rand::thread_rng().gen_range(0..=TTL_JITTER_SECS))
     }
 
     /// Reads through the tiers; on a full miss runs `loader` (once per key per process,
@@ -297,32 +284,34 @@ impl TieredCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<IndicatorResult, CacheError>>,
     {
+        self.get_or_load_with(req, |_ctx| async move {
+            Ok(LoadOutcome { value: loader().await?, source: Source::Computed, l2_handled: false, cacheable: true })
+        })
+        .await
+    }
+
+    /// [`TieredCache::get_or_load`] with a loader that sees the [`LoadContext`] and may
+    /// have written L2 itself (the scheduler's fenced write).
+    pub async fn get_or_load_with<F, Fut>(&self, req: &IndicatorRequest, loader: F) -> Loaded
+    where
+        F: FnOnce(LoadContext) -> Fut,
+        Fut: Future<Output = Result<LoadOutcome, CacheError>>,
+    {
         let key = self.key(req);
         if let Some(v) = self.inner.l1.get(&key).await {
             self.inner.counters.l1_hits.fetch_add(1, Ordering::Relaxed);
             return Ok((v, Source::L1));
         }
-        self.inner
-            .counters
-            .l1_misses
-            .fetch_add(1, Ordering::Relaxed);
+        self.inner.counters.l1_misses.fetch_add(1, Ordering::Relaxed);
         if self.inner.unknown.contains_key(&req.symbol) {
-            self.inner
-                .counters
-                .negative_hits
-                .fetch_add(1, Ordering::Relaxed);
+            self.inner.counters.negative_hits.fetch_add(1, Ordering::Relaxed);
             return Err(Arc::new(CacheError::UnknownSymbol(req.symbol.clone())));
         }
         let cell = {
             let mut map = self.inner.inflight.lock().await;
-            map.entry(key.clone())
-                .or_insert_with(|| Arc::new(OnceCell::new()))
-                .clone()
+            map.entry(key.clone()).or_insert_with(|| Arc::new(OnceCell::new())).clone()
         };
-        let result = cell
-            .get_or_init(|| self.load_through(req, &key, loader))
-            .await
-            .clone();
+        let result = cell.get_or_init(|| self.load_through(req, &key, loader)).await.clone();
         let mut map = self.inner.inflight.lock().await;
         if map.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
             map.remove(&key);
@@ -330,32 +319,43 @@ impl TieredCache {
         result
     }
 
-    /// The L2 step of a read: the symbol's generation and the decoded value, in one
-    /// round trip. `None` when there is no L2 or Redis is unavailable.
-    pub async fn l2_lookup(
+    /// The fenced L2 write of a freshly computed value (under a lock with fencing token
+    /// `fence`). `None` when Redis is unavailable or not configured.
+    pub async fn write_fenced(
         &self,
         req: &IndicatorRequest,
-    ) -> Option<(u64, Option<Arc<IndicatorResult>>)> {
+        value: &IndicatorResult,
+        ctx: LoadContext,
+        fence: u64,
+    ) -> Option<super::l2::FencedWrite> {
+        let l2 = self.inner.l2.as_ref()?;
+        let generation = ctx.remote_generation?;
+        let text = serde_json::to_string(value).ok()?;
+        let gen_key = generation_key(&self.inner.options.prefix, &req.symbol);
+        l2.set_fenced(&self.key(req), &gen_key, generation, fence, &text, self.ttl_with_jitter()).await.ok()
+    }
+
+    /// The L2 step of a read: the symbol's generation and the decoded value, in one
+    /// round trip. `None` when there is no L2 or Redis is unavailable.
+    pub async fn l2_lookup(&self, req: &IndicatorRequest) -> Option<(u64, Option<Arc<IndicatorResult>>)> {
         let l2 = self.inner.l2.as_ref()?;
         let key = self.key(req);
         let gen_key = generation_key(&self.inner.options.prefix, &req.symbol);
         let (generation, value) = l2.get_with_generation(&key, &gen_key).await.ok()?;
-        let decoded = value.and_then(
-            |text| match serde_json::from_str::<IndicatorResult>(&text) {
-                Ok(v) => Some(Arc::new(v)),
-                Err(e) => {
-                    tracing::warn!(key, "undecodable L2 value ignored: {e}");
-                    None
-                }
-            },
-        );
+        let decoded = value.and_then(|text| match serde_json::from_str::<IndicatorResult>(&text) {
+            Ok(v) => Some(Arc::new(v)),
+            Err(e) => {
+                tracing::warn!(key, "undecodable L2 value ignored: {e}");
+                None
+            }
+        });
         Some((generation, decoded))
     }
 
     async fn load_through<F, Fut>(&self, req: &IndicatorRequest, key: &str, loader: F) -> Loaded
     where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<IndicatorResult, CacheError>>,
+        F: FnOnce(LoadContext) -> Fut,
+        Fut: Future<Output = Result<LoadOutcome, CacheError>>,
     {
         let local_gen = self.local_generation(&req.symbol);
         // The remote generation is read before anything is loaded; `None` when Redis is
@@ -373,33 +373,25 @@ impl TieredCache {
         let rows = self
             .inner
             .store
-            .read_indicator_values(
-                &req.symbol,
-                req.spec.code,
-                &req.params_hash,
-                &req.freq,
-                &BarRange::default(),
-            )
+            .read_indicator_values(&req.symbol, req.spec.code, &req.params_hash, &req.freq, &BarRange::default())
             .await
             .map_err(|e| Arc::new(CacheError::Store(e)))?;
         if let Some(v) = rows_to_result(req, &rows) {
             self.inner.counters.l3_hits.fetch_add(1, Ordering::Relaxed);
             let v = Arc::new(v);
-            self.write_back(req, key, &v, local_gen, remote_gen, false)
-                .await;
+            self.write_back(req, key, &v, local_gen, remote_gen, false).await;
             return Ok((v, Source::L3));
         }
-        self.inner
-            .counters
-            .l3_misses
-            .fetch_add(1, Ordering::Relaxed);
+        self.inner.counters.l3_misses.fetch_add(1, Ordering::Relaxed);
         self.inner.counters.loads.fetch_add(1, Ordering::Relaxed);
-        match loader().await {
-            Ok(v) => {
-                let v = Arc::new(v);
-                self.write_back(req, key, &v, local_gen, remote_gen, true)
-                    .await;
-                Ok((v, Source::Computed))
+        match loader(LoadContext { remote_generation: remote_gen }).await {
+            Ok(outcome) => {
+                let v = Arc::new(outcome.value);
+                if outcome.cacheable {
+                    let l2_gen = if outcome.l2_handled { None } else { remote_gen };
+                    self.write_back(req, key, &v, local_gen, l2_gen, outcome.source == Source::Computed).await;
+                }
+                Ok((v, outcome.source))
             }
             Err(CacheError::UnknownSymbol(s)) => {
                 self.inner.unknown.insert(s.clone(), ()).await;
@@ -429,14 +421,10 @@ impl TieredCache {
                 Ok(text) => {
                     let gen_key = generation_key(&self.inner.options.prefix, &req.symbol);
                     // Err: Redis failed; L1 and L3 are still written, L2 refills later.
-                    if let Ok(false) = l2
-                        .set_if_generation(key, &gen_key, generation, &text, self.ttl_with_jitter())
-                        .await
+                    if let Ok(false) =
+                        l2.set_if_generation(key, &gen_key, generation, &text, self.ttl_with_jitter()).await
                     {
-                        tracing::debug!(
-                            key,
-                            "invalidated elsewhere while loading: not written back"
-                        );
+                        tracing::debug!(key, "invalidated elsewhere while loading: not written back");
                         return;
                     }
                 }
@@ -477,10 +465,7 @@ impl TieredCache {
                 }
             }
         }
-        self.inner
-            .counters
-            .l3_write_failures
-            .fetch_add(1, Ordering::Relaxed);
+        self.inner.counters.l3_write_failures.fetch_add(1, Ordering::Relaxed);
         tracing::error!(symbol = %req.symbol, code = req.spec.code, "L3 write lost after 3 attempts");
     }
 
@@ -513,10 +498,7 @@ impl TieredCache {
             *g.entry(symbol.to_string()).or_insert(0) += 1;
         }
         let prefix = format!("{}ind:{symbol}:", self.inner.options.prefix);
-        let _ = self
-            .inner
-            .l1
-            .invalidate_entries_if(move |k, _| k.starts_with(&prefix));
+        let _ = self.inner.l1.invalidate_entries_if(move |k, _| k.starts_with(&prefix));
         self.inner.unknown.invalidate_all();
     }
 
@@ -537,7 +519,10 @@ impl TieredCache {
                 l2.publish(&self.inner.channel, &msg).await
             };
             if let Err(e) = steps.await {
-                tracing::warn!(symbol, "redis part of the invalidation skipped ({e}); other instances expire by L1 TTL");
+                tracing::warn!(
+                    symbol,
+                    "redis part of the invalidation skipped ({e}); other instances expire by L1 TTL"
+                );
             }
         }
         self.inner.store.delete_indicator_values(symbol).await?;
@@ -557,9 +542,7 @@ async fn subscribe_loop(inner: Weak<Inner>, client: redis::Client, channel: Stri
                 };
                 if subscribed_before {
                     strong.l1.invalidate_all();
-                    tracing::info!(
-                        "invalidation channel back: L1 emptied (messages may have been missed)"
-                    );
+                    tracing::info!("invalidation channel back: L1 emptied (messages may have been missed)");
                 }
                 subscribed_before = true;
                 strong.subscriptions.send_modify(|n| *n += 1);
@@ -576,10 +559,7 @@ async fn subscribe_loop(inner: Weak<Inner>, client: redis::Client, channel: Stri
                         continue;
                     };
                     if inv.origin != strong.instance {
-                        TieredCache {
-                            inner: strong.clone(),
-                        }
-                        .drop_local(&inv.symbol);
+                        TieredCache { inner: strong.clone() }.drop_local(&inv.symbol);
                         let _ = strong.invalidated.send(inv.symbol);
                     }
                 }

@@ -34,27 +34,17 @@ pub struct BarsArgs {
 
 fn bound(name: &str, text: &Option<String>) -> anyhow::Result<Option<i64>> {
     text.as_deref()
-        .map(|t| {
-            parse_ts(t).ok_or_else(|| anyhow::anyhow!("--{name}: bad date `{t}` (use YYYY-MM-DD)"))
-        })
+        .map(|t| parse_ts(t).ok_or_else(|| anyhow::anyhow!("--{name}: bad date `{t}` (use YYYY-MM-DD)")))
         .transpose()
 }
 
 /// Prints the bars; an unknown symbol is an error.
 pub async fn run(args: &BarsArgs, store: &dyn Store, out: &mut dyn Write) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        crate::market::valid_symbol(&args.symbol),
-        "bad symbol `{}`",
-        args.symbol
-    );
+    anyhow::ensure!(crate::market::valid_symbol(&args.symbol), "bad symbol `{}`", args.symbol);
     if store.symbol(&args.symbol).await?.is_none() {
         anyhow::bail!("unknown symbol `{}`", args.symbol);
     }
-    let range = BarRange {
-        start: bound("start", &args.start)?,
-        end: bound("end", &args.end)?,
-        limit: args.limit,
-    };
+    let range = BarRange { start: bound("start", &args.start)?, end: bound("end", &args.end)?, limit: args.limit };
     let bars = store.read_bars(&args.symbol, &args.freq, &range).await?;
     match args.format {
         Format::Csv => {
@@ -82,10 +72,7 @@ pub async fn run(args: &BarsArgs, store: &dyn Store, out: &mut dyn Write) -> any
                            "close": b.close, "volume": b.volume})
                 })
                 .collect();
-            serde_json::to_writer(
-                &mut *out,
-                &json!({"symbol": args.symbol, "freq": args.freq, "bars": rows}),
-            )?;
+            serde_json::to_writer(&mut *out, &json!({"symbol": args.symbol, "freq": args.freq, "bars": rows}))?;
             writeln!(out)?;
         }
     }

@@ -23,6 +23,8 @@ pub enum Which {
     Store(StoreArgs),
     /// L1 and L2 hit latency against Redis's own GET round trip.
     Cache(CacheArgs),
+    /// Concurrent requests through the scheduler (run several processes at once).
+    Clcc(super::clcc::ClccArgs),
 }
 
 /// Arguments of `mystocks bench cache`.
@@ -90,35 +92,22 @@ pub async fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         Which::Indicators(a) => a,
         Which::Store(s) => return run_store(s, out).await,
         Which::Cache(c) => return run_cache(c, out).await,
+        Which::Clcc(c) => {
+            let rt = crate::runtime::Runtime::start(crate::config::Config::from_env()?).await?;
+            return super::clcc::run(c, &rt, out).await;
+        }
     };
     let indicators = time_indicators(a.bars, a.runs, a.only.as_deref());
-    let panel = if a.no_panel {
-        None
-    } else {
-        Some(time_panel(a.panel_symbols, a.panel_bars, 3)?)
-    };
-    let report = IndicatorBench {
-        bars: a.bars,
-        runs: a.runs,
-        indicators,
-        panel,
-    };
+    let panel = if a.no_panel { None } else { Some(time_panel(a.panel_symbols, a.panel_bars, 3)?) };
+    let report = IndicatorBench { bars: a.bars, runs: a.runs, indicators, panel };
     if a.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(
-        out,
-        "{:<10} {:>10} {:>10}  params",
-        "indicator", "ns/bar", "ms"
-    )?;
+    writeln!(out, "{:<10} {:>10} {:>10}  params", "indicator", "ns/bar", "ms")?;
     for t in &report.indicators {
-        writeln!(
-            out,
-            "{:<10} {:>10.2} {:>10.2}  {}",
-            t.code, t.ns_per_bar, t.median_ms, t.params
-        )?;
+        writeln!(out, "{:<10} {:>10.2} {:>10.2}  {}", t.code, t.ns_per_bar, t.median_ms, t.params)?;
     }
     if let Some(p) = &report.panel {
         writeln!(
@@ -131,8 +120,7 @@ pub async fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 }
 
 async fn run_store(args: &StoreArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let timings =
-        crate::bench::time_store(args.symbols, args.days, args.postgres.as_deref()).await?;
+    let timings = crate::bench::time_store(args.symbols, args.days, args.postgres.as_deref()).await?;
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &timings)?;
         writeln!(out)?;
@@ -165,20 +153,9 @@ async fn run_cache(args: &CacheArgs, out: &mut dyn Write) -> anyhow::Result<()> 
     let url = match &args.redis {
         Some(u) => u.clone(),
         None => {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")?
-                .local_addr()?
-                .port();
+            let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
             let child = tokio::process::Command::new("redis-server")
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                ])
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
                 .stdout(std::process::Stdio::null())
                 .kill_on_drop(true)
                 .spawn()?;
@@ -187,10 +164,7 @@ async fn run_cache(args: &CacheArgs, out: &mut dyn Write) -> anyhow::Result<()> 
             let client = redis::Client::open(url.as_str())?;
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
             while client.get_multiplexed_async_connection().await.is_err() {
-                anyhow::ensure!(
-                    std::time::Instant::now() < deadline,
-                    "private redis-server did not start"
-                );
+                anyhow::ensure!(std::time::Instant::now() < deadline, "private redis-server did not start");
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
             }
             url
@@ -203,27 +177,10 @@ async fn run_cache(args: &CacheArgs, out: &mut dyn Write) -> anyhow::Result<()> 
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(
-        out,
-        "value: {} bytes of JSON (MACD over 250 bars)",
-        report.value_bytes
-    )?;
-    for l in [
-        &report.l1_hit,
-        &report.l2_hit,
-        &report.decode_only,
-        &report.redis_get,
-    ] {
-        writeln!(
-            out,
-            "{:<24} p50 {:>9.3} us  p99 {:>9.3} us  ({} samples)",
-            l.what, l.p50_us, l.p99_us, l.samples
-        )?;
+    writeln!(out, "value: {} bytes of JSON (MACD over 250 bars)", report.value_bytes)?;
+    for l in [&report.l1_hit, &report.l2_hit, &report.decode_only, &report.redis_get] {
+        writeln!(out, "{:<24} p50 {:>9.3} us  p99 {:>9.3} us  ({} samples)", l.what, l.p50_us, l.p99_us, l.samples)?;
     }
-    writeln!(
-        out,
-        "L2 hit / Redis GET at p50: {:.2}",
-        report.l2_to_redis_p50
-    )?;
+    writeln!(out, "L2 hit / Redis GET at p50: {:.2}", report.l2_to_redis_p50)?;
     Ok(())
 }

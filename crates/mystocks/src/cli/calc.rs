@@ -43,11 +43,8 @@ pub struct CalcArgs {
 /// Runs the command, writing to `out`.
 pub fn run(args: &CalcArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let spec = indicators::find(&args.indicator)?;
-    let given: Vec<(String, RawParam)> = args
-        .params
-        .iter()
-        .map(|(k, v)| (k.clone(), RawParam::Text(v.clone())))
-        .collect();
+    let given: Vec<(String, RawParam)> =
+        args.params.iter().map(|(k, v)| (k.clone(), RawParam::Text(v.clone()))).collect();
     let params = spec.resolve(&given)?;
     let series = read_symbol(&args.input, args.symbol.as_deref())?;
     let outputs = spec.compute(&series.as_bars(), &params)?;
@@ -75,10 +72,8 @@ pub fn run(args: &CalcArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             }
             let mut outs = Map::new();
             for (name, o) in spec.outputs.iter().zip(&outputs) {
-                let values: Vec<Value> = o
-                    .iter()
-                    .map(|&v| if v.is_finite() { json!(v) } else { Value::Null })
-                    .collect();
+                let values: Vec<Value> =
+                    o.iter().map(|&v| if v.is_finite() { json!(v) } else { Value::Null }).collect();
                 outs.insert(name.to_string(), Value::Array(values));
             }
             let doc = json!({

@@ -20,15 +20,8 @@ pub struct DemoDataArgs {
 }
 
 /// Generates and imports the market.
-pub async fn run(
-    args: &DemoDataArgs,
-    store: &dyn Store,
-    out: &mut dyn std::io::Write,
-) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        args.symbols > 0 && args.days > 0,
-        "--symbols and --days must be at least 1"
-    );
+pub async fn run(args: &DemoDataArgs, store: &dyn Store, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    anyhow::ensure!(args.symbols > 0 && args.days > 0, "--symbols and --days must be at least 1");
     let (n, d, seed) = (args.symbols, args.days, args.seed);
     let market = tokio::task::spawn_blocking(move || generate(n, d, seed)).await?;
     let stats = store.import_bars(&market.symbols, &market.bars).await?;

@@ -21,11 +21,7 @@ pub struct ImportArgs {
 }
 
 /// Parses and validates the whole file first, then writes it in one transaction.
-pub async fn run(
-    args: &ImportArgs,
-    store: &dyn Store,
-    out: &mut dyn std::io::Write,
-) -> anyhow::Result<()> {
+pub async fn run(args: &ImportArgs, store: &dyn Store, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let spinner = ProgressBar::new_spinner().with_style(
         ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
@@ -42,10 +38,7 @@ pub async fn run(
     .await
     .context("reading the file")??;
     let rows: usize = batches.iter().map(|b| b.bars.len()).sum();
-    spinner.set_message(format!(
-        "writing {rows} bars of {} symbols in one transaction",
-        batches.len()
-    ));
+    spinner.set_message(format!("writing {rows} bars of {} symbols in one transaction", batches.len()));
     let stats = store.import_bars(&[], &batches).await?;
     spinner.finish_and_clear();
     writeln!(

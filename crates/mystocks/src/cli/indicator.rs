@@ -7,10 +7,9 @@ use clap::Args;
 use indicators::RawParam;
 
 use super::calc::Format;
-use crate::cache::{compute_result, CacheError, IndicatorRequest};
+use crate::cache::IndicatorRequest;
 use crate::format::shortest;
 use crate::runtime::Runtime;
-use crate::store::BarRange;
 
 /// Arguments of `mystocks indicator`.
 #[derive(Debug, Args)]
@@ -32,30 +31,10 @@ pub struct IndicatorArgs {
 
 /// Reads the indicator through the cache, computing it from the stored bars on a miss.
 pub async fn run(args: &IndicatorArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::Result<()> {
-    let given: Vec<(String, RawParam)> = args
-        .params
-        .iter()
-        .map(|(k, v)| (k.clone(), RawParam::Text(v.clone())))
-        .collect();
+    let given: Vec<(String, RawParam)> =
+        args.params.iter().map(|(k, v)| (k.clone(), RawParam::Text(v.clone()))).collect();
     let req = IndicatorRequest::new(&args.symbol, &args.code, &given, &args.freq)?;
-    let store = rt.store.clone();
-    let loader_req = req.clone();
-    let loader = || async move {
-        if store.symbol(&loader_req.symbol).await?.is_none() {
-            return Err(CacheError::UnknownSymbol(loader_req.symbol.clone()));
-        }
-        let bars = store
-            .read_bars(&loader_req.symbol, &loader_req.freq, &BarRange::default())
-            .await?;
-        tokio::task::spawn_blocking(move || compute_result(&loader_req, &bars))
-            .await
-            .map_err(|e| CacheError::Load(e.to_string()))?
-    };
-    let (result, source) = rt
-        .cache
-        .get_or_load(&req, loader)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (result, source) = rt.scheduler.get(&req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     match args.format {
         Format::Json => {
             let mut doc = serde_json::to_value(result.as_ref())?;
@@ -70,10 +49,7 @@ pub async fn run(args: &IndicatorArgs, rt: &Runtime, out: &mut dyn Write) -> any
             for (i, date) in result.dates.iter().enumerate() {
                 write!(w, "{date}")?;
                 for name in names {
-                    let v = result
-                        .outputs
-                        .get(*name)
-                        .and_then(|s| s.get(i).copied().flatten());
+                    let v = result.outputs.get(*name).and_then(|s| s.get(i).copied().flatten());
                     write!(w, ",{}", v.map(shortest).unwrap_or_default())?;
                 }
                 writeln!(w)?;

@@ -3,6 +3,8 @@
 pub mod bars;
 pub mod bench;
 pub mod calc;
+pub mod clcc;
+pub mod debug;
 pub mod demo_data;
 pub mod import;
 pub mod indicator;
@@ -33,13 +35,14 @@ pub enum Command {
     Indicator(indicator::IndicatorArgs),
     /// Run the project's benchmarks.
     Bench(bench::BenchArgs),
+    /// Internal commands used by the tests.
+    #[command(hide = true)]
+    Debug(debug::DebugArgs),
 }
 
 /// Splits `k=v` into its parts, for `--param`.
 pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
-    let (k, v) = s
-        .split_once('=')
-        .ok_or_else(|| format!("expected NAME=VALUE, got `{s}`"))?;
+    let (k, v) = s.split_once('=').ok_or_else(|| format!("expected NAME=VALUE, got `{s}`"))?;
     if k.trim().is_empty() {
         return Err(format!("expected NAME=VALUE, got `{s}`"));
     }

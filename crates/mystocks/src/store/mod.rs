@@ -218,11 +218,7 @@ pub trait Store: Send + Sync {
     /// Writes bars (and any new symbols, with `symbols` supplying metadata) in ONE
     /// transaction: all of it lands or none. Existing bars at the same
     /// (symbol, freq, ts) are updated, so re-importing never duplicates.
-    async fn import_bars(
-        &self,
-        symbols: &[Symbol],
-        batches: &[SymbolBars],
-    ) -> StoreResult<ImportStats>;
+    async fn import_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats>;
 
     /// Bars of one symbol in a range, oldest first.
     async fn read_bars(&self, symbol: &str, freq: &str, range: &BarRange) -> StoreResult<Vec<Bar>>;
@@ -285,6 +281,5 @@ pub(crate) fn encode_values(values: &[Option<f64>]) -> String {
 
 /// Decodes [`encode_values`].
 pub(crate) fn decode_values(text: &str) -> StoreResult<Vec<Option<f64>>> {
-    serde_json::from_str(text)
-        .map_err(|e| StoreError::Corrupt(format!("indicator values `{text}`: {e}")))
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("indicator values `{text}`: {e}")))
 }

@@ -38,11 +38,7 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    async fn import_once(
-        &self,
-        symbols: &[Symbol],
-        batches: &[&SymbolBars],
-    ) -> StoreResult<ImportStats> {
+    async fn import_once(&self, symbols: &[Symbol], batches: &[&SymbolBars]) -> StoreResult<ImportStats> {
         let mut tx = self.pool.begin().await?;
         insert_symbols(&mut tx, symbols, true).await?;
         let implied: Vec<Symbol> = batches
@@ -62,15 +58,11 @@ impl PgStore {
         // savepoint undoes just that attempt and the rows are merged through a staging
         // table with INSERT ... ON CONFLICT DO UPDATE instead.
         let total: usize = batches.iter().map(|b| b.bars.len()).sum();
-        if total >= BULK_LOAD_ROWS
-            && bulk_load_into_empty(&mut tx, batches, &mut text, &mut rows).await?
-        {
+        if total >= BULK_LOAD_ROWS && bulk_load_into_empty(&mut tx, batches, &mut text, &mut rows).await? {
             tx.commit().await?;
             return self.after_import(batches, rows).await;
         }
-        sqlx::query("savepoint direct_copy")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("savepoint direct_copy").execute(&mut *tx).await?;
         let direct = copy_bars(
             &mut tx,
             "copy bars (symbol, freq, ts, open, high, low, close, volume) from stdin",
@@ -81,16 +73,10 @@ impl PgStore {
         .await;
         match direct {
             Ok(()) => {
-                sqlx::query("release savepoint direct_copy")
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query("release savepoint direct_copy").execute(&mut *tx).await?;
             }
-            Err(StoreError::Database(sqlx::Error::Database(e)))
-                if e.code().as_deref() == Some("23505") =>
-            {
-                sqlx::query("rollback to savepoint direct_copy")
-                    .execute(&mut *tx)
-                    .await?;
+            Err(StoreError::Database(sqlx::Error::Database(e))) if e.code().as_deref() == Some("23505") => {
+                sqlx::query("rollback to savepoint direct_copy").execute(&mut *tx).await?;
                 sqlx::query("create temporary table bars_stage (like bars including defaults) on commit drop")
                     .execute(&mut *tx)
                     .await?;
@@ -125,12 +111,8 @@ impl PgStore {
                 tracing::warn!("analyze after import failed: {e}");
             }
         }
-        let touched: std::collections::HashSet<&str> =
-            batches.iter().map(|b| b.symbol.as_str()).collect();
-        Ok(ImportStats {
-            symbols: touched.len(),
-            bars: rows,
-        })
+        let touched: std::collections::HashSet<&str> = batches.iter().map(|b| b.symbol.as_str()).collect();
+        Ok(ImportStats { symbols: touched.len(), bars: rows })
     }
 
     async fn read_latest_part(
@@ -160,13 +142,8 @@ impl PgStore {
         for row in &rows {
             let symbol: String = row.try_get(0)?;
             let ts: Vec<i64> = row.try_get(1)?;
-            let cols: [Vec<f64>; 5] = [
-                row.try_get(2)?,
-                row.try_get(3)?,
-                row.try_get(4)?,
-                row.try_get(5)?,
-                row.try_get(6)?,
-            ];
+            let cols: [Vec<f64>; 5] =
+                [row.try_get(2)?, row.try_get(3)?, row.try_get(4)?, row.try_get(5)?, row.try_get(6)?];
             let bars = (0..ts.len())
                 .map(|i| Bar {
                     ts: ts[i],
@@ -225,18 +202,12 @@ async fn bulk_load_into_empty(
     }
     sqlx::query("savepoint bulk_load").execute(&mut *tx).await?;
     let attempt = async {
-        sqlx::query("lock table bars in access exclusive mode")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("lock table bars in access exclusive mode").execute(&mut *tx).await?;
         if !empty().fetch_one(&mut *tx).await? {
             return Ok(false);
         }
-        sqlx::query("alter table bars drop constraint bars_pkey")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("drop index if exists bars_ts_brin")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("alter table bars drop constraint bars_pkey").execute(&mut *tx).await?;
+        sqlx::query("drop index if exists bars_ts_brin").execute(&mut *tx).await?;
         copy_bars(
             &mut *tx,
             "copy bars (symbol, freq, ts, open, high, low, close, volume) from stdin",
@@ -248,23 +219,17 @@ async fn bulk_load_into_empty(
         sqlx::query("alter table bars add constraint bars_pkey primary key (symbol, freq, ts)")
             .execute(&mut *tx)
             .await?;
-        sqlx::query("create index bars_ts_brin on bars using brin (ts)")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("create index bars_ts_brin on bars using brin (ts)").execute(&mut *tx).await?;
         StoreResult::Ok(true)
     }
     .await;
     match attempt {
         Ok(true) => {
-            sqlx::query("release savepoint bulk_load")
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("release savepoint bulk_load").execute(&mut *tx).await?;
             Ok(true)
         }
         other => {
-            sqlx::query("rollback to savepoint bulk_load")
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("rollback to savepoint bulk_load").execute(&mut *tx).await?;
             *rows = 0;
             if let Err(e) = other {
                 tracing::debug!("bulk load fell back to the merge path: {e}");
@@ -369,8 +334,7 @@ fn job_from(row: &PgRow) -> StoreResult<JobRecord> {
     Ok(JobRecord {
         task_id: row.try_get("task_id")?,
         task_type: row.try_get("task_type")?,
-        status: JobStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("job status `{status}`")))?,
+        status: JobStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("job status `{status}`")))?,
         progress: row.try_get("progress")?,
         processed: row.try_get("processed")?,
         total: row.try_get("total")?,
@@ -378,33 +342,21 @@ fn job_from(row: &PgRow) -> StoreResult<JobRecord> {
         started_at: row.try_get("started_at")?,
         finished_at: row.try_get("finished_at")?,
         result: result
-            .map(|r| {
-                serde_json::from_str(&r)
-                    .map_err(|e| StoreError::Corrupt(format!("job result: {e}")))
-            })
+            .map(|r| serde_json::from_str(&r).map_err(|e| StoreError::Corrupt(format!("job result: {e}"))))
             .transpose()?,
     })
 }
 
 fn limit_of(range: &BarRange) -> i64 {
-    range
-        .limit
-        .map_or(i64::MAX, |l| l.min(i64::MAX as usize) as i64)
+    range.limit.map_or(i64::MAX, |l| l.min(i64::MAX as usize) as i64)
 }
 
-async fn insert_symbols(
-    conn: &mut sqlx::PgConnection,
-    symbols: &[Symbol],
-    overwrite: bool,
-) -> StoreResult<()> {
+async fn insert_symbols(conn: &mut sqlx::PgConnection, symbols: &[Symbol], overwrite: bool) -> StoreResult<()> {
     for chunk in symbols.chunks(ROWS_PER_STATEMENT) {
         let mut qb: QueryBuilder<Postgres> =
             QueryBuilder::new("insert into symbols (code, name, exchange, listed_on) ");
         qb.push_values(chunk, |mut b, s| {
-            b.push_bind(&s.code)
-                .push_bind(&s.name)
-                .push_bind(&s.exchange)
-                .push_bind(&s.listed_on);
+            b.push_bind(&s.code).push_bind(&s.name).push_bind(&s.exchange).push_bind(&s.listed_on);
         });
         qb.push(if overwrite {
             " on conflict (code) do update set name = excluded.name, exchange = excluded.exchange, \
@@ -436,30 +388,23 @@ impl Store for PgStore {
     }
 
     async fn list_symbols(&self, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>> {
-        let rows = sqlx::query(
-            "select code, name, exchange, listed_on from symbols order by code limit $1 offset $2",
-        )
-        .bind(limit.min(i64::MAX as usize) as i64)
-        .bind(offset.min(i64::MAX as usize) as i64)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query("select code, name, exchange, listed_on from symbols order by code limit $1 offset $2")
+            .bind(limit.min(i64::MAX as usize) as i64)
+            .bind(offset.min(i64::MAX as usize) as i64)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(symbol_from).collect::<Result<_, _>>()?)
     }
 
     async fn symbol(&self, code: &str) -> StoreResult<Option<Symbol>> {
-        let row =
-            sqlx::query("select code, name, exchange, listed_on from symbols where code = $1")
-                .bind(code)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query("select code, name, exchange, listed_on from symbols where code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.as_ref().map(symbol_from).transpose()?)
     }
 
-    async fn import_bars(
-        &self,
-        symbols: &[Symbol],
-        batches: &[SymbolBars],
-    ) -> StoreResult<ImportStats> {
+    async fn import_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats> {
         // Every importer writes rows in (symbol, ts) order, so concurrent imports of
         // overlapping symbols take row locks in the same order; should PostgreSQL still
         // pick one as a deadlock victim, the whole (atomic) transaction is retried.
@@ -470,8 +415,7 @@ impl Store for PgStore {
             attempt += 1;
             match self.import_once(symbols, &ordered).await {
                 Err(StoreError::Database(sqlx::Error::Database(e)))
-                    if attempt < 4
-                        && matches!(e.code().as_deref(), Some("40P01") | Some("40001")) =>
+                    if attempt < 4 && matches!(e.code().as_deref(), Some("40P01") | Some("40001")) =>
                 {
                     tracing::warn!(attempt, "import aborted by a lock conflict, retrying: {e}");
                 }
@@ -506,9 +450,7 @@ impl Store for PgStore {
         // Split across a few connections: the server's index walks and our decoding then
         // run on every core instead of one after the other.
         let parts = symbols.len().div_ceil(READ_PARTS).max(1);
-        let reads = symbols
-            .chunks(parts)
-            .map(|chunk| self.read_latest_part(chunk, freq, last_n));
+        let reads = symbols.chunks(parts).map(|chunk| self.read_latest_part(chunk, freq, last_n));
         let mut out: HashMap<String, Vec<Bar>> = HashMap::with_capacity(symbols.len());
         for part in futures::future::try_join_all(reads).await? {
             out.extend(part);
@@ -560,10 +502,7 @@ impl Store for PgStore {
         .bind(limit_of(range))
         .fetch_all(&self.pool)
         .await?;
-        let mut out = rows
-            .iter()
-            .map(indicator_from)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = rows.iter().map(indicator_from).collect::<Result<Vec<_>, _>>()?;
         out.reverse();
         Ok(out)
     }
@@ -591,10 +530,8 @@ impl Store for PgStore {
     }
 
     async fn delete_indicator_values(&self, symbol: &str) -> StoreResult<u64> {
-        let done = sqlx::query("delete from indicator_values where symbol = $1")
-            .bind(symbol)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("delete from indicator_values where symbol = $1").bind(symbol).execute(&self.pool).await?;
         Ok(done.rows_affected())
     }
 
@@ -625,10 +562,7 @@ impl Store for PgStore {
     }
 
     async fn job(&self, task_id: &str) -> StoreResult<Option<JobRecord>> {
-        let row = sqlx::query("select * from jobs where task_id = $1")
-            .bind(task_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query("select * from jobs where task_id = $1").bind(task_id).fetch_optional(&self.pool).await?;
         row.as_ref().map(job_from).transpose()
     }
 }
@@ -648,23 +582,12 @@ impl ScratchDatabase {
     /// Creates `{prefix}_{pid}_{random}` on the server of `admin_url` (a URL to any
     /// database there, e.g. `postgres://postgres@127.0.0.1/postgres`).
     pub async fn create(admin_url: &str, prefix: &str) -> StoreResult<Self> {
-        let name = format!(
-            "{prefix}_{}_{:08x}",
-            std::process::id(),
-            rand::random::<u32>()
-        );
+        let name = format!("{prefix}_{}_{:08x}", std::process::id(), rand::random::<u32>());
         let url = with_database(admin_url, &name);
         let mut admin = sqlx::PgConnection::connect(admin_url).await?;
-        sqlx::query(&format!("create database \"{name}\""))
-            .execute(&mut admin)
-            .await?;
+        sqlx::query(&format!("create database \"{name}\"")).execute(&mut admin).await?;
         admin.close().await?;
-        Ok(Self {
-            admin_url: admin_url.to_string(),
-            name,
-            url,
-            dropped: false,
-        })
+        Ok(Self { admin_url: admin_url.to_string(), name, url, dropped: false })
     }
 
     /// URL of the scratch database.
@@ -687,10 +610,7 @@ impl Drop for ScratchDatabase {
         // Drop runs outside async context: use a short-lived runtime on its own thread.
         let (admin, name) = (self.admin_url.clone(), self.name.clone());
         let _ = std::thread::spawn(move || {
-            if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 let _ = rt.block_on(drop_database(&admin, &name));
             }
         })
@@ -700,22 +620,16 @@ impl Drop for ScratchDatabase {
 
 async fn drop_database(admin_url: &str, name: &str) -> StoreResult<()> {
     let mut admin = sqlx::PgConnection::connect(admin_url).await?;
-    sqlx::query(&format!("drop database if exists \"{name}\" with (force)"))
-        .execute(&mut admin)
-        .await?;
+    sqlx::query(&format!("drop database if exists \"{name}\" with (force)")).execute(&mut admin).await?;
     admin.close().await?;
     Ok(())
 }
 
 /// `url` with its database name replaced by `database`.
 pub fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
+    let path_start = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
     let mut out = format!("{}/{}", &base[..path_start], database);
     if let Some(q) = query {
         out.push('?');

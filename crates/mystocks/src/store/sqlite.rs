@@ -7,9 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
 use super::*;
@@ -42,15 +40,10 @@ impl SqliteStore {
             .foreign_keys(false);
         let path = opts.get_filename().to_path_buf();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.display().to_string(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(opts)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
         MIGRATOR.run(&pool).await?;
         Ok(Self { pool, path })
     }
@@ -58,9 +51,7 @@ impl SqliteStore {
     /// Runs `work` inside `BEGIN IMMEDIATE` ... `COMMIT`, rolling back on error.
     async fn write<T, F>(&self, work: F) -> StoreResult<T>
     where
-        F: for<'c> FnOnce(
-            &'c mut SqliteConnection,
-        ) -> futures::future::BoxFuture<'c, StoreResult<T>>,
+        F: for<'c> FnOnce(&'c mut SqliteConnection) -> futures::future::BoxFuture<'c, StoreResult<T>>,
     {
         let mut conn = self.pool.acquire().await?;
         sqlx::query("begin immediate").execute(&mut *conn).await?;
@@ -117,8 +108,7 @@ fn job_from(row: &SqliteRow) -> StoreResult<JobRecord> {
     Ok(JobRecord {
         task_id: row.try_get("task_id")?,
         task_type: row.try_get("task_type")?,
-        status: JobStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("job status `{status}`")))?,
+        status: JobStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("job status `{status}`")))?,
         progress: row.try_get("progress")?,
         processed: row.try_get("processed")?,
         total: row.try_get("total")?,
@@ -126,33 +116,20 @@ fn job_from(row: &SqliteRow) -> StoreResult<JobRecord> {
         started_at: row.try_get("started_at")?,
         finished_at: row.try_get("finished_at")?,
         result: result
-            .map(|r| {
-                serde_json::from_str(&r)
-                    .map_err(|e| StoreError::Corrupt(format!("job result: {e}")))
-            })
+            .map(|r| serde_json::from_str(&r).map_err(|e| StoreError::Corrupt(format!("job result: {e}"))))
             .transpose()?,
     })
 }
 
 fn limit_of(range: &BarRange) -> i64 {
-    range
-        .limit
-        .map_or(i64::MAX, |l| l.min(i64::MAX as usize) as i64)
+    range.limit.map_or(i64::MAX, |l| l.min(i64::MAX as usize) as i64)
 }
 
-async fn insert_symbols(
-    conn: &mut SqliteConnection,
-    symbols: &[Symbol],
-    overwrite: bool,
-) -> StoreResult<()> {
+async fn insert_symbols(conn: &mut SqliteConnection, symbols: &[Symbol], overwrite: bool) -> StoreResult<()> {
     for chunk in symbols.chunks(ROWS_PER_STATEMENT) {
-        let mut qb: QueryBuilder<Sqlite> =
-            QueryBuilder::new("insert into symbols (code, name, exchange, listed_on) ");
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("insert into symbols (code, name, exchange, listed_on) ");
         qb.push_values(chunk, |mut b, s| {
-            b.push_bind(&s.code)
-                .push_bind(&s.name)
-                .push_bind(&s.exchange)
-                .push_bind(&s.listed_on);
+            b.push_bind(&s.code).push_bind(&s.name).push_bind(&s.exchange).push_bind(&s.listed_on);
         });
         qb.push(if overwrite {
             " on conflict (code) do update set name = excluded.name, exchange = excluded.exchange, \
@@ -178,18 +155,15 @@ impl Store for SqliteStore {
 
     async fn upsert_symbols(&self, symbols: &[Symbol]) -> StoreResult<()> {
         let symbols = symbols.to_vec();
-        self.write(move |conn| Box::pin(async move { insert_symbols(conn, &symbols, true).await }))
-            .await
+        self.write(move |conn| Box::pin(async move { insert_symbols(conn, &symbols, true).await })).await
     }
 
     async fn list_symbols(&self, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>> {
-        let rows = sqlx::query(
-            "select code, name, exchange, listed_on from symbols order by code limit ? offset ?",
-        )
-        .bind(limit.min(i64::MAX as usize) as i64)
-        .bind(offset.min(i64::MAX as usize) as i64)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query("select code, name, exchange, listed_on from symbols order by code limit ? offset ?")
+            .bind(limit.min(i64::MAX as usize) as i64)
+            .bind(offset.min(i64::MAX as usize) as i64)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(symbol_from).collect::<Result<_, _>>()?)
     }
 
@@ -201,11 +175,7 @@ impl Store for SqliteStore {
         Ok(row.as_ref().map(symbol_from).transpose()?)
     }
 
-    async fn import_bars(
-        &self,
-        symbols: &[Symbol],
-        batches: &[SymbolBars],
-    ) -> StoreResult<ImportStats> {
+    async fn import_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats> {
         let symbols = symbols.to_vec();
         let batches = batches.to_vec();
         let stats = self.write(move |conn| {
@@ -247,10 +217,7 @@ impl Store for SqliteStore {
         if stats.bars >= CHECKPOINT_AFTER_ROWS {
             // Fold the write-ahead log back into the database file: readers of a large,
             // un-checkpointed WAL pay for searching it on every page.
-            if let Err(e) = sqlx::query("pragma wal_checkpoint(truncate)")
-                .execute(&self.pool)
-                .await
-            {
+            if let Err(e) = sqlx::query("pragma wal_checkpoint(truncate)").execute(&self.pool).await {
                 tracing::warn!("checkpoint after import failed: {e}");
             }
         }
@@ -289,8 +256,7 @@ impl Store for SqliteStore {
         let read = move || -> rusqlite::Result<HashMap<String, Vec<Bar>>> {
             let conn = rusqlite::Connection::open_with_flags(
                 &path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             conn.busy_timeout(Duration::from_secs(30))?;
             // Map the file instead of copying each page through read(): the batched read
@@ -316,11 +282,7 @@ impl Store for SqliteStore {
             let mut current: Option<(String, Vec<Bar>)> = None;
             while let Some(row) = rows.next()? {
                 let symbol = row.get_ref(0)?.as_str().map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        0,
-                        rusqlite::types::Type::Text,
-                        Box::new(e),
-                    )
+                    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
                 })?;
                 let bar = Bar {
                     ts: row.get(1)?,
@@ -399,10 +361,7 @@ impl Store for SqliteStore {
         .bind(limit_of(range))
         .fetch_all(&self.pool)
         .await?;
-        let mut out = rows
-            .iter()
-            .map(indicator_from)
-            .collect::<StoreResult<Vec<_>>>()?;
+        let mut out = rows.iter().map(indicator_from).collect::<StoreResult<Vec<_>>>()?;
         out.reverse();
         Ok(out)
     }
@@ -438,10 +397,8 @@ impl Store for SqliteStore {
         let symbol = symbol.to_string();
         self.write(move |conn| {
             Box::pin(async move {
-                let done = sqlx::query("delete from indicator_values where symbol = ?")
-                    .bind(symbol)
-                    .execute(conn)
-                    .await?;
+                let done =
+                    sqlx::query("delete from indicator_values where symbol = ?").bind(symbol).execute(conn).await?;
                 Ok(done.rows_affected())
             })
         })
@@ -481,10 +438,7 @@ impl Store for SqliteStore {
     }
 
     async fn job(&self, task_id: &str) -> StoreResult<Option<JobRecord>> {
-        let row = sqlx::query("select * from jobs where task_id = ?")
-            .bind(task_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query("select * from jobs where task_id = ?").bind(task_id).fetch_optional(&self.pool).await?;
         row.as_ref().map(job_from).transpose()
     }
 }

@@ -10,19 +10,12 @@ pub fn parse_ts(text: &str) -> Option<i64> {
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return d.and_hms_opt(0, 0, 0).map(|dt| dt.and_utc().timestamp());
     }
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-    ] {
+    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(t, fmt) {
             return Some(dt.and_utc().timestamp());
         }
     }
-    DateTime::parse_from_rfc3339(t)
-        .ok()
-        .map(|dt| dt.timestamp())
+    DateTime::parse_from_rfc3339(t).ok().map(|dt| dt.timestamp())
 }
 
 /// Prints a bar time: the date for daily bars, RFC 3339 UTC otherwise.
