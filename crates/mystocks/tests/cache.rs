@@ -7,13 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::RedisServer;
+use common::{link, RedisServer};
 use mystocks::cache::l2::L2;
 use mystocks::cache::tiered::CacheOptions;
 use mystocks::cache::{compute_result, CacheError, IndicatorRequest, Mode, Source, TieredCache};
-use mystocks::config::RedisConfig;
 use mystocks::demo::generate;
-use mystocks::redis_link::{BreakerState, RedisLink};
+use mystocks::redis_link::BreakerState;
 use mystocks::store::{self, BarRange, Store};
 use redis::Commands;
 
@@ -25,19 +24,6 @@ fn options() -> CacheOptions {
         l1_max_entries: 10_000,
         l2_ttl: Duration::from_secs(3600),
     }
-}
-
-fn link(url: &str) -> RedisLink {
-    RedisLink::new(&RedisConfig {
-        url: url.into(),
-        max_connections: 8,
-        socket_timeout: Duration::from_secs(1),
-        connect_timeout: Duration::from_secs(1),
-        enable_cache: true,
-        enable_pubsub: true,
-        enable_lock: true,
-    })
-    .expect("link")
 }
 
 async fn store_with_market(dir: &tempfile::TempDir) -> Arc<dyn Store> {

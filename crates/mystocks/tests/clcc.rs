@@ -9,29 +9,14 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::RedisServer;
+use common::{link, RedisServer};
 use mystocks::cache::l2::{FencedWrite, L2};
 use mystocks::cache::tiered::CacheOptions;
 use mystocks::cache::{compute_result, IndicatorRequest, LoadContext, TieredCache};
-use mystocks::config::RedisConfig;
 use mystocks::lock::local::LocalLocks;
 use mystocks::lock::redis::RedisLocks;
 use mystocks::lock::{LockBackend, LockService};
-use mystocks::redis_link::RedisLink;
 use mystocks::store::{self, BarRange};
-
-fn link(url: &str) -> RedisLink {
-    RedisLink::new(&RedisConfig {
-        url: url.into(),
-        max_connections: 8,
-        socket_timeout: Duration::from_secs(1),
-        connect_timeout: Duration::from_secs(1),
-        enable_cache: true,
-        enable_pubsub: true,
-        enable_lock: true,
-    })
-    .unwrap()
-}
 
 fn services(redis: &RedisServer) -> Vec<LockService> {
     let backends: Vec<Arc<dyn LockBackend>> =

@@ -116,6 +116,22 @@ impl IndicatorRequest {
         keys::indicator_key(prefix, &self.symbol, self.spec.code, &self.params_hash, &self.freq)
     }
 
+    /// A result of this request with the given time, bars and outputs.
+    fn result(&self, computed_at: i64, ts: Vec<i64>, outputs: BTreeMap<String, Vec<Option<f64>>>) -> IndicatorResult {
+        IndicatorResult {
+            symbol: self.symbol.clone(),
+            code: self.spec.code.to_string(),
+            params: self.params_json(),
+            params_hash: self.params_hash.clone(),
+            freq: self.freq.clone(),
+            lookback: self.spec.lookback(&self.params),
+            computed_at: rfc3339(computed_at),
+            dates: ts.iter().map(|&t| format_ts(t, &self.freq)).collect(),
+            outputs,
+            ts,
+        }
+    }
+
     fn params_json(&self) -> serde_json::Map<String, serde_json::Value> {
         self.params
             .iter()
@@ -176,18 +192,7 @@ pub fn compute_result(req: &IndicatorRequest, bars: &[Bar]) -> Result<IndicatorR
         .zip(series)
         .map(|(name, s)| (name.to_string(), s.into_iter().map(|v| v.is_finite().then_some(v)).collect()))
         .collect();
-    Ok(IndicatorResult {
-        symbol: req.symbol.clone(),
-        code: req.spec.code.to_string(),
-        params: req.params_json(),
-        params_hash: req.params_hash.clone(),
-        freq: req.freq.clone(),
-        lookback: req.spec.lookback(&req.params),
-        computed_at: rfc3339(chrono::Utc::now().timestamp()),
-        dates: bars.iter().map(|b| format_ts(b.ts, &req.freq)).collect(),
-        outputs,
-        ts: bars.iter().map(|b| b.ts).collect(),
-    })
+    Ok(req.result(chrono::Utc::now().timestamp(), bars.iter().map(|b| b.ts).collect(), outputs))
 }
 
 /// The L3 rows of a result: one per bar, outputs in the indicator's order.
@@ -217,16 +222,5 @@ pub fn rows_to_result(req: &IndicatorRequest, rows: &[IndicatorRow]) -> Option<I
     for (k, name) in req.spec.outputs.iter().enumerate() {
         outputs.insert(name.to_string(), rows.iter().map(|r| r.values.get(k).copied().flatten()).collect());
     }
-    Some(IndicatorResult {
-        symbol: req.symbol.clone(),
-        code: req.spec.code.to_string(),
-        params: req.params_json(),
-        params_hash: req.params_hash.clone(),
-        freq: req.freq.clone(),
-        lookback: req.spec.lookback(&req.params),
-        computed_at: rfc3339(first.computed_at.unwrap_or(0)),
-        dates: rows.iter().map(|r| format_ts(r.ts, &req.freq)).collect(),
-        outputs,
-        ts: rows.iter().map(|r| r.ts).collect(),
-    })
+    Some(req.result(first.computed_at.unwrap_or(0), rows.iter().map(|r| r.ts).collect(), outputs))
 }

@@ -80,3 +80,17 @@ impl Drop for RedisServer {
         self.kill();
     }
 }
+
+/// A Redis link with short timeouts, as the tests use it.
+pub fn link(url: &str) -> mystocks::redis_link::RedisLink {
+    mystocks::redis_link::RedisLink::new(&mystocks::config::RedisConfig {
+        url: url.into(),
+        max_connections: 8,
+        socket_timeout: Duration::from_secs(1),
+        connect_timeout: Duration::from_secs(1),
+        enable_cache: true,
+        enable_pubsub: true,
+        enable_lock: true,
+    })
+    .expect("link")
+}
