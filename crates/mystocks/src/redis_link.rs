@@ -37,6 +37,9 @@ pub enum LinkError {
     /// Redis or the connection reported an error.
     #[error("redis: {0}")]
     Redis(#[from] redis::RedisError),
+    /// Connecting failed.
+    #[error("redis: cannot connect: {0}")]
+    Connect(String),
 }
 
 /// The breaker's state.
@@ -189,8 +192,12 @@ struct Inner {
     client: redis::Client,
     config: RedisConfig,
     connection: OnceCell<ConnectionManager>,
+    /// The connect attempt in progress, shared by every caller that needs it meanwhile.
+    connecting: std::sync::Mutex<Option<ConnectAttempt>>,
     breaker: Breaker,
 }
+
+type ConnectAttempt = futures::future::Shared<futures::future::BoxFuture<'static, Result<ConnectionManager, String>>>;
 
 /// A cheap-to-clone handle on the shared Redis link.
 #[derive(Clone)]
@@ -213,6 +220,7 @@ impl RedisLink {
             client,
             config: config.clone(),
             connection: OnceCell::new(),
+            connecting: std::sync::Mutex::new(None),
             breaker: Breaker::default(),
         });
         tokio::spawn(probe(Arc::downgrade(&inner)));
@@ -234,28 +242,54 @@ impl RedisLink {
         &self.inner.breaker
     }
 
+    /// The connection, connecting on first use. Callers that arrive while a connect is
+    /// in progress await that same attempt, so with Redis down they all fail together
+    /// after one connect timeout instead of each waiting its own turn.
     async fn connection(&self) -> Result<ConnectionManager, LinkError> {
-        let cfg = &self.inner.config;
-        let manager = self
-            .inner
-            .connection
-            .get_or_try_init(|| async {
-                let mcfg = ConnectionManagerConfig::new()
-                    .set_connection_timeout(cfg.connect_timeout)
-                    .set_response_timeout(cfg.socket_timeout)
-                    .set_number_of_retries(1);
-                match tokio::time::timeout(
-                    cfg.connect_timeout,
-                    ConnectionManager::new_with_config(self.inner.client.clone(), mcfg),
-                )
-                .await
-                {
-                    Ok(r) => r.map_err(LinkError::from),
-                    Err(_) => Err(LinkError::Timeout),
+        use futures::FutureExt;
+        if let Some(manager) = self.inner.connection.get() {
+            return Ok(manager.clone());
+        }
+        let attempt = {
+            // Never held across an await.
+            let mut slot = self.inner.connecting.lock().unwrap_or_else(|p| p.into_inner());
+            match slot.as_ref() {
+                Some(attempt) => attempt.clone(),
+                None => {
+                    let (client, cfg) = (self.inner.client.clone(), self.inner.config.clone());
+                    let attempt = async move {
+                        let mcfg = ConnectionManagerConfig::new()
+                            .set_connection_timeout(cfg.connect_timeout)
+                            .set_response_timeout(cfg.socket_timeout)
+                            .set_number_of_retries(1);
+                        match tokio::time::timeout(
+                            cfg.connect_timeout,
+                            ConnectionManager::new_with_config(client, mcfg),
+                        )
+                        .await
+                        {
+                            Ok(Ok(manager)) => Ok(manager),
+                            Ok(Err(e)) => Err(e.to_string()),
+                            Err(_) => Err("connect timed out".to_string()),
+                        }
+                    }
+                    .boxed()
+                    .shared();
+                    *slot = Some(attempt.clone());
+                    attempt
                 }
-            })
-            .await?;
-        Ok(manager.clone())
+            }
+        };
+        let result = attempt.clone().await;
+        {
+            let mut slot = self.inner.connecting.lock().unwrap_or_else(|p| p.into_inner());
+            if slot.as_ref().is_some_and(|current| current.ptr_eq(&attempt)) {
+                *slot = None;
+            }
+        }
+        let manager = result.map_err(LinkError::Connect)?;
+        let _ = self.inner.connection.set(manager.clone());
+        Ok(manager)
     }
 
     /// Runs one Redis operation through the breaker, with the command timeout.
