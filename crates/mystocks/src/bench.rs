@@ -405,3 +405,148 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
         l2_to_redis_p50: ratio,
     })
 }
+
+/// `mystocks bench lock`: the lock's round trip against Redis's own, and how long a
+/// waiting instance spends beyond the instance that computes.
+#[derive(Debug, Serialize)]
+pub struct LockBench {
+    /// Acquire + release through the lock service (Lua scripts, fencing counter).
+    pub lock_round_trip: Latency,
+    /// `SET key token NX PX ttl` + `DEL key` sent directly, in the same run.
+    pub raw_set_nx_px_del: Latency,
+    /// lock_round_trip.p50 / raw.p50.
+    pub lock_to_raw_p50: f64,
+    /// Per round, the computing instance's latency (lock, compute, fenced write, announce).
+    pub winner: Latency,
+    /// Per round, the waiting instance's latency minus the winner's.
+    pub waiter_extra: Latency,
+    /// Rounds with exactly one computation and one waiter (others are not counted).
+    pub contended_rounds: usize,
+}
+
+/// Runs the lock benchmark against the Redis at `redis_url`.
+pub async fn time_lock(redis_url: &str, iterations: usize) -> anyhow::Result<LockBench> {
+    use std::sync::Arc;
+
+    use crate::cache::l2::L2;
+    use crate::cache::tiered::CacheOptions;
+    use crate::cache::{IndicatorRequest, Source, TieredCache};
+    use crate::config::RedisConfig;
+    use crate::lock::redis::RedisLocks;
+    use crate::lock::LockService;
+    use crate::redis_link::RedisLink;
+    use crate::scheduler::SmartScheduler;
+
+    let config = RedisConfig {
+        url: redis_url.to_string(),
+        max_connections: 8,
+        socket_timeout: std::time::Duration::from_secs(2),
+        connect_timeout: std::time::Duration::from_secs(2),
+        enable_cache: true,
+        enable_pubsub: true,
+        enable_lock: true,
+    };
+    let run_id = std::process::id();
+    let link = RedisLink::new(&config)?;
+    let locks = LockService::new(
+        Arc::new(RedisLocks::new(link.clone())),
+        &format!("mystocks-bench-{run_id}:lock:"),
+        std::time::Duration::from_secs(30),
+    );
+    let ttl = std::time::Duration::from_secs(10);
+    let mut lock_rt = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let t = Instant::now();
+        let guard = locks
+            .acquire("calc:bench", ttl, std::time::Duration::ZERO)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("busy"))?;
+        guard.release().await?;
+        lock_rt.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    let raw_key = format!("mystocks-bench-{run_id}:raw");
+    let mut raw = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let (k1, k2) = (raw_key.clone(), raw_key.clone());
+        let t = Instant::now();
+        let _: Option<String> = link
+            .run(|mut c| async move {
+                redis::cmd("SET").arg(k1).arg("token").arg("NX").arg("PX").arg(10_000).query_async(&mut c).await
+            })
+            .await?;
+        let _: i64 = link.run(|mut c| async move { redis::cmd("DEL").arg(k2).query_async(&mut c).await }).await?;
+        raw.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+
+    // Two instances (separate caches and lock services, as two processes would have)
+    // ask for the same cold key at the same moment, round after round.
+    let dir = std::env::temp_dir().join(format!("mystocks-lock-bench-{run_id}"));
+    let store = crate::store::open(&format!("sqlite://{}/b.db", dir.display())).await?;
+    let market = crate::demo::generate(1, 250, 1);
+    store.import_bars(&market.symbols, &market.bars).await?;
+    let instance = || {
+        let link = RedisLink::new(&config)?;
+        let options = CacheOptions {
+            prefix: format!("mystocks-bench-{run_id}:"),
+            pubsub_prefix: format!("mystocks-bench-{run_id}:"),
+            l1_ttl: std::time::Duration::from_secs(60),
+            l1_max_entries: 10_000,
+            l2_ttl: std::time::Duration::from_secs(600),
+        };
+        let cache = TieredCache::new(options, store.clone(), Some(L2::new(link.clone())), false);
+        let locks = LockService::new(
+            Arc::new(RedisLocks::new(link.clone())),
+            &format!("mystocks-bench-{run_id}:lock:"),
+            std::time::Duration::from_secs(30),
+        );
+        anyhow::Ok(SmartScheduler::new(
+            cache,
+            locks,
+            store.clone(),
+            Some((link.client().clone(), format!("mystocks-bench-{run_id}:"))),
+        ))
+    };
+    let (a, b) = (instance()?, instance()?);
+    let (mut winner, mut extra) = (Vec::new(), Vec::new());
+    let rounds = (iterations / 10).clamp(50, 1000);
+    for round in 0..rounds {
+        let req = IndicatorRequest::new::<String>(
+            &market.symbols[0].code,
+            "SMA",
+            &[("timeperiod".to_string(), indicators::RawParam::Int(2 + round as i64))],
+            "1d",
+        )?;
+        let start = Instant::now();
+        let timed = |s: SmartScheduler, r: IndicatorRequest| async move {
+            let got = s.get(&r).await;
+            (got.map(|(_, src)| src), start.elapsed().as_secs_f64() * 1e6)
+        };
+        let ((ra, ta), (rb, tb)) = tokio::join!(timed(a.clone(), req.clone()), timed(b.clone(), req.clone()));
+        match (ra, rb) {
+            (Ok(Source::Computed), Ok(Source::L2)) => {
+                winner.push(ta);
+                extra.push(tb - ta);
+            }
+            (Ok(Source::L2), Ok(Source::Computed)) => {
+                winner.push(tb);
+                extra.push(ta - tb);
+            }
+            _ => {}
+        }
+    }
+    a.cache().flush().await;
+    b.cache().flush().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let lock_round_trip = percentiles("lock acquire + release", lock_rt);
+    let raw_set_nx_px_del = percentiles("SET NX PX + DEL", raw);
+    let ratio = lock_round_trip.p50_us / raw_set_nx_px_del.p50_us;
+    let contended_rounds = extra.len();
+    Ok(LockBench {
+        lock_round_trip,
+        raw_set_nx_px_del,
+        lock_to_raw_p50: ratio,
+        winner: percentiles("winner (lock, compute, write, announce)", winner),
+        waiter_extra: percentiles("waiter beyond the winner", extra),
+        contended_rounds,
+    })
+}

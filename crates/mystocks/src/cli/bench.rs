@@ -25,6 +25,8 @@ pub enum Which {
     Cache(CacheArgs),
     /// Concurrent requests through the scheduler (run several processes at once).
     Clcc(super::clcc::ClccArgs),
+    /// Lock round trip against Redis's own SET NX PX + DEL; waiter time beyond the winner.
+    Lock(CacheArgs),
 }
 
 /// Arguments of `mystocks bench cache`.
@@ -92,6 +94,7 @@ pub async fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         Which::Indicators(a) => a,
         Which::Store(s) => return run_store(s, out).await,
         Which::Cache(c) => return run_cache(c, out).await,
+        Which::Lock(c) => return run_lock(c, out).await,
         Which::Clcc(c) => {
             let rt = crate::runtime::Runtime::start(crate::config::Config::from_env()?).await?;
             return super::clcc::run(c, &rt, out).await;
@@ -148,28 +151,46 @@ async fn run_store(args: &StoreArgs, out: &mut dyn Write) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// The Redis to benchmark against: the given URL, or a private redis-server started
+/// for the run (killed when the returned child is dropped).
+async fn redis_for_bench(url: &Option<String>) -> anyhow::Result<(String, Option<tokio::process::Child>)> {
+    if let Some(u) = url {
+        return Ok((u.clone(), None));
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let child = tokio::process::Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()?;
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let client = redis::Client::open(url.as_str())?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while client.get_multiplexed_async_connection().await.is_err() {
+        anyhow::ensure!(std::time::Instant::now() < deadline, "private redis-server did not start");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    Ok((url, Some(child)))
+}
+
+async fn run_lock(args: &CacheArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let (url, private) = redis_for_bench(&args.redis).await?;
+    let report = crate::bench::time_lock(&url, args.iterations.min(20_000)).await?;
+    drop(private);
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for l in [&report.lock_round_trip, &report.raw_set_nx_px_del, &report.winner, &report.waiter_extra] {
+        writeln!(out, "{:<42} p50 {:>9.1} us  p99 {:>9.1} us  ({} samples)", l.what, l.p50_us, l.p99_us, l.samples)?;
+    }
+    writeln!(out, "lock / raw SET NX PX + DEL at p50: {:.2}", report.lock_to_raw_p50)?;
+    Ok(())
+}
+
 async fn run_cache(args: &CacheArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut private = None;
-    let url = match &args.redis {
-        Some(u) => u.clone(),
-        None => {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-            let child = tokio::process::Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .stdout(std::process::Stdio::null())
-                .kill_on_drop(true)
-                .spawn()?;
-            private = Some(child);
-            let url = format!("redis://127.0.0.1:{port}/0");
-            let client = redis::Client::open(url.as_str())?;
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-            while client.get_multiplexed_async_connection().await.is_err() {
-                anyhow::ensure!(std::time::Instant::now() < deadline, "private redis-server did not start");
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            }
-            url
-        }
-    };
+    let (url, private) = redis_for_bench(&args.redis).await?;
     let report = crate::bench::time_cache(&url, args.iterations).await?;
     drop(private);
     if args.json {
