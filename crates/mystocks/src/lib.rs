@@ -9,6 +9,7 @@
 //!   `params_hash`, invalidation across instances.
 //! - [`lock`]: the lock service (tokens, fencing, watchdog), Redis and in-process backends.
 //! - [`scheduler`]: Check-Lock-Check-Compute: each computation once across instances.
+//! - [`bus`]: event types exactly as SPEC section 4 writes them, and validated channel names.
 //! - [`runtime`]: assembles stores, Redis link and cache from the configuration, once.
 //! - [`market`]: OHLCV bar series and reading them from CSV files (plain or gzip).
 //! - [`demo`]: the deterministic synthetic A-share market of `mystocks demo-data`.
@@ -22,6 +23,7 @@
 //! each backend choice behind one trait chosen at start-up.
 
 pub mod bench;
+pub mod bus;
 pub mod cache;
 pub mod cli;
 pub mod config;

@@ -1,0 +1,152 @@
+//! The Redis bus: each event is appended to a stream per channel (`XADD ... MAXLEN ~
+//! 10000`, so a client can replay what it missed by id) and published on the channel
+//! with that id, both in one Lua script. One pattern subscription (`{prefix}events:*`)
+//! feeds every local listener; it is re-established whenever the connection comes back.
+//! While Redis is down, events are delivered on this instance through the local bus.
+
+use std::sync::{Arc, LazyLock, Weak};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use tokio::sync::{broadcast, watch};
+
+use super::channels::Channel;
+use super::events::Event;
+use super::local::LocalBus;
+use super::{Bus, BusError, Delivered, REPLAY_LIMIT};
+use crate::redis_link::RedisLink;
+
+const PUBLISH: &str = r"
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'data', ARGV[1])
+redis.call('PUBLISH', KEYS[1], id .. ' ' .. ARGV[1])
+return id
+";
+
+static PUBLISH_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(PUBLISH));
+
+struct Inner {
+    link: RedisLink,
+    prefix: String,
+    local: LocalBus,
+    subscriptions: watch::Sender<u64>,
+}
+
+/// Events through Redis Pub/Sub and Streams.
+#[derive(Clone)]
+pub struct RedisBus {
+    inner: Arc<Inner>,
+}
+
+impl RedisBus {
+    /// A bus on `link`, with channel names under `prefix`; starts the subscription.
+    pub fn new(link: RedisLink, prefix: &str) -> Self {
+        let inner = Arc::new(Inner {
+            link,
+            prefix: prefix.to_string(),
+            local: LocalBus::new(),
+            subscriptions: watch::channel(0).0,
+        });
+        tokio::spawn(subscribe_loop(Arc::downgrade(&inner)));
+        Self { inner }
+    }
+
+    /// Waits until the pattern subscription has been (re)established `n` times.
+    pub async fn wait_subscribed(&self, n: u64) {
+        let mut rx = self.inner.subscriptions.subscribe();
+        let _ = rx.wait_for(|&c| c >= n).await;
+    }
+
+    fn key(&self, channel: &Channel) -> String {
+        format!("{}{channel}", self.inner.prefix)
+    }
+}
+
+#[async_trait]
+impl Bus for RedisBus {
+    fn backend(&self) -> &'static str {
+        "redis"
+    }
+
+    async fn publish(&self, channel: &Channel, event: &Event) -> Result<String, BusError> {
+        let json = serde_json::to_string(event).map_err(|e| BusError::Encode(e.to_string()))?;
+        let mut call = PUBLISH_SCRIPT.key(self.key(channel));
+        call.arg(&json).arg(REPLAY_LIMIT);
+        match self.inner.link.run(|mut c| async move { call.invoke_async::<String>(&mut c).await }).await {
+            Ok(id) => Ok(id),
+            Err(e) => {
+                tracing::debug!(%channel, "redis bus unavailable ({e}): delivering locally");
+                Ok(self.inner.local.deliver(channel, event))
+            }
+        }
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<Delivered> {
+        self.inner.local.sender().subscribe()
+    }
+
+    async fn replay(&self, channel: &Channel, after_id: &str) -> Result<Vec<Delivered>, BusError> {
+        let key = self.key(channel);
+        let start = format!("({after_id}");
+        let entries: Vec<(String, Vec<(String, String)>)> = match self
+            .inner
+            .link
+            .run(|mut c| async move {
+                redis::cmd("XRANGE")
+                    .arg(&key)
+                    .arg(&start)
+                    .arg("+")
+                    .arg("COUNT")
+                    .arg(REPLAY_LIMIT)
+                    .query_async(&mut c)
+                    .await
+            })
+            .await
+        {
+            Ok(entries) => entries,
+            Err(_) => return self.inner.local.replay(channel, after_id).await,
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        for (id, fields) in entries {
+            if let Some((_, data)) = fields.into_iter().find(|(k, _)| k == "data") {
+                if let Ok(event) = serde_json::from_str::<Event>(&data) {
+                    out.push(Delivered { channel: channel.clone(), event_id: id, event });
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+async fn subscribe_loop(inner: Weak<Inner>) {
+    loop {
+        let Some(strong) = inner.upgrade() else { return };
+        let (client, pattern, prefix) =
+            (strong.link.client().clone(), format!("{}events:*", strong.prefix), strong.prefix.clone());
+        drop(strong);
+        if let Ok(mut pubsub) = client.get_async_pubsub().await {
+            if pubsub.psubscribe(&pattern).await.is_ok() {
+                match inner.upgrade() {
+                    Some(s) => s.subscriptions.send_modify(|n| *n += 1),
+                    None => return,
+                }
+                let mut messages = pubsub.on_message();
+                while let Some(msg) = messages.next().await {
+                    let Some(strong) = inner.upgrade() else { return };
+                    let name = msg.get_channel_name().strip_prefix(&prefix).unwrap_or_default().to_string();
+                    let (Ok(channel), Ok(payload)) = (Channel::parse(&name), msg.get_payload::<String>()) else {
+                        continue;
+                    };
+                    let Some((id, json)) = payload.split_once(' ') else { continue };
+                    if let Ok(event) = serde_json::from_str::<Event>(json) {
+                        let _ = strong.local.sender().send(Delivered { channel, event_id: id.to_string(), event });
+                    }
+                }
+            }
+        }
+        if inner.strong_count() == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
