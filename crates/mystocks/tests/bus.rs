@@ -48,9 +48,9 @@ async fn local_bus_delivers_replays_and_bounds() {
     for i in 0..3 {
         ids.push(bus.publish(if i == 1 { &one } else { &market }, &price(i)).await.unwrap());
     }
-    for i in 0..3 {
+    for (i, id) in ids.iter().enumerate() {
         let d = next(&mut rx, "local live").await;
-        assert_eq!(d.event_id, ids[i]);
+        assert_eq!(&d.event_id, id);
         assert_eq!(price_of(&d.event), 10.0 + i as f64);
     }
     let replayed = bus.replay(&market, &ids[0]).await.unwrap();
