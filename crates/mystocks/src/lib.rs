@@ -10,6 +10,7 @@
 //! - [`lock`]: the lock service (tokens, fencing, watchdog), Redis and in-process backends.
 //! - [`scheduler`]: Check-Lock-Check-Compute: each computation once across instances.
 //! - [`bus`]: event types exactly as SPEC section 4 writes them, and validated channel names.
+//! - [`jobs`]: the daily job (so far: which progress events it publishes).
 //! - [`runtime`]: assembles stores, Redis link and cache from the configuration, once.
 //! - [`market`]: OHLCV bar series and reading them from CSV files (plain or gzip).
 //! - [`demo`]: the deterministic synthetic A-share market of `mystocks demo-data`.
@@ -29,6 +30,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod format;
+pub mod jobs;
 pub mod lock;
 pub mod market;
 pub mod redis_link;
