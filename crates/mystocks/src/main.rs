@@ -41,6 +41,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => cli::import::run(&args, open_store().await?.as_ref(), &mut out).await,
         Command::DemoData(args) => cli::demo_data::run(&args, open_store().await?.as_ref(), &mut out).await,
         Command::Bars(args) => cli::bars::run(&args, open_store().await?.as_ref(), &mut out).await,
+        Command::Daily(args) => {
+            let rt = Runtime::start(Config::from_env()?).await?;
+            cli::daily::run(&args, &rt, &mut out).await
+        }
         Command::Debug(args) => {
             let rt = Runtime::start(Config::from_env()?).await?;
             cli::debug::run(&args, &rt, &mut out).await

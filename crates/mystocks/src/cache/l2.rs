@@ -219,6 +219,18 @@ impl L2 {
         self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
     }
 
+    /// SET EX of many (key, value, ttl) triples in one pipelined round trip.
+    pub async fn mset_each(&self, items: &[(String, String, Duration)]) -> Result<(), LinkError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for (k, v, ttl) in items {
+            pipe.set_ex(k, v, ttl.as_secs().max(1)).ignore();
+        }
+        self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
+    }
+
     /// Deletes every key matching `pattern` with SCAN + UNLINK (never KEYS, which would
     /// block Redis); returns how many were deleted.
     pub async fn delete_pattern(&self, pattern: &str) -> Result<u64, LinkError> {

@@ -480,6 +480,22 @@ impl TieredCache {
         }
     }
 
+    /// Fresh, already serialised values of a batch job into L2, in pipelined rounds,
+    /// each key with its own TTL jitter. L1 is left to readers: a batch process fills it
+    /// with nothing it will read again. Without Redis this does nothing.
+    pub async fn put_batch_l2(&self, items: Vec<(String, String)>) {
+        let Some(l2) = &self.inner.l2 else { return };
+        let mut items = items.into_iter().map(|(k, v)| (k, v, self.ttl_with_jitter())).collect::<Vec<_>>();
+        while !items.is_empty() {
+            let rest = items.split_off(items.len().min(1000));
+            if let Err(e) = l2.mset_each(&items).await {
+                tracing::debug!("batch L2 write skipped: {e}");
+                return;
+            }
+            items = rest;
+        }
+    }
+
     /// Write-through of a fresh value: L1 and L2 now, L3 in the background.
     pub async fn put(&self, req: &IndicatorRequest, value: IndicatorResult) {
         let key = self.key(req);

@@ -4,6 +4,7 @@ pub mod bars;
 pub mod bench;
 pub mod calc;
 pub mod clcc;
+pub mod daily;
 pub mod debug;
 pub mod demo_data;
 pub mod import;
@@ -33,6 +34,8 @@ pub enum Command {
     Bars(bars::BarsArgs),
     /// One indicator through the cache path (L1, L2, store, compute), with its source.
     Indicator(indicator::IndicatorArgs),
+    /// The daily job: the standard indicator set for every symbol.
+    Daily(daily::DailyArgs),
     /// Run the project's benchmarks.
     Bench(bench::BenchArgs),
     /// Internal commands used by the tests.

@@ -2,4 +2,5 @@
 //! decides which `task.progress` events a job publishes ([`progress`]); the runner and
 //! the distributed workers come next (issue 6).
 
+pub mod daily;
 pub mod progress;
