@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// A listed instrument.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Symbol {
     /// Code, e.g. `000001` or `AAPL`.
     pub code: String,
@@ -41,7 +41,7 @@ pub struct Symbol {
 }
 
 /// One OHLCV bar.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Bar {
     /// Bar time, UTC epoch seconds.
     pub ts: i64,

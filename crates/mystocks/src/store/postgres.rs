@@ -296,25 +296,7 @@ pub(crate) fn push_copy_bar(buf: &mut String, symbol: &str, freq: &str, bar: &Ba
     buf.push('\n');
 }
 
-fn bar_from(row: &PgRow) -> Result<Bar, sqlx::Error> {
-    Ok(Bar {
-        ts: row.try_get("ts")?,
-        open: row.try_get("open")?,
-        high: row.try_get("high")?,
-        low: row.try_get("low")?,
-        close: row.try_get("close")?,
-        volume: row.try_get("volume")?,
-    })
-}
 
-fn symbol_from(row: &PgRow) -> Result<Symbol, sqlx::Error> {
-    Ok(Symbol {
-        code: row.try_get("code")?,
-        name: row.try_get("name")?,
-        exchange: row.try_get("exchange")?,
-        listed_on: row.try_get("listed_on")?,
-    })
-}
 
 fn indicator_from(row: &PgRow) -> Result<IndicatorRow, sqlx::Error> {
     Ok(IndicatorRow {
@@ -388,20 +370,20 @@ impl Store for PgStore {
     }
 
     async fn list_symbols(&self, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>> {
-        let rows = sqlx::query("select code, name, exchange, listed_on from symbols order by code limit $1 offset $2")
+        let symbols = sqlx::query_as::<_, Symbol>("select code, name, exchange, listed_on from symbols order by code limit $1 offset $2")
             .bind(limit.min(i64::MAX as usize) as i64)
             .bind(offset.min(i64::MAX as usize) as i64)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(symbol_from).collect::<Result<_, _>>()?)
+        Ok(symbols)
     }
 
     async fn symbol(&self, code: &str) -> StoreResult<Option<Symbol>> {
-        let row = sqlx::query("select code, name, exchange, listed_on from symbols where code = $1")
+        let symbol = sqlx::query_as::<_, Symbol>("select code, name, exchange, listed_on from symbols where code = $1")
             .bind(code)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.as_ref().map(symbol_from).transpose()?)
+        Ok(symbol)
     }
 
     async fn import_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats> {
@@ -425,7 +407,7 @@ impl Store for PgStore {
     }
 
     async fn read_bars(&self, symbol: &str, freq: &str, range: &BarRange) -> StoreResult<Vec<Bar>> {
-        let rows = sqlx::query(
+        let mut bars = sqlx::query_as::<_, Bar>(
             "select ts, open, high, low, close, volume from bars \
              where symbol = $1 and freq = $2 and ts >= $3 and ts <= $4 order by ts desc limit $5",
         )
@@ -436,7 +418,6 @@ impl Store for PgStore {
         .bind(limit_of(range))
         .fetch_all(&self.pool)
         .await?;
-        let mut bars = rows.iter().map(bar_from).collect::<Result<Vec<_>, _>>()?;
         bars.reverse();
         Ok(bars)
     }

@@ -69,25 +69,7 @@ impl SqliteStore {
     }
 }
 
-fn bar_from(row: &SqliteRow) -> Result<Bar, sqlx::Error> {
-    Ok(Bar {
-        ts: row.try_get("ts")?,
-        open: row.try_get("open")?,
-        high: row.try_get("high")?,
-        low: row.try_get("low")?,
-        close: row.try_get("close")?,
-        volume: row.try_get("volume")?,
-    })
-}
 
-fn symbol_from(row: &SqliteRow) -> Result<Symbol, sqlx::Error> {
-    Ok(Symbol {
-        code: row.try_get("code")?,
-        name: row.try_get("name")?,
-        exchange: row.try_get("exchange")?,
-        listed_on: row.try_get("listed_on")?,
-    })
-}
 
 fn indicator_from(row: &SqliteRow) -> StoreResult<IndicatorRow> {
     let vals: String = row.try_get("vals")?;
@@ -159,20 +141,20 @@ impl Store for SqliteStore {
     }
 
     async fn list_symbols(&self, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>> {
-        let rows = sqlx::query("select code, name, exchange, listed_on from symbols order by code limit ? offset ?")
+        let symbols = sqlx::query_as::<_, Symbol>("select code, name, exchange, listed_on from symbols order by code limit ? offset ?")
             .bind(limit.min(i64::MAX as usize) as i64)
             .bind(offset.min(i64::MAX as usize) as i64)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(symbol_from).collect::<Result<_, _>>()?)
+        Ok(symbols)
     }
 
     async fn symbol(&self, code: &str) -> StoreResult<Option<Symbol>> {
-        let row = sqlx::query("select code, name, exchange, listed_on from symbols where code = ?")
+        let symbol = sqlx::query_as::<_, Symbol>("select code, name, exchange, listed_on from symbols where code = ?")
             .bind(code)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.as_ref().map(symbol_from).transpose()?)
+        Ok(symbol)
     }
 
     async fn import_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats> {
@@ -225,7 +207,7 @@ impl Store for SqliteStore {
     }
 
     async fn read_bars(&self, symbol: &str, freq: &str, range: &BarRange) -> StoreResult<Vec<Bar>> {
-        let rows = sqlx::query(
+        let mut bars = sqlx::query_as::<_, Bar>(
             "select ts, open, high, low, close, volume from bars \
              where symbol = ? and freq = ? and ts >= ? and ts <= ? order by ts desc limit ?",
         )
@@ -236,7 +218,6 @@ impl Store for SqliteStore {
         .bind(limit_of(range))
         .fetch_all(&self.pool)
         .await?;
-        let mut bars = rows.iter().map(bar_from).collect::<Result<Vec<_>, _>>()?;
         bars.reverse();
         Ok(bars)
     }
