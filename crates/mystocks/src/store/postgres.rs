@@ -296,8 +296,6 @@ pub(crate) fn push_copy_bar(buf: &mut String, symbol: &str, freq: &str, bar: &Ba
     buf.push('\n');
 }
 
-
-
 fn indicator_from(row: &PgRow) -> Result<IndicatorRow, sqlx::Error> {
     Ok(IndicatorRow {
         symbol: row.try_get("symbol")?,
@@ -370,11 +368,13 @@ impl Store for PgStore {
     }
 
     async fn list_symbols(&self, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>> {
-        let symbols = sqlx::query_as::<_, Symbol>("select code, name, exchange, listed_on from symbols order by code limit $1 offset $2")
-            .bind(limit.min(i64::MAX as usize) as i64)
-            .bind(offset.min(i64::MAX as usize) as i64)
-            .fetch_all(&self.pool)
-            .await?;
+        let symbols = sqlx::query_as::<_, Symbol>(
+            "select code, name, exchange, listed_on from symbols order by code limit $1 offset $2",
+        )
+        .bind(limit.min(i64::MAX as usize) as i64)
+        .bind(offset.min(i64::MAX as usize) as i64)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(symbols)
     }
 

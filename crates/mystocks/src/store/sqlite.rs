@@ -69,8 +69,6 @@ impl SqliteStore {
     }
 }
 
-
-
 fn indicator_from(row: &SqliteRow) -> StoreResult<IndicatorRow> {
     let vals: String = row.try_get("vals")?;
     Ok(IndicatorRow {
@@ -141,11 +139,13 @@ impl Store for SqliteStore {
     }
 
     async fn list_symbols(&self, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>> {
-        let symbols = sqlx::query_as::<_, Symbol>("select code, name, exchange, listed_on from symbols order by code limit ? offset ?")
-            .bind(limit.min(i64::MAX as usize) as i64)
-            .bind(offset.min(i64::MAX as usize) as i64)
-            .fetch_all(&self.pool)
-            .await?;
+        let symbols = sqlx::query_as::<_, Symbol>(
+            "select code, name, exchange, listed_on from symbols order by code limit ? offset ?",
+        )
+        .bind(limit.min(i64::MAX as usize) as i64)
+        .bind(offset.min(i64::MAX as usize) as i64)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(symbols)
     }
 
