@@ -1,6 +1,8 @@
 //! The daily job (embedded: SQLite store, in-process bus): exactly the events SPEC
 //! section 4 lists, values that equal a direct computation, and `--resume`.
 
+mod common;
+
 use std::collections::HashMap;
 
 use mystocks::bus::channels::Channel;
@@ -98,4 +100,38 @@ async fn stored_values_equal_a_direct_computation_and_resume_skips_done_symbols(
         }
     }
     assert_eq!(per_symbol, 0, "no symbol recomputed on resume");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_redis_the_task_hash_and_the_events_go_through_redis() {
+    let redis = common::RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/r.db", dir.path().display());
+    let redis_url = redis.url();
+    let config = Config::from_lookup(|k| match k {
+        "DATABASE_URL" => Some(url.clone()),
+        "REDIS_URL" => Some(redis_url.clone()),
+        _ => None,
+    })
+    .unwrap();
+    let rt = Runtime::start(config).await.unwrap();
+    let m = mystocks::demo::generate(7, 260, 3);
+    rt.store.import_bars(&m.symbols, &m.bars).await.unwrap();
+    let bus = mystocks::jobs::daily::bus_for(&rt);
+    assert_eq!(bus.backend(), "redis");
+    let report = run_daily(&rt, bus.as_ref(), DailyOptions::default(), &mut |_| {}).await.unwrap();
+    let mut conn = redis.conn();
+    let key = format!("mystocks:task:{}", report.task_id);
+    let hash: HashMap<String, String> = redis::cmd("HGETALL").arg(&key).query(&mut conn).unwrap();
+    assert_eq!(hash["status"], "completed");
+    assert_eq!((hash["processed"].as_str(), hash["total"].as_str(), hash["failed"].as_str()), ("7", "7", "0"));
+    assert_eq!(hash["progress"], "100.00");
+    assert!(!hash["started_at"].is_empty() && !hash["finished_at"].is_empty());
+    let ttl: i64 = redis::cmd("TTL").arg(&key).query(&mut conn).unwrap();
+    assert!((7 * 86_400 - 60..=7 * 86_400).contains(&ttl), "kept 7 days: {ttl}");
+    let stream: usize =
+        redis::cmd("XLEN").arg(format!("mystocks:events:task:{}", report.task_id)).query(&mut conn).unwrap();
+    assert_eq!(stream as u64, progress_events(7) + 1, "every task event is in the task's stream");
+    let completed: usize = redis::cmd("XLEN").arg("mystocks:events:indicators").query(&mut conn).unwrap();
+    assert_eq!(completed, 7);
 }

@@ -148,7 +148,7 @@ pub async fn run_daily(
         finished_at: None,
         result: None,
     };
-    rt.store.upsert_job(&record).await?;
+    save_status(rt, &record).await?;
     let mut publisher = Publisher { bus, task_channel, events: 0 };
     let start = progress_body(&task_id, "running", 0.0, format!("Starting {total} symbols"), 0, total, 0);
     if let EventBody::TaskProgress(p) = &start {
@@ -245,7 +245,7 @@ pub async fn run_daily(
                 record.progress = percent;
                 record.processed = processed as i64;
                 record.failed = failed as i64;
-                rt.store.upsert_job(&record).await?;
+                save_status(rt, &record).await?;
             }
         }
     }
@@ -257,7 +257,7 @@ pub async fn run_daily(
     record.failed = failed as i64;
     record.finished_at = Some(chrono::Utc::now().timestamp());
     record.result = Some(serde_json::json!({"success": processed - failed, "failed": failed}));
-    rt.store.upsert_job(&record).await?;
+    save_status(rt, &record).await?;
     publisher
         .task(EventBody::TaskCompleted(TaskCompleted {
             task_id: task_id.clone(),
@@ -268,6 +268,34 @@ pub async fn run_daily(
         }))
         .await;
     Ok(DailyReport { task_id, total, processed, failed, skipped, duration_seconds: duration, events: publisher.events })
+}
+
+/// How long the Redis task hash is kept (SPEC section 3).
+const TASK_HASH_TTL_SECS: i64 = 7 * 86_400;
+
+/// Records the task's status: the store's job record, and the Redis hash
+/// `{REDIS_CACHE_PREFIX}task:{task_id}` when Redis is configured (best effort: a Redis
+/// failure never stops the job).
+async fn save_status(rt: &Runtime, record: &JobRecord) -> anyhow::Result<()> {
+    rt.store.upsert_job(record).await?;
+    if let Some(link) = &rt.redis {
+        let key = format!("{}task:{}", rt.config.cache_prefix, record.task_id);
+        let fields: Vec<(&str, String)> = vec![
+            ("status", record.status.as_str().to_string()),
+            ("progress", format!("{:.2}", record.progress)),
+            ("processed", record.processed.to_string()),
+            ("total", record.total.to_string()),
+            ("failed", record.failed.to_string()),
+            ("started_at", record.started_at.map(|t| t.to_string()).unwrap_or_default()),
+            ("finished_at", record.finished_at.map(|t| t.to_string()).unwrap_or_default()),
+        ];
+        let mut pipe = redis::pipe();
+        pipe.hset_multiple(&key, &fields).ignore().expire(&key, TASK_HASH_TTL_SECS).ignore();
+        if let Err(e) = link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await {
+            tracing::debug!(key, "task hash not written: {e}");
+        }
+    }
+    Ok(())
 }
 
 /// Symbols of `chunk` whose nine latest values are stored at their latest bar.
