@@ -106,7 +106,22 @@ impl IndicatorRequest {
             return Err(CacheError::BadRequest(format!("bad frequency `{freq}` (e.g. 1d, 15m, 1h)")));
         }
         let spec = indicators::find(code)?;
-        let params = spec.resolve(given)?;
+        Self::from_resolved(symbol, spec, spec.resolve(given)?, freq)
+    }
+
+    /// A request from parameters already resolved (e.g. the standard set's).
+    pub fn from_resolved(
+        symbol: &str,
+        spec: &'static IndicatorSpec,
+        params: Params,
+        freq: &str,
+    ) -> Result<Self, CacheError> {
+        if !crate::market::valid_symbol(symbol) {
+            return Err(CacheError::BadRequest(format!("bad symbol `{symbol}`")));
+        }
+        if !keys::valid_freq(freq) {
+            return Err(CacheError::BadRequest(format!("bad frequency `{freq}` (e.g. 1d, 15m, 1h)")));
+        }
         let params_hash = keys::params_hash(&params);
         Ok(Self { symbol: symbol.to_string(), spec, params, params_hash, freq: freq.to_string() })
     }
@@ -213,6 +228,26 @@ pub fn result_to_rows(req: &IndicatorRequest, result: &IndicatorResult) -> Vec<I
             computed_at,
         })
         .collect()
+}
+
+/// The L3 row of a result's latest bar (what the daily job stores).
+pub fn latest_row(req: &IndicatorRequest, result: &IndicatorResult) -> Option<IndicatorRow> {
+    let ts = *result.ts.last()?;
+    let last = result.ts.len() - 1;
+    Some(IndicatorRow {
+        symbol: req.symbol.clone(),
+        code: req.spec.code.to_string(),
+        params_hash: req.params_hash.clone(),
+        freq: req.freq.clone(),
+        ts,
+        values: req
+            .spec
+            .outputs
+            .iter()
+            .map(|n| result.outputs.get(*n).and_then(|c| c.get(last).copied().flatten()))
+            .collect(),
+        computed_at: chrono::DateTime::parse_from_rfc3339(&result.computed_at).ok().map(|d| d.timestamp()),
+    })
 }
 
 /// Rebuilds a result from its L3 rows (`None` when there are none).

@@ -16,7 +16,7 @@ use super::progress::ProgressThrottle;
 use crate::bus::channels::Channel;
 use crate::bus::events::{Event, EventBody, StockIndicatorsCompleted, TaskCompleted, TaskProgress, TaskResult};
 use crate::bus::Bus;
-use crate::cache::{compute_result, result_to_rows, IndicatorRequest, IndicatorResult};
+use crate::cache::{compute_result, latest_row, IndicatorRequest, IndicatorResult};
 use crate::runtime::Runtime;
 use crate::standard_set::standard_set;
 use crate::store::{Bar, JobRecord, JobStatus};
@@ -118,22 +118,10 @@ pub async fn run_daily(
     };
     let set = standard_set()?;
     let requests_for = |symbol: &str| -> anyhow::Result<Vec<IndicatorRequest>> {
-        set.iter()
-            .map(|m| {
-                let given: Vec<(&str, indicators::RawParam)> = m
-                    .params
-                    .iter()
-                    .map(|(k, v)| {
-                        let raw = match v {
-                            indicators::ParamValue::Int(i) => indicators::RawParam::Int(i),
-                            indicators::ParamValue::Real(r) => indicators::RawParam::Real(r),
-                        };
-                        (k, raw)
-                    })
-                    .collect();
-                Ok(IndicatorRequest::new(symbol, m.spec.code, &given, "1d")?)
-            })
-            .collect()
+        Ok(set
+            .iter()
+            .map(|m| IndicatorRequest::from_resolved(symbol, m.spec, m.params.clone(), "1d"))
+            .collect::<Result<_, _>>()?)
     };
     let total = symbols.len() as u64;
     let mut record = JobRecord {
@@ -193,15 +181,19 @@ pub async fn run_daily(
                 .collect::<Vec<_>>()
         })
         .await?;
-        let computed: std::collections::HashMap<String, _> =
-            computed.into_iter().map(|(s, r, ms)| (s, (r, ms))).collect();
+        // Per symbol: (successes, attempts, ms) for its event; the payloads move on to L2/L3.
+        let mut outcome: std::collections::HashMap<String, (u64, u64, f64)> = std::collections::HashMap::new();
         let mut to_cache = Vec::new();
         let mut rows = Vec::new();
-        for (results, _) in computed.values() {
-            for (req, value, key, json) in results.iter().flatten() {
-                rows.extend(result_to_rows(req, value).into_iter().last());
-                to_cache.push((key.clone(), json.clone()));
+        for (symbol, results, ms) in computed {
+            let attempts = results.len() as u64;
+            let mut ok = 0;
+            for (req, value, key, json) in results.into_iter().flatten() {
+                ok += 1;
+                rows.extend(latest_row(&req, &value));
+                to_cache.push((key, json));
             }
+            outcome.insert(symbol, (ok, attempts, ms));
         }
         rt.cache.put_batch_l2(to_cache).await;
         if !rows.is_empty() {
@@ -211,9 +203,8 @@ pub async fn run_daily(
             processed += 1;
             if done.contains(symbol) {
                 skipped += 1;
-            } else if let Some((results, ms)) = computed.get(symbol) {
-                let ok = results.iter().filter(|r| r.is_some()).count() as u64;
-                if ok < results.len() as u64 {
+            } else if let Some(&(ok, attempts, ms)) = outcome.get(symbol) {
+                if ok < attempts {
                     failed += 1;
                 }
                 publisher
@@ -221,7 +212,7 @@ pub async fn run_daily(
                         stock_code: symbol.clone(),
                         indicators: codes.clone(),
                         success_count: ok,
-                        failed_count: results.len() as u64 - ok,
+                        failed_count: attempts - ok,
                         calculation_time_ms: (ms * 1000.0).round() / 1000.0,
                         from_cache_count: 0,
                     }))

@@ -79,6 +79,32 @@ pub struct BarRange {
     pub limit: Option<usize>,
 }
 
+impl BarRange {
+    /// The lower bound to bind (no bound: the smallest time).
+    pub fn lower(&self) -> i64 {
+        self.start.unwrap_or(i64::MIN)
+    }
+
+    /// The upper bound to bind (no bound: the largest time).
+    pub fn upper(&self) -> i64 {
+        self.end.unwrap_or(i64::MAX)
+    }
+
+    /// The LIMIT to bind (no limit: the largest count).
+    pub fn limit_i64(&self) -> i64 {
+        self.limit.map_or(i64::MAX, |l| l.min(i64::MAX as usize) as i64)
+    }
+}
+
+/// Symbols an import names without metadata: code as name, no exchange. Inserted
+/// without overwriting, so they never replace real metadata.
+pub(crate) fn implied_symbols<'a>(batches: impl IntoIterator<Item = &'a SymbolBars>) -> Vec<Symbol> {
+    batches
+        .into_iter()
+        .map(|b| Symbol { code: b.symbol.clone(), name: b.symbol.clone(), exchange: String::new(), listed_on: None })
+        .collect()
+}
+
 /// One indicator result row of the L3 tier: all output values at one bar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorRow {

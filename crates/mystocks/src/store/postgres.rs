@@ -41,15 +41,7 @@ impl PgStore {
     async fn import_once(&self, symbols: &[Symbol], batches: &[&SymbolBars]) -> StoreResult<ImportStats> {
         let mut tx = self.pool.begin().await?;
         insert_symbols(&mut tx, symbols, true).await?;
-        let implied: Vec<Symbol> = batches
-            .iter()
-            .map(|b| Symbol {
-                code: b.symbol.clone(),
-                name: b.symbol.clone(),
-                exchange: String::new(),
-                listed_on: None,
-            })
-            .collect();
+        let implied = implied_symbols(batches.iter().copied());
         insert_symbols(&mut tx, &implied, false).await?;
         let mut rows = 0usize;
         let mut text = String::with_capacity(COPY_CHUNK + 256);
@@ -327,10 +319,6 @@ fn job_from(row: &PgRow) -> StoreResult<JobRecord> {
     })
 }
 
-fn limit_of(range: &BarRange) -> i64 {
-    range.limit.map_or(i64::MAX, |l| l.min(i64::MAX as usize) as i64)
-}
-
 async fn insert_symbols(conn: &mut sqlx::PgConnection, symbols: &[Symbol], overwrite: bool) -> StoreResult<()> {
     for chunk in symbols.chunks(ROWS_PER_STATEMENT) {
         let mut qb: QueryBuilder<Postgres> =
@@ -413,9 +401,9 @@ impl Store for PgStore {
         )
         .bind(symbol)
         .bind(freq)
-        .bind(range.start.unwrap_or(i64::MIN))
-        .bind(range.end.unwrap_or(i64::MAX))
-        .bind(limit_of(range))
+        .bind(range.lower())
+        .bind(range.upper())
+        .bind(range.limit_i64())
         .fetch_all(&self.pool)
         .await?;
         bars.reverse();
@@ -478,9 +466,9 @@ impl Store for PgStore {
         .bind(code)
         .bind(params_hash)
         .bind(freq)
-        .bind(range.start.unwrap_or(i64::MIN))
-        .bind(range.end.unwrap_or(i64::MAX))
-        .bind(limit_of(range))
+        .bind(range.lower())
+        .bind(range.upper())
+        .bind(range.limit_i64())
         .fetch_all(&self.pool)
         .await?;
         let mut out = rows.iter().map(indicator_from).collect::<Result<Vec<_>, _>>()?;

@@ -101,10 +101,6 @@ fn job_from(row: &SqliteRow) -> StoreResult<JobRecord> {
     })
 }
 
-fn limit_of(range: &BarRange) -> i64 {
-    range.limit.map_or(i64::MAX, |l| l.min(i64::MAX as usize) as i64)
-}
-
 async fn insert_symbols(conn: &mut SqliteConnection, symbols: &[Symbol], overwrite: bool) -> StoreResult<()> {
     for chunk in symbols.chunks(ROWS_PER_STATEMENT) {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("insert into symbols (code, name, exchange, listed_on) ");
@@ -163,10 +159,7 @@ impl Store for SqliteStore {
         let stats = self.write(move |conn| {
             Box::pin(async move {
                 insert_symbols(conn, &symbols, true).await?;
-                let implied: Vec<Symbol> = batches
-                    .iter()
-                    .map(|b| Symbol { code: b.symbol.clone(), name: b.symbol.clone(), exchange: String::new(), listed_on: None })
-                    .collect();
+                let implied = implied_symbols(&batches);
                 insert_symbols(conn, &implied, false).await?;
                 let mut written = 0;
                 for batch in &batches {
@@ -213,9 +206,9 @@ impl Store for SqliteStore {
         )
         .bind(symbol)
         .bind(freq)
-        .bind(range.start.unwrap_or(i64::MIN))
-        .bind(range.end.unwrap_or(i64::MAX))
-        .bind(limit_of(range))
+        .bind(range.lower())
+        .bind(range.upper())
+        .bind(range.limit_i64())
         .fetch_all(&self.pool)
         .await?;
         bars.reverse();
@@ -337,9 +330,9 @@ impl Store for SqliteStore {
         .bind(code)
         .bind(params_hash)
         .bind(freq)
-        .bind(range.start.unwrap_or(i64::MIN))
-        .bind(range.end.unwrap_or(i64::MAX))
-        .bind(limit_of(range))
+        .bind(range.lower())
+        .bind(range.upper())
+        .bind(range.limit_i64())
         .fetch_all(&self.pool)
         .await?;
         let mut out = rows.iter().map(indicator_from).collect::<StoreResult<Vec<_>>>()?;
