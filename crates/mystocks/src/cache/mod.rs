@@ -76,6 +76,17 @@ pub enum CacheError {
     Load(String),
 }
 
+/// The parts of a request that go into keys and channels must be safe there.
+fn check_key_parts(symbol: &str, freq: &str) -> Result<(), CacheError> {
+    if !crate::market::valid_symbol(symbol) {
+        return Err(CacheError::BadRequest(format!("bad symbol `{symbol}`")));
+    }
+    if !keys::valid_freq(freq) {
+        return Err(CacheError::BadRequest(format!("bad frequency `{freq}` (e.g. 1d, 15m, 1h)")));
+    }
+    Ok(())
+}
+
 /// One indicator over one symbol's bars: what is asked for, fully resolved.
 #[derive(Debug, Clone)]
 pub struct IndicatorRequest {
@@ -99,12 +110,7 @@ impl IndicatorRequest {
         given: &[(S, RawParam)],
         freq: &str,
     ) -> Result<Self, CacheError> {
-        if !crate::market::valid_symbol(symbol) {
-            return Err(CacheError::BadRequest(format!("bad symbol `{symbol}`")));
-        }
-        if !keys::valid_freq(freq) {
-            return Err(CacheError::BadRequest(format!("bad frequency `{freq}` (e.g. 1d, 15m, 1h)")));
-        }
+        check_key_parts(symbol, freq)?;
         let spec = indicators::find(code)?;
         Self::from_resolved(symbol, spec, spec.resolve(given)?, freq)
     }
@@ -116,12 +122,7 @@ impl IndicatorRequest {
         params: Params,
         freq: &str,
     ) -> Result<Self, CacheError> {
-        if !crate::market::valid_symbol(symbol) {
-            return Err(CacheError::BadRequest(format!("bad symbol `{symbol}`")));
-        }
-        if !keys::valid_freq(freq) {
-            return Err(CacheError::BadRequest(format!("bad frequency `{freq}` (e.g. 1d, 15m, 1h)")));
-        }
+        check_key_parts(symbol, freq)?;
         let params_hash = keys::params_hash(&params);
         Ok(Self { symbol: symbol.to_string(), spec, params, params_hash, freq: freq.to_string() })
     }
