@@ -269,7 +269,7 @@ async fn import_read_cycle(
 
 async fn time_read(store: &dyn crate::store::Store, codes: &[String]) -> anyhow::Result<f64> {
     let t = Instant::now();
-    let read = store.read_latest_bars(codes, "1d", 250).await?;
+    let read = store.read_latest_bars(codes, "1d", 250, i64::MAX).await?;
     let secs = t.elapsed().as_secs_f64();
     anyhow::ensure!(read.len() == codes.len(), "{} read {} of {} symbols", store.backend(), read.len(), codes.len());
     Ok(secs)

@@ -45,6 +45,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let rt = Runtime::start(Config::from_env()?).await?;
             cli::daily::run(&args, &rt, &mut out).await
         }
+        Command::Worker(args) => {
+            let rt = Runtime::start(Config::from_env()?).await?;
+            cli::worker::run(&args, &rt, &mut out).await
+        }
         Command::Debug(args) => {
             let rt = Runtime::start(Config::from_env()?).await?;
             cli::debug::run(&args, &rt, &mut out).await

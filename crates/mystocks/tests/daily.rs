@@ -16,10 +16,14 @@ use mystocks::runtime::Runtime;
 use mystocks::store::BarRange;
 
 async fn runtime(dir: &tempfile::TempDir, symbols: usize) -> Runtime {
+    runtime_with(dir, symbols, 300).await
+}
+
+async fn runtime_with(dir: &tempfile::TempDir, symbols: usize, days: usize) -> Runtime {
     let url = format!("sqlite://{}/d.db", dir.path().display());
     let config = Config::from_lookup(|k| (k == "DATABASE_URL").then(|| url.clone())).unwrap();
     let rt = Runtime::start(config).await.unwrap();
-    let m = mystocks::demo::generate(symbols, 300, 8);
+    let m = mystocks::demo::generate(symbols, days, 8);
     rt.store.import_bars(&m.symbols, &m.bars).await.unwrap();
     rt
 }
@@ -134,4 +138,101 @@ async fn with_redis_the_task_hash_and_the_events_go_through_redis() {
     assert_eq!(stream as u64, progress_events(7) + 1, "every task event is in the task's stream");
     let completed: usize = redis::cmd("XLEN").arg("mystocks:events:indicators").query(&mut conn).unwrap();
     assert_eq!(completed, 7);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exact_events_for_5000_symbols() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = std::sync::Arc::new(runtime_with(&dir, 5_000, 70).await);
+    let bus = std::sync::Arc::new(LocalBus::new());
+    let mut rx = bus.subscribe();
+    let (job_rt, job_bus) = (rt.clone(), bus.clone());
+    let job =
+        tokio::spawn(async move { run_daily(&job_rt, job_bus.as_ref(), DailyOptions::default(), &mut |_| {}).await });
+    // Drained while the job runs: 5,204 events outgrow the live channel's buffer.
+    let mut counts: HashMap<(String, &'static str), u64> = HashMap::new();
+    let mut symbols = std::collections::HashSet::new();
+    loop {
+        let d = tokio::time::timeout(std::time::Duration::from_secs(120), rx.recv()).await.expect("events").unwrap();
+        *counts.entry((d.channel.to_string(), d.event.event_type())).or_default() += 1;
+        if let mystocks::bus::events::EventBody::StockIndicatorsCompleted(c) = &d.event.body {
+            assert!(symbols.insert(c.stock_code.clone()), "{} announced twice", c.stock_code);
+        }
+        if d.channel == Channel::Tasks && d.event.event_type() == "task.completed" {
+            break;
+        }
+    }
+    let report = job.await.unwrap().unwrap();
+    assert_eq!((report.total, report.processed, report.failed), (5_000, 5_000, 0));
+    let task = format!("events:task:{}", report.task_id);
+    assert_eq!(counts[&("events:tasks".to_string(), "task.progress")], 101, "start + every 50 symbols");
+    assert_eq!(counts[&(task.clone(), "task.progress")], 101);
+    assert_eq!(counts[&("events:tasks".to_string(), "task.completed")], 1);
+    assert_eq!(counts[&("events:indicators".to_string(), "stock.indicators.completed")], 5_000);
+    assert_eq!(symbols.len(), 5_000);
+    // The task channel's completion follows the shared one.
+    let d = rx.recv().await.unwrap();
+    assert_eq!((d.channel.to_string(), d.event.event_type()), (task, "task.completed"));
+    assert_eq!(report.events, 5_000 + 2 * 101 + 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn as_of_a_date_the_values_are_those_of_that_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = runtime(&dir, 3).await;
+    let symbol = rt.store.list_symbols(1, 0).await.unwrap().remove(0).code;
+    let all = rt.store.read_bars(&symbol, "1d", &BarRange::default()).await.unwrap();
+    let day = all[all.len() - 20].ts;
+    let day_text = chrono::DateTime::from_timestamp(day, 0).unwrap().format("%Y-%m-%d").to_string();
+    let until = mystocks::cli::daily::parse_day_end(&day_text).unwrap();
+    let opts = DailyOptions { until: Some(until), ..Default::default() };
+    let report = run_daily(&rt, &LocalBus::new(), opts, &mut |_| {}).await.unwrap();
+    assert_eq!(report.processed, 3);
+    let upto: Vec<_> = all.iter().filter(|b| b.ts <= day).cloned().collect();
+    let req = IndicatorRequest::new::<&str>(&symbol, "RSI", &[], "1d").unwrap();
+    let direct = compute_result(&req, &upto[upto.len() - 250..]).unwrap();
+    let latest =
+        rt.store.latest_indicator_values("RSI", &req.params_hash, "1d", std::slice::from_ref(&symbol)).await.unwrap();
+    assert_eq!(latest[0].ts, day, "values as of the day, not the latest bar");
+    assert_eq!(latest[0].values[0], *direct.outputs["real"].last().unwrap());
+    assert!(mystocks::cli::daily::parse_day_end("2026-02-30").is_err());
+}
+
+#[test]
+fn resume_after_the_process_was_killed_finishes_the_task() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/k.db", dir.path().display());
+    let bin = env!("CARGO_BIN_EXE_mystocks");
+    let demo =
+        Command::new(bin).args(["demo-data", "--symbols", "3000", "--days", "70"]).env("DATABASE_URL", &db).output();
+    assert!(demo.unwrap().status.success());
+    let mut child = Command::new(bin)
+        .arg("daily")
+        .env("DATABASE_URL", &db)
+        .env_remove("REDIS_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Off a terminal, one line per progress event: `task ID: P% processed/total ...`.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let task = loop {
+        let line = lines.next().expect("a progress line").unwrap();
+        let (head, rest) = line.split_once(": ").unwrap();
+        let processed: u64 = rest.split_whitespace().nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
+        if processed >= 500 {
+            break head.trim_start_matches("task ").to_string();
+        }
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = Command::new(bin).args(["daily", "--json", "--resume", &task]).env("DATABASE_URL", &db).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["task_id"], task.as_str());
+    assert_eq!((report["processed"].as_u64(), report["total"].as_u64()), (Some(3000), Some(3000)));
+    let skipped = report["skipped"].as_u64().unwrap();
+    assert!((500..3000).contains(&skipped), "the killed run's work is kept: {skipped} skipped");
 }

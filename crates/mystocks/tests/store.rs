@@ -179,11 +179,19 @@ async fn latest_bars_in_one_batch(store: Arc<dyn Store>, _url: &str) {
     store.import_bars(&market.symbols, &market.bars).await.unwrap();
     let mut codes: Vec<String> = market.symbols.iter().map(|s| s.code.clone()).collect();
     codes.push("MISSING".into());
-    let got = store.read_latest_bars(&codes, "1d", 250).await.unwrap();
+    let got = store.read_latest_bars(&codes, "1d", 250, i64::MAX).await.unwrap();
     assert_eq!(got.len(), 40, "one entry per symbol that has bars");
     for b in &market.bars {
         let want = &b.bars[b.bars.len().saturating_sub(250)..];
         assert_eq!(got[&b.symbol], want, "{}", b.symbol);
+    }
+    // As of an earlier day: the 250 bars up to and including that day.
+    let day = market.bars[0].bars[200].ts;
+    let got = store.read_latest_bars(&codes, "1d", 250, day).await.unwrap();
+    for b in &market.bars {
+        let upto: Vec<_> = b.bars.iter().filter(|x| x.ts <= day).cloned().collect();
+        assert!(!upto.is_empty());
+        assert_eq!(got[&b.symbol], upto[upto.len().saturating_sub(250)..], "{} as of a day", b.symbol);
     }
     let sym = store.symbol("600000").await.unwrap().unwrap();
     assert_eq!(sym, market.symbols[1], "demo metadata stored");
@@ -205,7 +213,7 @@ async fn concurrent_writers_all_land(store: Arc<dyn Store>, _url: &str) {
         t.await.expect("task").expect("every concurrent import succeeds");
     }
     let codes: Vec<String> = market.bars.iter().map(|b| b.symbol.clone()).collect();
-    let got = store.read_latest_bars(&codes, "1d", 1_000).await.unwrap();
+    let got = store.read_latest_bars(&codes, "1d", 1_000, i64::MAX).await.unwrap();
     for b in &market.bars {
         assert_eq!(got[&b.symbol], b.bars, "{}", b.symbol);
     }
@@ -303,7 +311,7 @@ async fn a_large_first_load_keeps_the_key_and_reimports(store: Arc<dyn Store>, _
     store.import_bars(&[], &market.bars[7..8]).await.unwrap();
     store.import_bars(&[], &market.bars[..50]).await.unwrap();
     let codes: Vec<String> = market.bars.iter().map(|b| b.symbol.clone()).collect();
-    let got = store.read_latest_bars(&codes, "1d", 10_000).await.unwrap();
+    let got = store.read_latest_bars(&codes, "1d", 10_000, i64::MAX).await.unwrap();
     let stored: usize = got.values().map(Vec::len).sum();
     assert_eq!(stored, total, "no duplicates after re-imports");
     for b in &market.bars {

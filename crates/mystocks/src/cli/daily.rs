@@ -18,9 +18,27 @@ pub struct DailyArgs {
     /// Continue an interrupted task, skipping the symbols it already did.
     #[arg(long)]
     pub resume: Option<String>,
+    /// Values as of this day (YYYY-MM-DD, UTC, inclusive); default the latest bars. An
+    /// as-of run writes the store's values only: the cache keeps the latest results.
+    #[arg(long, value_parser = parse_day_end)]
+    pub date: Option<i64>,
+    /// Run in this process even when Redis is configured (no work queue).
+    #[arg(long)]
+    pub local: bool,
+    /// Claim work another worker left unacknowledged this long (milliseconds).
+    #[arg(long, default_value_t = crate::jobs::worker::DEFAULT_CLAIM_IDLE.as_millis() as u64)]
+    pub claim_idle_ms: u64,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The last second of day `YYYY-MM-DD` (UTC), as epoch seconds.
+pub fn parse_day_end(s: &str) -> Result<i64, String> {
+    let day =
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("expected YYYY-MM-DD, got `{s}`"))?;
+    let end = day.and_hms_opt(23, 59, 59).ok_or_else(|| format!("no such day `{s}`"))?;
+    Ok(end.and_utc().timestamp())
 }
 
 /// Runs the daily job.
@@ -45,11 +63,18 @@ pub async fn run(args: &DailyArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow:
             pb.set_position(p.processed);
             pb.set_message(format!("failed {}", p.failed));
         }
-        None => {
-            tracing::info!(task = %p.task_id, processed = p.processed, total = p.total, failed = p.failed, "{}", p.message)
-        }
+        None => eprintln!(
+            "task {}: {:.2}% {}/{} failed {} - {}",
+            p.task_id, p.progress, p.processed, p.total, p.failed, p.message
+        ),
     };
-    let opts = DailyOptions { symbols: args.symbols.clone(), resume: args.resume.clone() };
+    let opts = DailyOptions {
+        symbols: args.symbols.clone(),
+        resume: args.resume.clone(),
+        until: args.date,
+        local_only: args.local,
+        claim_idle: std::time::Duration::from_millis(args.claim_idle_ms),
+    };
     let report = run_daily(rt, bus.as_ref(), opts, &mut on_progress).await?;
     if let Some(pb) = bar {
         pb.finish_and_clear();
@@ -60,8 +85,14 @@ pub async fn run(args: &DailyArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow:
     } else {
         writeln!(
             out,
-            "task {}: {} symbols, {} failed, {} skipped (already done), {:.2} s, {} events",
-            report.task_id, report.total, report.failed, report.skipped, report.duration_seconds, report.events
+            "task {} ({}): {} symbols, {} failed, {} skipped (already done), {:.2} s, {} events",
+            report.task_id,
+            report.mode,
+            report.total,
+            report.failed,
+            report.skipped,
+            report.duration_seconds,
+            report.events
         )?;
     }
     Ok(())

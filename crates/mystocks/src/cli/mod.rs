@@ -9,6 +9,7 @@ pub mod debug;
 pub mod demo_data;
 pub mod import;
 pub mod indicator;
+pub mod worker;
 
 use clap::{Parser, Subcommand};
 
@@ -36,6 +37,8 @@ pub enum Command {
     Indicator(indicator::IndicatorArgs),
     /// The daily job: the standard indicator set for every symbol.
     Daily(daily::DailyArgs),
+    /// Join running distributed daily jobs as one more consumer (needs Redis).
+    Worker(worker::WorkerArgs),
     /// Run the project's benchmarks.
     Bench(bench::BenchArgs),
     /// Internal commands used by the tests.

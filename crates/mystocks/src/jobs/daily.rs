@@ -1,40 +1,55 @@
 //! The daily job: the standard indicator set for every symbol after the close.
 //!
-//! Reads the latest 250 bars of each symbol in batches, computes the set on the
-//! blocking pool, writes each result to the cache (L1/L2) and its latest values to the
-//! store (L3), keeps the task's status in the store's job record (and Redis hash
-//! `task:{id}` when Redis is configured), and publishes exactly the events SPEC section
-//! 4 lists on `events:tasks`, `events:task:{id}` and `events:indicators`. A failing symbol
-//! is counted and never stops the job. `--resume` skips symbols whose latest values are
-//! already stored for their latest bar.
+//! The coordinator (`mystocks daily`) names the task, publishes its start, and then runs
+//! it one of two ways, chosen once from the configuration:
+//! - embedded (no Redis): batches in this process, counted by a [`LocalTally`];
+//! - distributed (Redis): the symbols go into the [`WorkQueue`] and the coordinator
+//!   consumes it like any `mystocks worker`, every consumer counting into one
+//!   [`RedisTally`], until the task is complete. If Redis is lost on the way, the
+//!   coordinator takes the task back and finishes it alone: symbols whose values are
+//!   already stored are counted as done, the rest are computed here.
+//!
+//! A failing symbol is counted and never stops the job. `--resume` skips symbols whose
+//! values are already stored for their latest bar.
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::progress::ProgressThrottle;
-use crate::bus::channels::Channel;
-use crate::bus::events::{Event, EventBody, StockIndicatorsCompleted, TaskCompleted, TaskProgress, TaskResult};
-use crate::bus::Bus;
-use crate::cache::{compute_result, latest_row, IndicatorRequest, IndicatorResult};
+use super::batch::StandardBatch;
+use super::reporter::Reporter;
+use super::tally::{LocalTally, RedisTally, Tally};
+use super::worker::{Consumer, Step, DEFAULT_CLAIM_IDLE};
+use crate::bus::events::{EventBody, TaskProgress};
+use crate::bus::{Bus, Delivered};
 use crate::runtime::Runtime;
-use crate::standard_set::standard_set;
-use crate::store::{Bar, JobRecord, JobStatus};
 
-/// Bars per symbol the job reads.
-pub const BARS: usize = 250;
-/// Symbols read and computed per batch.
+pub use super::batch::BARS;
+pub use super::reporter::TASK_TYPE;
+
+/// Symbols read and computed per batch in a single process.
 const BATCH: usize = 500;
-/// The task type of the daily job.
-pub const TASK_TYPE: &str = "batch_daily";
 
 /// What to run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DailyOptions {
     /// Only these symbols (default: every symbol in the store).
     pub symbols: Option<Vec<String>>,
     /// Continue this task instead of starting a new one.
     pub resume: Option<String>,
+    /// Values as of this time (epoch seconds, inclusive); default the latest bars.
+    pub until: Option<i64>,
+    /// Run in this process even when Redis is configured.
+    pub local_only: bool,
+    /// How long another consumer's entries may sit unacknowledged before they are
+    /// claimed (distributed mode).
+    pub claim_idle: Duration,
+}
+
+impl Default for DailyOptions {
+    fn default() -> Self {
+        Self { symbols: None, resume: None, until: None, local_only: false, claim_idle: DEFAULT_CLAIM_IDLE }
+    }
 }
 
 /// What happened.
@@ -42,9 +57,11 @@ pub struct DailyOptions {
 pub struct DailyReport {
     /// Task id.
     pub task_id: String,
+    /// `embedded`, `distributed`, or `distributed, finished locally` after losing Redis.
+    pub mode: String,
     /// Symbols in the job.
     pub total: u64,
-    /// Symbols processed (including skipped-as-done on resume).
+    /// Symbols processed (by every worker, including skipped-as-done on resume).
     pub processed: u64,
     /// Symbols that failed.
     pub failed: u64,
@@ -52,55 +69,12 @@ pub struct DailyReport {
     pub skipped: u64,
     /// Wall time.
     pub duration_seconds: f64,
-    /// Events published.
+    /// Events this process published.
     pub events: u64,
 }
 
-struct Publisher<'a> {
-    bus: &'a dyn Bus,
-    task_channel: Channel,
-    events: u64,
-}
-
-impl Publisher<'_> {
-    async fn task(&mut self, body: EventBody) {
-        let event = Event::now(body);
-        for channel in [Channel::Tasks, self.task_channel.clone()] {
-            if self.bus.publish(&channel, &event).await.is_ok() {
-                self.events += 1;
-            }
-        }
-    }
-
-    async fn indicators(&mut self, body: EventBody) {
-        if self.bus.publish(&Channel::Indicators, &Event::now(body)).await.is_ok() {
-            self.events += 1;
-        }
-    }
-}
-
-fn progress_body(
-    task_id: &str,
-    status: &str,
-    percent: f64,
-    message: String,
-    processed: u64,
-    total: u64,
-    failed: u64,
-) -> EventBody {
-    EventBody::TaskProgress(TaskProgress {
-        task_id: task_id.to_string(),
-        task_type: TASK_TYPE.to_string(),
-        status: status.to_string(),
-        progress: (percent * 100.0).round() / 100.0,
-        message,
-        processed,
-        total,
-        failed,
-    })
-}
-
-/// Runs the daily job; `on_progress` sees every `task.progress` (the CLI draws it).
+/// Runs the daily job; `on_progress` sees the task's `task.progress` events, whoever
+/// published them (the CLI draws them).
 pub async fn run_daily(
     rt: &Runtime,
     bus: &dyn Bus,
@@ -108,202 +82,149 @@ pub async fn run_daily(
     on_progress: &mut (dyn FnMut(&TaskProgress) + Send),
 ) -> anyhow::Result<DailyReport> {
     let started = Instant::now();
-    let started_at = chrono::Utc::now().timestamp();
-    let task_id = opts.resume.clone().unwrap_or_else(|| format!("calc_{}", chrono::Utc::now().timestamp_millis()));
-    let task_channel =
-        Channel::parse(&format!("events:task:{task_id}")).map_err(|e| anyhow::anyhow!("task id: {e}"))?;
+    let started_ms = chrono::Utc::now().timestamp_millis();
+    let task_id = opts.resume.clone().unwrap_or_else(|| format!("calc_{started_ms}"));
     let symbols: Vec<String> = match &opts.symbols {
         Some(s) => s.clone(),
         None => rt.store.list_symbols(usize::MAX >> 1, 0).await?.into_iter().map(|s| s.code).collect(),
     };
-    let set = standard_set()?;
-    let requests_for = |symbol: &str| -> anyhow::Result<Vec<IndicatorRequest>> {
-        Ok(set
-            .iter()
-            .map(|m| IndicatorRequest::from_resolved(symbol, m.spec, m.params.clone(), "1d"))
-            .collect::<Result<_, _>>()?)
-    };
+    let batch = StandardBatch::new(opts.until)?;
+    let done = if opts.resume.is_some() { batch.already_done(rt, &symbols).await? } else { HashSet::new() };
+    let skipped = done.len() as u64;
     let total = symbols.len() as u64;
-    let mut record = JobRecord {
-        task_id: task_id.clone(),
-        task_type: TASK_TYPE.to_string(),
-        status: JobStatus::Running,
-        progress: 0.0,
-        processed: 0,
-        total: total as i64,
-        failed: 0,
-        started_at: Some(started_at),
-        finished_at: None,
-        result: None,
+    let remaining: Vec<String> = symbols.iter().filter(|s| !done.contains(*s)).cloned().collect();
+    let mut progress = ProgressFeed { rx: bus.subscribe(), on_progress, task_id: task_id.clone() };
+
+    let link = rt.redis.clone().filter(|_| !opts.local_only);
+    let mut reporter = Reporter::new(rt, bus, &task_id, batch.codes())?;
+    let (mode, processed, failed, events) = match link {
+        Some(link) => {
+            let tally = RedisTally::new(link.clone(), &rt.config.cache_prefix, &task_id);
+            let done_list: Vec<String> = done.iter().cloned().collect();
+            let mut consumer = Consumer::new(rt, bus, link.clone(), Consumer::default_name("daily"), opts.claim_idle);
+            reporter.start(skipped, total, started_ms).await?;
+            let queued = async {
+                tally.start(total, &done_list, started_ms).await?;
+                consumer.queue().ensure_group().await?;
+                consumer.queue().enqueue(&task_id, &remaining, opts.until).await?;
+                anyhow::Ok(())
+            }
+            .await;
+            let finished = match queued {
+                Ok(()) => consume_until_complete(&mut consumer, &tally, &task_id, &mut progress).await,
+                Err(e) => Err(e),
+            };
+            match finished {
+                Ok(()) => {
+                    let (processed, failed) = tally.counts().await.unwrap_or((total, 0));
+                    ("distributed".to_string(), processed, failed, consumer.events() + reporter.events())
+                }
+                Err(e) => {
+                    tracing::warn!(task = %task_id, "distributed run interrupted ({e:#}); finishing in this process");
+                    let _ = tally.take_over().await;
+                    let done = batch.already_done(rt, &symbols).await?;
+                    let remaining: Vec<String> = symbols.iter().filter(|s| !done.contains(*s)).cloned().collect();
+                    reporter = reporter.writing_task_hash(Some(link));
+                    let tally = LocalTally::new(total, done, started_ms);
+                    let (p, f) = run_local(rt, &batch, &reporter, &tally, &remaining, &mut progress).await?;
+                    ("distributed, finished locally".to_string(), p, f, consumer.events() + reporter.events())
+                }
+            }
+        }
+        None => {
+            let reporter = reporter.writing_task_hash(rt.redis.clone());
+            reporter.start(skipped, total, started_ms).await?;
+            let tally = LocalTally::new(total, done, started_ms);
+            let (p, f) = run_local(rt, &batch, &reporter, &tally, &remaining, &mut progress).await?;
+            ("embedded".to_string(), p, f, reporter.events())
+        }
     };
-    save_status(rt, &record).await?;
-    let mut publisher = Publisher { bus, task_channel, events: 0 };
-    let start = progress_body(&task_id, "running", 0.0, format!("Starting {total} symbols"), 0, total, 0);
-    if let EventBody::TaskProgress(p) = &start {
-        on_progress(p);
-    }
-    publisher.task(start).await;
-
-    let mut throttle = ProgressThrottle::new(total);
-    let (mut processed, mut failed, mut skipped) = (0u64, 0u64, 0u64);
-    let codes: Vec<String> = set.iter().map(|m| m.spec.code.to_string()).collect();
-    for chunk in symbols.chunks(BATCH) {
-        let bars = rt.store.read_latest_bars(chunk, "1d", BARS).await?;
-        let done =
-            if opts.resume.is_some() { already_done(rt, chunk, &bars, &requests_for).await? } else { HashSet::new() };
-        // Compute the chunk on the blocking pool, every core busy.
-        let work: Vec<(String, Vec<Bar>, Vec<IndicatorRequest>)> = chunk
-            .iter()
-            .filter(|s| !done.contains(*s))
-            .map(|s| Ok((s.clone(), bars.get(s).cloned().unwrap_or_default(), requests_for(s)?)))
-            .collect::<anyhow::Result<_>>()?;
-        let cache = rt.cache.clone();
-        let computed = tokio::task::spawn_blocking(move || {
-            use rayon::prelude::*;
-            work.into_par_iter()
-                .map(|(symbol, bars, reqs)| {
-                    let t = Instant::now();
-                    // Serialised here, on every core, for the L2 write.
-                    let results: Vec<Option<(IndicatorRequest, IndicatorResult, String, String)>> = reqs
-                        .into_iter()
-                        .map(|r| {
-                            if bars.is_empty() {
-                                return None;
-                            }
-                            let v = compute_result(&r, &bars).ok()?;
-                            let json = serde_json::to_string(&v).ok()?;
-                            let key = cache.key(&r);
-                            Some((r, v, key, json))
-                        })
-                        .collect();
-                    (symbol, results, t.elapsed().as_secs_f64() * 1e3)
-                })
-                .collect::<Vec<_>>()
-        })
-        .await?;
-        // Per symbol: (successes, attempts, ms) for its event; the payloads move on to L2/L3.
-        let mut outcome: std::collections::HashMap<String, (u64, u64, f64)> = std::collections::HashMap::new();
-        let mut to_cache = Vec::new();
-        let mut rows = Vec::new();
-        for (symbol, results, ms) in computed {
-            let attempts = results.len() as u64;
-            let mut ok = 0;
-            for (req, value, key, json) in results.into_iter().flatten() {
-                ok += 1;
-                rows.extend(latest_row(&req, &value));
-                to_cache.push((key, json));
-            }
-            outcome.insert(symbol, (ok, attempts, ms));
-        }
-        rt.cache.put_batch_l2(to_cache).await;
-        if !rows.is_empty() {
-            rt.timeseries.upsert_indicator_values(&rows).await?;
-        }
-        for symbol in chunk {
-            processed += 1;
-            if done.contains(symbol) {
-                skipped += 1;
-            } else if let Some(&(ok, attempts, ms)) = outcome.get(symbol) {
-                if ok < attempts {
-                    failed += 1;
-                }
-                publisher
-                    .indicators(EventBody::StockIndicatorsCompleted(StockIndicatorsCompleted {
-                        stock_code: symbol.clone(),
-                        indicators: codes.clone(),
-                        success_count: ok,
-                        failed_count: attempts - ok,
-                        calculation_time_ms: (ms * 1000.0).round() / 1000.0,
-                        from_cache_count: 0,
-                    }))
-                    .await;
-            }
-            if throttle.after(processed) {
-                let percent = throttle.percent(processed);
-                let body = progress_body(
-                    &task_id,
-                    "running",
-                    percent,
-                    format!("Processing {symbol} ({processed}/{total})"),
-                    processed,
-                    total,
-                    failed,
-                );
-                if let EventBody::TaskProgress(p) = &body {
-                    on_progress(p);
-                }
-                publisher.task(body).await;
-                record.progress = percent;
-                record.processed = processed as i64;
-                record.failed = failed as i64;
-                save_status(rt, &record).await?;
-            }
-        }
-    }
     rt.cache.flush().await;
-    let duration = started.elapsed().as_secs_f64();
-    record.status = JobStatus::Completed;
-    record.progress = 100.0;
-    record.processed = processed as i64;
-    record.failed = failed as i64;
-    record.finished_at = Some(chrono::Utc::now().timestamp());
-    record.result = Some(serde_json::json!({"success": processed - failed, "failed": failed}));
-    save_status(rt, &record).await?;
-    publisher
-        .task(EventBody::TaskCompleted(TaskCompleted {
-            task_id: task_id.clone(),
-            task_type: TASK_TYPE.to_string(),
-            status: "completed".into(),
-            duration_seconds: (duration * 1000.0).round() / 1000.0,
-            result: TaskResult { success: processed - failed, failed },
-        }))
-        .await;
-    Ok(DailyReport { task_id, total, processed, failed, skipped, duration_seconds: duration, events: publisher.events })
+    progress.drain();
+    Ok(DailyReport {
+        task_id,
+        mode,
+        total,
+        processed,
+        failed,
+        skipped,
+        duration_seconds: started.elapsed().as_secs_f64(),
+        events,
+    })
 }
 
-/// How long the Redis task hash is kept (SPEC section 3).
-const TASK_HASH_TTL_SECS: i64 = 7 * 86_400;
+/// Runs `remaining` in this process; returns the final processed and failed counts.
+async fn run_local(
+    rt: &Runtime,
+    batch: &StandardBatch,
+    reporter: &Reporter<'_>,
+    tally: &LocalTally,
+    remaining: &[String],
+    progress: &mut ProgressFeed<'_>,
+) -> anyhow::Result<(u64, u64)> {
+    let (mut processed, mut failed) = (tally.processed(), 0);
+    for chunk in remaining.chunks(BATCH) {
+        let outcomes = batch.run(rt, chunk).await?;
+        let tallied = tally.record(&outcomes).await?;
+        reporter.batch(&outcomes, &tallied).await?;
+        (processed, failed) = (tallied.processed, tallied.failed);
+        progress.drain();
+    }
+    if tally.complete_if_done() {
+        reporter.complete(processed, tally.total(), failed, tally.started_ms()).await?;
+    }
+    Ok((processed, failed))
+}
 
-/// Records the task's status: the store's job record, and the Redis hash
-/// `{REDIS_CACHE_PREFIX}task:{task_id}` when Redis is configured (best effort: a Redis
-/// failure never stops the job).
-async fn save_status(rt: &Runtime, record: &JobRecord) -> anyhow::Result<()> {
-    rt.store.upsert_job(record).await?;
-    if let Some(link) = &rt.redis {
-        let key = format!("{}task:{}", rt.config.cache_prefix, record.task_id);
-        let fields: Vec<(&str, String)> = vec![
-            ("status", record.status.as_str().to_string()),
-            ("progress", format!("{:.2}", record.progress)),
-            ("processed", record.processed.to_string()),
-            ("total", record.total.to_string()),
-            ("failed", record.failed.to_string()),
-            ("started_at", record.started_at.map(|t| t.to_string()).unwrap_or_default()),
-            ("finished_at", record.finished_at.map(|t| t.to_string()).unwrap_or_default()),
-        ];
-        let mut pipe = redis::pipe();
-        pipe.hset_multiple(&key, &fields).ignore().expire(&key, TASK_HASH_TTL_SECS).ignore();
-        if let Err(e) = link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await {
-            tracing::debug!(key, "task hash not written: {e}");
+/// Consumes the queue until `task_id` is complete (by this consumer or any other).
+/// Any Redis failure, or the task's hash vanishing (Redis restarted empty), is an error:
+/// the caller finishes the task itself.
+async fn consume_until_complete(
+    consumer: &mut Consumer<'_>,
+    tally: &RedisTally,
+    task_id: &str,
+    progress: &mut ProgressFeed<'_>,
+) -> anyhow::Result<()> {
+    loop {
+        let step = consumer.step().await?;
+        progress.drain();
+        if let Step::Worked { completed, .. } = &step {
+            if completed.iter().any(|t| t == task_id) {
+                return Ok(());
+            }
+        }
+        match tally.status().await?.as_deref() {
+            Some("completed") => return Ok(()),
+            Some("running") => {}
+            other => anyhow::bail!("the task's status in Redis is {other:?}"),
         }
     }
-    Ok(())
 }
 
-/// Symbols of `chunk` whose nine latest values are stored at their latest bar.
-async fn already_done(
-    rt: &Runtime,
-    chunk: &[String],
-    bars: &std::collections::HashMap<String, Vec<Bar>>,
-    requests_for: &dyn Fn(&str) -> anyhow::Result<Vec<IndicatorRequest>>,
-) -> anyhow::Result<HashSet<String>> {
-    let Some(first) = chunk.first() else { return Ok(HashSet::new()) };
-    let mut done: HashSet<String> = chunk.iter().cloned().collect();
-    for req in requests_for(first)? {
-        let latest = rt.timeseries.latest_indicator_values(req.spec.code, &req.params_hash, "1d", chunk).await?;
-        let at: std::collections::HashMap<&str, i64> = latest.iter().map(|r| (r.symbol.as_str(), r.ts)).collect();
-        done.retain(|s| bars.get(s).and_then(|b| b.last()).is_some_and(|last| at.get(s.as_str()) == Some(&last.ts)));
+/// Feeds the task's `task.progress` events, from whichever worker, to the caller.
+struct ProgressFeed<'a> {
+    rx: tokio::sync::broadcast::Receiver<Delivered>,
+    on_progress: &'a mut (dyn FnMut(&TaskProgress) + Send),
+    task_id: String,
+}
+
+impl ProgressFeed<'_> {
+    fn drain(&mut self) {
+        use tokio::sync::broadcast::error::TryRecvError;
+        loop {
+            match self.rx.try_recv() {
+                Ok(d) => {
+                    if let EventBody::TaskProgress(p) = &d.event.body {
+                        if p.task_id == self.task_id && d.channel == crate::bus::channels::Channel::Tasks {
+                            (self.on_progress)(p);
+                        }
+                    }
+                }
+                Err(TryRecvError::Lagged(_)) => continue,
+                Err(_) => return,
+            }
+        }
     }
-    Ok(done)
 }
 
 /// The bus the configuration asks for: Redis when configured with Pub/Sub, else in-process.

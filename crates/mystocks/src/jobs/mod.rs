@@ -1,6 +1,16 @@
-//! Jobs: the daily indicator job over the whole market. So far: the progress rule that
-//! decides which `task.progress` events a job publishes ([`progress`]); the runner and
-//! the distributed workers come next (issue 6).
+//! Jobs: the daily indicator job over the whole market.
+//!
+//! - [`daily`]: the coordinator, embedded or distributed;
+//! - [`batch`]: one batch of symbols read, computed and stored;
+//! - [`tally`]: a task's counters (in-process or in Redis) and the progress rule's
+//!   decisions, with [`progress`] the rule itself;
+//! - [`reporter`]: the events and status records a tally's decisions call for;
+//! - [`queue`] and [`worker`]: the distributed job's Redis Stream and its consumers.
 
+pub mod batch;
 pub mod daily;
 pub mod progress;
+pub mod queue;
+pub mod reporter;
+pub mod tally;
+pub mod worker;

@@ -19,6 +19,12 @@ impl ProgressThrottle {
         Self { total, last_reported: 0 }
     }
 
+    /// A throttle for a job resumed with `processed` symbols already done: the next
+    /// event is due once progress has grown from there.
+    pub fn starting_at(total: u64, processed: u64) -> Self {
+        Self { total, last_reported: processed }
+    }
+
     /// Progress in percent for `processed` symbols.
     pub fn percent(&self, processed: u64) -> f64 {
         if self.total == 0 {

@@ -249,12 +249,14 @@ pub trait Store: Send + Sync {
     /// Bars of one symbol in a range, oldest first.
     async fn read_bars(&self, symbol: &str, freq: &str, range: &BarRange) -> StoreResult<Vec<Bar>>;
 
-    /// The latest `last_n` bars of each symbol (oldest first), in one statement.
+    /// The latest `last_n` bars at or before `until` (epoch seconds; `i64::MAX` for no
+    /// bound) of each symbol, oldest first, in one statement.
     async fn read_latest_bars(
         &self,
         symbols: &[String],
         freq: &str,
         last_n: usize,
+        until: i64,
     ) -> StoreResult<HashMap<String, Vec<Bar>>>;
 
     /// Inserts or updates indicator rows (one transaction).

@@ -112,6 +112,7 @@ impl PgStore {
         symbols: &[String],
         freq: &str,
         last_n: usize,
+        until: i64,
     ) -> StoreResult<HashMap<String, Vec<Bar>>> {
         // One row per symbol with the bars as arrays: 5,000 rows to decode instead of
         // 1.25 million, and the lateral LIMIT walks the primary key backwards.
@@ -122,12 +123,13 @@ impl PgStore {
              from unnest($1::text[]) as s(code) \
              cross join lateral ( \
                  select ts, open, high, low, close, volume from bars \
-                 where symbol = s.code and freq = $2 order by ts desc limit $3) b \
+                 where symbol = s.code and freq = $2 and ts <= $4 order by ts desc limit $3) b \
              group by s.code",
         )
         .bind(symbols)
         .bind(freq)
         .bind(last_n.min(i64::MAX as usize) as i64)
+        .bind(until)
         .fetch_all(&self.pool)
         .await?;
         let mut out: HashMap<String, Vec<Bar>> = HashMap::with_capacity(symbols.len());
@@ -415,11 +417,12 @@ impl Store for PgStore {
         symbols: &[String],
         freq: &str,
         last_n: usize,
+        until: i64,
     ) -> StoreResult<HashMap<String, Vec<Bar>>> {
         // Split across a few connections: the server's index walks and our decoding then
         // run on every core instead of one after the other.
         let parts = symbols.len().div_ceil(READ_PARTS).max(1);
-        let reads = symbols.chunks(parts).map(|chunk| self.read_latest_part(chunk, freq, last_n));
+        let reads = symbols.chunks(parts).map(|chunk| self.read_latest_part(chunk, freq, last_n, until));
         let mut out: HashMap<String, Vec<Bar>> = HashMap::with_capacity(symbols.len());
         for part in futures::future::try_join_all(reads).await? {
             out.extend(part);

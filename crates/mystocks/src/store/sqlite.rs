@@ -220,6 +220,7 @@ impl Store for SqliteStore {
         symbols: &[String],
         freq: &str,
         last_n: usize,
+        until: i64,
     ) -> StoreResult<HashMap<String, Vec<Bar>>> {
         let list = serde_json::to_string(symbols).unwrap_or_else(|_| "[]".into());
         let (path, freq) = (self.path.clone(), freq.to_string());
@@ -244,14 +245,14 @@ impl Store for SqliteStore {
             let mut stmt = conn.prepare(
                 "with wanted(symbol, cutoff) as materialized ( \
                      select s.value, coalesce( \
-                         (select ts from bars where symbol = s.value and freq = ?1 \
+                         (select ts from bars where symbol = s.value and freq = ?1 and ts <= ?4 \
                           order by ts desc limit 1 offset ?2 - 1), -9223372036854775808) \
                      from json_each(?3) s where ?2 > 0) \
                  select b.symbol, b.ts, b.open, b.high, b.low, b.close, b.volume \
-                 from wanted w join bars b on b.symbol = w.symbol and b.freq = ?1 and b.ts >= w.cutoff \
+                 from wanted w join bars b on b.symbol = w.symbol and b.freq = ?1 and b.ts >= w.cutoff and b.ts <= ?4 \
                  order by b.symbol, b.ts",
             )?;
-            let mut rows = stmt.query(rusqlite::params![freq, limit, list])?;
+            let mut rows = stmt.query(rusqlite::params![freq, limit, list, until])?;
             let mut out: HashMap<String, Vec<Bar>> = HashMap::with_capacity(capacity);
             let mut current: Option<(String, Vec<Bar>)> = None;
             while let Some(row) = rows.next()? {

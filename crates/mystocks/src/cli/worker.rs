@@ -1,0 +1,102 @@
+//! `mystocks worker`: one more consumer of running distributed daily jobs, until Ctrl-C
+//! (or SIGTERM), or until it has been idle for `--exit-when-idle` seconds.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use crate::jobs::daily::bus_for;
+use crate::jobs::worker::{Consumer, Step, DEFAULT_CLAIM_IDLE};
+use crate::runtime::Runtime;
+
+/// Arguments of `mystocks worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Consumer name (default: `worker-HOST-PID`).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Claim work another worker left unacknowledged this long (milliseconds).
+    #[arg(long, default_value_t = DEFAULT_CLAIM_IDLE.as_millis() as u64)]
+    pub claim_idle_ms: u64,
+    /// Exit after this many seconds without work (default: run until stopped).
+    #[arg(long)]
+    pub exit_when_idle: Option<f64>,
+    /// For crash tests: after this many batches, read one more, print `stalled`, and
+    /// hang without acknowledging it.
+    #[arg(long, hide = true)]
+    pub stall_after_batches: Option<u64>,
+}
+
+/// Runs the worker.
+pub async fn run(args: &WorkerArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::Result<()> {
+    let link = rt.redis.clone().ok_or_else(|| anyhow::anyhow!("a worker needs Redis: set REDIS_URL"))?;
+    let bus = bus_for(rt);
+    let name = args.name.clone().unwrap_or_else(|| Consumer::default_name("worker"));
+    let mut consumer = Consumer::new(rt, bus.as_ref(), link, name.clone(), Duration::from_millis(args.claim_idle_ms))
+        .stall_after(args.stall_after_batches);
+    writeln!(out, "worker {name} ready")?;
+    out.flush()?;
+    let (mut symbols, mut idle_since, mut group_ready) = (0usize, Instant::now(), false);
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        if !group_ready {
+            group_ready = consumer.queue().ensure_group().await.is_ok();
+        }
+        // Stop between steps, never inside one: a batch read is finished and acknowledged.
+        if futures::FutureExt::now_or_never(&mut stop).is_some() {
+            break;
+        }
+        match consumer.step().await {
+            Ok(Step::Worked { symbols: n, completed }) => {
+                symbols += n;
+                idle_since = Instant::now();
+                for task in completed {
+                    tracing::info!(task, "task completed");
+                }
+            }
+            Ok(Step::Idle) => {
+                if args.exit_when_idle.is_some_and(|s| idle_since.elapsed().as_secs_f64() >= s) {
+                    break;
+                }
+            }
+            Ok(Step::Stalled) => {
+                writeln!(out, "stalled")?;
+                out.flush()?;
+                stop.await;
+                break;
+            }
+            Err(e) => {
+                // Redis away (or came back empty: the group is recreated); keep trying.
+                tracing::warn!("worker step failed: {e:#}");
+                group_ready = false;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+    rt.cache.flush().await;
+    writeln!(out, "worker {name} stopped: {symbols} symbols, {} events", consumer.events())?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

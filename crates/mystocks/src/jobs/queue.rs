@@ -1,0 +1,165 @@
+//! The distributed daily job's work queue: a Redis Stream (`{pubsub_prefix}jobs:daily`)
+//! with one consumer group that every worker reads from. An entry is one symbol of one
+//! task. A consumer acknowledges (and deletes) its entries once their results are stored
+//! and counted; entries a dead consumer left pending are claimed by the others with
+//! XAUTOCLAIM once they have been idle long enough.
+
+use std::time::Duration;
+
+use redis::streams::{StreamAutoClaimReply, StreamId, StreamReadReply};
+
+use crate::redis_link::{LinkError, RedisLink};
+
+/// The consumer group every worker joins.
+pub const GROUP: &str = "workers";
+
+/// One symbol of one task, as read from the stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkItem {
+    /// The stream entry id, to acknowledge.
+    pub id: String,
+    /// The task it belongs to.
+    pub task_id: String,
+    /// The symbol.
+    pub symbol: String,
+    /// The task's as-of time (epoch seconds), if any.
+    pub until: Option<i64>,
+}
+
+impl WorkItem {
+    fn from_entry(entry: &StreamId) -> Option<Self> {
+        Some(Self {
+            id: entry.id.clone(),
+            task_id: entry.get("task")?,
+            symbol: entry.get("symbol")?,
+            until: entry.get::<String>("until").and_then(|u| u.parse().ok()),
+        })
+    }
+}
+
+/// The work queue in Redis.
+#[derive(Clone)]
+pub struct WorkQueue {
+    link: RedisLink,
+    key: String,
+}
+
+impl WorkQueue {
+    /// The queue under the channel/stream prefix.
+    pub fn new(link: RedisLink, pubsub_prefix: &str) -> Self {
+        Self { link, key: format!("{pubsub_prefix}jobs:daily") }
+    }
+
+    /// The stream's key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Creates the stream and the group if missing (also after Redis came back empty).
+    pub async fn ensure_group(&self) -> Result<(), LinkError> {
+        let key = self.key.clone();
+        let created = self
+            .link
+            .run(|mut c| async move {
+                redis::cmd("XGROUP")
+                    .arg("CREATE")
+                    .arg(&key)
+                    .arg(GROUP)
+                    .arg("0")
+                    .arg("MKSTREAM")
+                    .query_async::<()>(&mut c)
+                    .await
+            })
+            .await;
+        match created {
+            Err(LinkError::Redis(e)) if e.code() == Some("BUSYGROUP") => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Appends one entry per symbol of `task_id`.
+    pub async fn enqueue(&self, task_id: &str, symbols: &[String], until: Option<i64>) -> Result<(), LinkError> {
+        let until = until.map(|u| u.to_string()).unwrap_or_default();
+        for chunk in symbols.chunks(5_000) {
+            let mut pipe = redis::pipe();
+            for s in chunk {
+                pipe.cmd("XADD")
+                    .arg(&self.key)
+                    .arg("*")
+                    .arg("task")
+                    .arg(task_id)
+                    .arg("symbol")
+                    .arg(s)
+                    .arg("until")
+                    .arg(&until)
+                    .ignore();
+            }
+            self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await?;
+        }
+        Ok(())
+    }
+
+    /// Up to `count` entries never delivered before, waiting at most `block`.
+    pub async fn read(&self, consumer: &str, count: usize, block: Duration) -> Result<Vec<WorkItem>, LinkError> {
+        let key = self.key.clone();
+        let reply: Option<StreamReadReply> = self
+            .link
+            .run(|mut c| async move {
+                redis::cmd("XREADGROUP")
+                    .arg("GROUP")
+                    .arg(GROUP)
+                    .arg(consumer)
+                    .arg("COUNT")
+                    .arg(count)
+                    .arg("BLOCK")
+                    .arg(block.as_millis() as u64)
+                    .arg("STREAMS")
+                    .arg(&key)
+                    .arg(">")
+                    .query_async(&mut c)
+                    .await
+            })
+            .await?;
+        Ok(reply
+            .map(|r| r.keys.iter().flat_map(|k| k.ids.iter().filter_map(WorkItem::from_entry)).collect())
+            .unwrap_or_default())
+    }
+
+    /// Takes over up to `count` entries that other consumers have left pending for at
+    /// least `min_idle`.
+    pub async fn claim_stale(
+        &self,
+        consumer: &str,
+        min_idle: Duration,
+        count: usize,
+    ) -> Result<Vec<WorkItem>, LinkError> {
+        let key = self.key.clone();
+        let reply: StreamAutoClaimReply = self
+            .link
+            .run(|mut c| async move {
+                redis::cmd("XAUTOCLAIM")
+                    .arg(&key)
+                    .arg(GROUP)
+                    .arg(consumer)
+                    .arg(min_idle.as_millis() as u64)
+                    .arg("0-0")
+                    .arg("COUNT")
+                    .arg(count)
+                    .query_async(&mut c)
+                    .await
+            })
+            .await?;
+        Ok(reply.claimed.iter().filter_map(WorkItem::from_entry).collect())
+    }
+
+    /// Acknowledges and deletes `ids`, so the stream only holds outstanding work.
+    pub async fn ack(&self, ids: &[String]) -> Result<(), LinkError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        pipe.cmd("XACK").arg(&self.key).arg(GROUP).arg(ids).ignore();
+        pipe.cmd("XDEL").arg(&self.key).arg(ids).ignore();
+        self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
+    }
+}

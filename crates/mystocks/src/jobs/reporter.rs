@@ -1,0 +1,191 @@
+//! What a task tells the world, from what its [`Tally`](super::tally::Tally) decided:
+//! the SPEC section 4 events on `events:tasks`, `events:task:{id}` and
+//! `events:indicators`, and the task's status in the store's job record (and in the Redis
+//! hash `task:{id}` when the tally is local but Redis is configured; a Redis tally keeps
+//! that hash itself). Publishing is best effort: an event the bus cannot take is not
+//! counted, and never stops the job.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::batch::SymbolOutcome;
+use super::tally::{Tallied, TASK_HASH_TTL_SECS};
+use crate::bus::channels::Channel;
+use crate::bus::events::{Event, EventBody, StockIndicatorsCompleted, TaskCompleted, TaskProgress, TaskResult};
+use crate::bus::Bus;
+use crate::redis_link::RedisLink;
+use crate::runtime::Runtime;
+use crate::store::{JobRecord, JobStatus};
+
+/// The task type of the daily job.
+pub const TASK_TYPE: &str = "batch_daily";
+
+/// Rounds to `digits` decimals, for event fields.
+fn round(x: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (x * scale).round() / scale
+}
+
+/// A task's voice: its events and status records.
+pub struct Reporter<'a> {
+    rt: &'a Runtime,
+    bus: &'a dyn Bus,
+    task_id: String,
+    task_channel: Channel,
+    codes: Vec<String>,
+    hash: Option<RedisLink>,
+    events: AtomicU64,
+}
+
+impl<'a> Reporter<'a> {
+    /// The reporter of `task_id`; `codes` are the set's indicators (per-symbol events).
+    pub fn new(rt: &'a Runtime, bus: &'a dyn Bus, task_id: &str, codes: Vec<String>) -> anyhow::Result<Self> {
+        let task_channel =
+            Channel::parse(&format!("events:task:{task_id}")).map_err(|e| anyhow::anyhow!("task id: {e}"))?;
+        Ok(Self { rt, bus, task_id: task_id.to_string(), task_channel, codes, hash: None, events: AtomicU64::new(0) })
+    }
+
+    /// Also writes the Redis task hash (for a local tally while Redis is configured).
+    pub fn writing_task_hash(mut self, link: Option<RedisLink>) -> Self {
+        self.hash = link;
+        self
+    }
+
+    /// The task id.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// The task's own channel.
+    pub fn task_channel(&self) -> &Channel {
+        &self.task_channel
+    }
+
+    /// Events published so far.
+    pub fn events(&self) -> u64 {
+        self.events.load(Ordering::Relaxed)
+    }
+
+    async fn publish(&self, channel: &Channel, event: &Event) {
+        if self.bus.publish(channel, event).await.is_ok() {
+            self.events.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    async fn task_event(&self, body: EventBody) {
+        let event = Event::now(body);
+        self.publish(&Channel::Tasks, &event).await;
+        self.publish(&self.task_channel.clone(), &event).await;
+    }
+
+    fn progress(&self, message: String, processed: u64, total: u64, failed: u64) -> EventBody {
+        let percent = if total == 0 { 100.0 } else { processed as f64 * 100.0 / total as f64 };
+        EventBody::TaskProgress(TaskProgress {
+            task_id: self.task_id.clone(),
+            task_type: TASK_TYPE.to_string(),
+            status: "running".to_string(),
+            progress: round(percent, 2),
+            message,
+            processed,
+            total,
+            failed,
+        })
+    }
+
+    /// The start: status running, one `task.progress`.
+    pub async fn start(&self, processed: u64, total: u64, started_ms: i64) -> anyhow::Result<()> {
+        self.save(JobStatus::Running, processed, total, 0, started_ms, None).await?;
+        self.task_event(self.progress(format!("Starting {total} symbols"), processed, total, 0)).await;
+        Ok(())
+    }
+
+    /// Announces what recording `outcomes` counted: one `stock.indicators.completed`
+    /// per symbol counted now, a `task.progress` where due, and the completion if this
+    /// batch completed the task.
+    pub async fn batch(&self, outcomes: &[SymbolOutcome], tallied: &Tallied) -> anyhow::Result<()> {
+        let mut last_due = None;
+        for c in &tallied.counted {
+            let Some(o) = outcomes.get(c.index) else { continue };
+            let body = EventBody::StockIndicatorsCompleted(StockIndicatorsCompleted {
+                stock_code: o.symbol.clone(),
+                indicators: self.codes.clone(),
+                success_count: o.ok,
+                failed_count: o.attempts - o.ok,
+                calculation_time_ms: round(o.ms, 3),
+                from_cache_count: 0,
+            });
+            self.publish(&Channel::Indicators, &Event::now(body)).await;
+            if c.progress_due {
+                let message = format!("Processing {} ({}/{})", o.symbol, c.processed, tallied.total);
+                self.task_event(self.progress(message, c.processed, tallied.total, c.failed)).await;
+                last_due = Some(c);
+            }
+        }
+        if let Some(c) = last_due.filter(|_| !tallied.completed) {
+            self.save(JobStatus::Running, c.processed, tallied.total, c.failed, tallied.started_ms, None).await?;
+        }
+        if tallied.completed {
+            self.complete(tallied.processed, tallied.total, tallied.failed, tallied.started_ms).await?;
+        }
+        Ok(())
+    }
+
+    /// The end: status completed, one `task.completed`.
+    pub async fn complete(&self, processed: u64, total: u64, failed: u64, started_ms: i64) -> anyhow::Result<()> {
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        self.save(JobStatus::Completed, processed, total, failed, started_ms, Some(now_ms / 1000)).await?;
+        self.task_event(EventBody::TaskCompleted(TaskCompleted {
+            task_id: self.task_id.clone(),
+            task_type: TASK_TYPE.to_string(),
+            status: "completed".into(),
+            duration_seconds: round((now_ms - started_ms) as f64 / 1e3, 3),
+            result: TaskResult { success: processed - failed, failed },
+        }))
+        .await;
+        Ok(())
+    }
+
+    /// Writes the job record (and the Redis hash when asked to; best effort).
+    async fn save(
+        &self,
+        status: JobStatus,
+        processed: u64,
+        total: u64,
+        failed: u64,
+        started_ms: i64,
+        finished_at: Option<i64>,
+    ) -> anyhow::Result<()> {
+        let progress = if total == 0 { 100.0 } else { processed as f64 * 100.0 / total as f64 };
+        let done = status == JobStatus::Completed;
+        let record = JobRecord {
+            task_id: self.task_id.clone(),
+            task_type: TASK_TYPE.to_string(),
+            status,
+            progress: round(progress, 2),
+            processed: processed as i64,
+            total: total as i64,
+            failed: failed as i64,
+            started_at: Some(started_ms / 1000),
+            finished_at,
+            result: done.then(|| serde_json::json!({"success": processed - failed, "failed": failed})),
+        };
+        self.rt.store.upsert_job(&record).await?;
+        if let Some(link) = &self.hash {
+            let key = format!("{}task:{}", self.rt.config.cache_prefix, record.task_id);
+            let fields: Vec<(&str, String)> = vec![
+                ("status", record.status.as_str().to_string()),
+                ("progress", format!("{:.2}", record.progress)),
+                ("processed", record.processed.to_string()),
+                ("total", record.total.to_string()),
+                ("failed", record.failed.to_string()),
+                ("started_at", (started_ms / 1000).to_string()),
+                ("finished_at", finished_at.map(|t| t.to_string()).unwrap_or_default()),
+            ];
+            let mut pipe = redis::pipe();
+            pipe.hset_multiple(&key, &fields).ignore().expire(&key, TASK_HASH_TTL_SECS).ignore();
+            if let Err(e) = link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await {
+                tracing::debug!(key, "task hash not written: {e}");
+            }
+        }
+        Ok(())
+    }
+}
