@@ -550,3 +550,126 @@ pub async fn time_lock(redis_url: &str, iterations: usize) -> anyhow::Result<Loc
         contended_rounds,
     })
 }
+
+/// One setup's figures from `mystocks bench daily`.
+#[derive(Debug, Serialize)]
+pub struct DailyTiming {
+    /// What ran: store, Redis or not, consumers.
+    pub setup: String,
+    /// Symbols in the job.
+    pub symbols: u64,
+    /// Bars per symbol read.
+    pub bars: usize,
+    /// Wall time of each run, end to end (task start to `task.completed`), seconds.
+    pub seconds: Vec<f64>,
+    /// The best run.
+    pub best_seconds: f64,
+    /// Events published per run, by every consumer.
+    pub events: u64,
+}
+
+/// Times the daily job on a demo market of `symbols` x `days`: embedded (SQLite, no
+/// Redis), SQLite + Redis, and with a PostgreSQL server PostgreSQL + Redis, with one
+/// consumer and with one more `mystocks worker` process.
+pub async fn time_daily(
+    symbols: usize,
+    days: usize,
+    runs: usize,
+    redis_url: &str,
+    postgres_admin_url: Option<&str>,
+) -> anyhow::Result<Vec<DailyTiming>> {
+    use crate::store::postgres::ScratchDatabase;
+    let market = crate::demo::generate(symbols, days, 1);
+    let dir = std::env::temp_dir().join(format!("mystocks-bench-daily-{}", std::process::id()));
+    let sqlite_url = format!("sqlite://{}/bench.db", dir.display());
+    let mut out = Vec::new();
+    let scratch = match postgres_admin_url {
+        Some(admin) => Some(ScratchDatabase::create(admin, "mystocks_bench_daily").await?),
+        None => None,
+    };
+    let mut setups: Vec<(String, String, Option<&str>, bool)> = vec![
+        ("embedded: SQLite, in-process bus".into(), sqlite_url.clone(), None, false),
+        ("SQLite + Redis, 1 consumer".into(), sqlite_url.clone(), Some(redis_url), false),
+    ];
+    if let Some(s) = &scratch {
+        setups.push(("PostgreSQL + Redis, 1 consumer".into(), s.url().to_string(), Some(redis_url), false));
+        setups.push((
+            "PostgreSQL + Redis, 2 consumers (daily + 1 worker)".into(),
+            s.url().to_string(),
+            Some(redis_url),
+            true,
+        ));
+    }
+    let mut imported = std::collections::HashSet::new();
+    for (setup, db, redis, extra_worker) in setups {
+        let (db2, redis2) = (db.clone(), redis.map(str::to_string));
+        let config = crate::config::Config::from_lookup(move |k| match k {
+            "DATABASE_URL" => Some(db2.clone()),
+            "REDIS_URL" => redis2.clone(),
+            _ => None,
+        })?;
+        let rt = crate::runtime::Runtime::start(config).await?;
+        if imported.insert(db.clone()) {
+            rt.store.import_bars(&market.symbols, &market.bars).await?;
+        }
+        let bus = crate::jobs::daily::bus_for(&rt);
+        let mut seconds = Vec::new();
+        let mut events = 0;
+        for _ in 0..runs {
+            let mut worker = match (extra_worker, redis) {
+                (true, Some(r)) => Some(spawn_worker(&db, r).await?),
+                _ => None,
+            };
+            let opts = crate::jobs::daily::DailyOptions::default();
+            let report = crate::jobs::daily::run_daily(&rt, bus.as_ref(), opts, &mut |_| {}).await?;
+            anyhow::ensure!(report.processed == symbols as u64 && report.failed == 0, "{setup}: {report:?}");
+            seconds.push(report.duration_seconds);
+            events = report.events;
+            if let Some(w) = worker.take() {
+                events += finish_worker(w).await?;
+            }
+        }
+        let best_seconds = seconds.iter().copied().fold(f64::INFINITY, f64::min);
+        out.push(DailyTiming { setup, symbols: symbols as u64, bars: days.min(250), seconds, best_seconds, events });
+    }
+    if let Some(s) = scratch {
+        s.drop_now().await?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(out)
+}
+
+/// A `mystocks worker` child and its output.
+type WorkerChild = (tokio::process::Child, tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>);
+
+/// Starts `mystocks worker` on the same store and Redis (exiting after a second without
+/// work) and waits until it is ready.
+async fn spawn_worker(db: &str, redis: &str) -> anyhow::Result<WorkerChild> {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["worker", "--exit-when-idle", "1"])
+        .env("DATABASE_URL", db)
+        .env("REDIS_URL", redis)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or_else(|| anyhow::anyhow!("worker stdout"))?;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let ready = lines.next_line().await?.unwrap_or_default();
+    anyhow::ensure!(ready.contains("ready"), "worker did not start: {ready}");
+    Ok((child, lines))
+}
+
+/// Waits for the worker to go idle and exit; the events it published, from its last line
+/// (`worker NAME stopped: N symbols, E events`).
+async fn finish_worker((mut child, mut lines): WorkerChild) -> anyhow::Result<u64> {
+    let mut events = 0;
+    while let Some(line) = lines.next_line().await? {
+        if let Some(e) = line.strip_suffix(" events").and_then(|l| l.rsplit(' ').next()) {
+            events = e.parse().unwrap_or(0);
+        }
+    }
+    child.wait().await?;
+    Ok(events)
+}

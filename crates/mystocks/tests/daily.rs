@@ -138,6 +138,17 @@ async fn with_redis_the_task_hash_and_the_events_go_through_redis() {
     assert_eq!(stream as u64, progress_events(7) + 1, "every task event is in the task's stream");
     let completed: usize = redis::cmd("XLEN").arg("mystocks:events:indicators").query(&mut conn).unwrap();
     assert_eq!(completed, 7);
+
+    // Resuming a finished task finds nothing to do and completes again at once.
+    let opts = DailyOptions { resume: Some(report.task_id.clone()), ..Default::default() };
+    let again =
+        tokio::time::timeout(std::time::Duration::from_secs(30), run_daily(&rt, bus.as_ref(), opts, &mut |_| {}))
+            .await
+            .expect("a resumed finished task ends")
+            .unwrap();
+    assert_eq!((again.skipped, again.processed, again.total), (7, 7, 7));
+    let hash: HashMap<String, String> = redis::cmd("HGETALL").arg(&key).query(&mut conn).unwrap();
+    assert_eq!(hash["status"], "completed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -83,6 +83,9 @@ async fn a_worker_killed_midway_leaves_its_work_to_the_others_and_every_symbol_c
     let mut lines = BufReader::new(worker.stdout.take().unwrap()).lines();
     assert!(lines.next().unwrap().unwrap().contains("ready"));
 
+    // An entry not written by a job is dropped, not claimed forever.
+    let _: String =
+        redis::cmd("XADD").arg("mystocks:jobs:daily").arg("*").arg("junk").arg("1").query(&mut redis.conn()).unwrap();
     let rt = s.rt.clone();
     let job = tokio::spawn(async move {
         let bus = bus_for(&rt);

@@ -133,7 +133,13 @@ impl IndicatorRequest {
     }
 
     /// A result of this request with the given time, bars and outputs.
-    fn result(&self, computed_at: i64, ts: Vec<i64>, outputs: BTreeMap<String, Vec<Option<f64>>>) -> IndicatorResult {
+    fn result(
+        &self,
+        computed_at: i64,
+        ts: Vec<i64>,
+        dates: Vec<String>,
+        outputs: BTreeMap<String, Vec<Option<f64>>>,
+    ) -> IndicatorResult {
         IndicatorResult {
             symbol: self.symbol.clone(),
             code: self.spec.code.to_string(),
@@ -142,7 +148,7 @@ impl IndicatorRequest {
             freq: self.freq.clone(),
             lookback: self.spec.lookback(&self.params),
             computed_at: rfc3339(computed_at),
-            dates: ts.iter().map(|&t| format_ts(t, &self.freq)).collect(),
+            dates,
             outputs,
             ts,
         }
@@ -194,21 +200,94 @@ fn rfc3339(epoch: i64) -> String {
     chrono::DateTime::from_timestamp(epoch, 0).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A symbol's bars as the columns the indicators read, with their times and printed
+/// dates: built once and shared by every request over the same bars.
+#[derive(Debug, Clone, Default)]
+pub struct BarColumns {
+    open: Vec<f64>,
+    high: Vec<f64>,
+    low: Vec<f64>,
+    close: Vec<f64>,
+    volume: Vec<f64>,
+    ts: Vec<i64>,
+}
+
+impl BarColumns {
+    /// The columns of `bars` (oldest first).
+    pub fn new(bars: &[Bar]) -> Self {
+        let col = |f: fn(&Bar) -> f64| bars.iter().map(f).collect::<Vec<f64>>();
+        Self {
+            open: col(|b| b.open),
+            high: col(|b| b.high),
+            low: col(|b| b.low),
+            close: col(|b| b.close),
+            volume: col(|b| b.volume),
+            ts: bars.iter().map(|b| b.ts).collect(),
+        }
+    }
+
+    /// No bars.
+    pub fn is_empty(&self) -> bool {
+        self.ts.is_empty()
+    }
+
+    /// The printed date of every bar at `freq`.
+    pub fn dates(&self, freq: &str) -> Vec<String> {
+        self.ts.iter().map(|&t| format_ts(t, freq)).collect()
+    }
+
+    fn series(&self, req: &IndicatorRequest) -> Result<Vec<Vec<f64>>, CacheError> {
+        let input = indicators::Bars {
+            open: &self.open,
+            high: &self.high,
+            low: &self.low,
+            close: &self.close,
+            volume: &self.volume,
+        };
+        Ok(req.spec.compute(&input, &req.params)?)
+    }
+}
+
 /// Computes a request over `bars` (oldest first).
 pub fn compute_result(req: &IndicatorRequest, bars: &[Bar]) -> Result<IndicatorResult, CacheError> {
-    let col = |f: fn(&Bar) -> f64| bars.iter().map(f).collect::<Vec<f64>>();
-    let (open, high, low, close, volume) =
-        (col(|b| b.open), col(|b| b.high), col(|b| b.low), col(|b| b.close), col(|b| b.volume));
-    let input = indicators::Bars { open: &open, high: &high, low: &low, close: &close, volume: &volume };
-    let series = req.spec.compute(&input, &req.params)?;
+    let cols = BarColumns::new(bars);
+    compute_result_on(req, &cols, cols.dates(&req.freq))
+}
+
+/// Computes a request over shared columns, whose `dates` the caller printed once.
+pub fn compute_result_on(
+    req: &IndicatorRequest,
+    cols: &BarColumns,
+    dates: Vec<String>,
+) -> Result<IndicatorResult, CacheError> {
     let outputs = req
         .spec
         .outputs
         .iter()
-        .zip(series)
+        .zip(cols.series(req)?)
         .map(|(name, s)| (name.to_string(), s.into_iter().map(|v| v.is_finite().then_some(v)).collect()))
         .collect();
-    Ok(req.result(chrono::Utc::now().timestamp(), bars.iter().map(|b| b.ts).collect(), outputs))
+    Ok(req.result(chrono::Utc::now().timestamp(), cols.ts.clone(), dates, outputs))
+}
+
+/// Computes a request over shared columns and keeps only its latest bar's L3 row: what
+/// a job that stores no whole result needs.
+pub fn compute_latest_row(
+    req: &IndicatorRequest,
+    cols: &BarColumns,
+    computed_at: i64,
+) -> Result<Option<IndicatorRow>, CacheError> {
+    let Some(&ts) = cols.ts.last() else { return Ok(None) };
+    let values = cols.series(req)?.iter().map(|s| s.last().copied().filter(|v| v.is_finite())).collect();
+    Ok(Some(IndicatorRow {
+        symbol: req.symbol.clone(),
+        code: req.spec.code.to_string(),
+        params_hash: req.params_hash.clone(),
+        freq: req.freq.clone(),
+        ts,
+        values,
+        computed_at: Some(computed_at),
+    }))
 }
 
 /// The L3 rows of a result: one per bar, outputs in the indicator's order.
@@ -258,5 +337,6 @@ pub fn rows_to_result(req: &IndicatorRequest, rows: &[IndicatorRow]) -> Option<I
     for (k, name) in req.spec.outputs.iter().enumerate() {
         outputs.insert(name.to_string(), rows.iter().map(|r| r.values.get(k).copied().flatten()).collect());
     }
-    Some(req.result(first.computed_at.unwrap_or(0), rows.iter().map(|r| r.ts).collect(), outputs))
+    let dates = rows.iter().map(|r| format_ts(r.ts, &req.freq)).collect();
+    Some(req.result(first.computed_at.unwrap_or(0), rows.iter().map(|r| r.ts).collect(), dates, outputs))
 }

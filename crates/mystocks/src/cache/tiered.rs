@@ -224,6 +224,11 @@ impl TieredCache {
         self.inner.l2.as_ref()
     }
 
+    /// True when an L2 tier is configured (up or not).
+    pub fn has_l2(&self) -> bool {
+        self.inner.l2.is_some()
+    }
+
     /// Current mode.
     pub fn mode(&self) -> Mode {
         match &self.inner.l2 {

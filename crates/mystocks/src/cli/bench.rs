@@ -27,6 +27,32 @@ pub enum Which {
     Clcc(super::clcc::ClccArgs),
     /// Lock round trip against Redis's own SET NX PX + DEL; waiter time beyond the winner.
     Lock(CacheArgs),
+    /// The daily job end to end: embedded, with Redis, with PostgreSQL, with two workers.
+    Daily(DailyBenchArgs),
+}
+
+/// Arguments of `mystocks bench daily`.
+#[derive(Debug, Args)]
+pub struct DailyBenchArgs {
+    /// Symbols in the demo market.
+    #[arg(long, default_value_t = 5_000)]
+    pub symbols: usize,
+    /// Trading days per symbol.
+    #[arg(long, default_value_t = 250)]
+    pub days: usize,
+    /// Runs per setup.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Redis to use; default: a private redis-server started for the run.
+    #[arg(long)]
+    pub redis: Option<String>,
+    /// A PostgreSQL URL to any database on the server (a scratch database is created and
+    /// dropped there), e.g. postgres://postgres@127.0.0.1/postgres.
+    #[arg(long)]
+    pub postgres: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `mystocks bench cache`.
@@ -95,6 +121,7 @@ pub async fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         Which::Store(s) => return run_store(s, out).await,
         Which::Cache(c) => return run_cache(c, out).await,
         Which::Lock(c) => return run_lock(c, out).await,
+        Which::Daily(d) => return run_daily_bench(d, out).await,
         Which::Clcc(c) => {
             let rt = crate::runtime::Runtime::start(crate::config::Config::from_env()?).await?;
             return super::clcc::run(c, &rt, out).await;
@@ -171,6 +198,32 @@ async fn redis_for_bench(url: &Option<String>) -> anyhow::Result<(String, Option
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     Ok((url, Some(child)))
+}
+
+async fn run_daily_bench(args: &DailyBenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let (url, private) = redis_for_bench(&args.redis).await?;
+    let report =
+        crate::bench::time_daily(args.symbols, args.days, args.runs.max(1), &url, args.postgres.as_deref()).await?;
+    drop(private);
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for t in &report {
+        let runs: Vec<String> = t.seconds.iter().map(|s| format!("{s:.2}")).collect();
+        writeln!(
+            out,
+            "{:<52} {} symbols x {} bars: best {:.2} s (runs {}), {} events",
+            t.setup,
+            t.symbols,
+            t.bars,
+            t.best_seconds,
+            runs.join(", "),
+            t.events
+        )?;
+    }
+    Ok(())
 }
 
 async fn run_lock(args: &CacheArgs, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use crate::cache::{compute_result, latest_row, IndicatorRequest};
+use crate::cache::{compute_latest_row, compute_result_on, latest_row, BarColumns, IndicatorRequest};
 use crate::runtime::Runtime;
 use crate::standard_set::{standard_set, SetMember};
 use crate::store::Bar;
@@ -71,23 +71,31 @@ impl StandardBatch {
         let cache = rt.cache.clone();
         // The L2 key names no date, so it must always hold the latest result: an as-of run
         // writes L3 only.
-        let to_l2 = self.until.is_none();
+        let to_l2 = self.until.is_none() && cache.has_l2();
         let computed = tokio::task::spawn_blocking(move || {
             use rayon::prelude::*;
+            let computed_at = chrono::Utc::now().timestamp();
             work.into_par_iter()
                 .map(|(symbol, bars, reqs)| {
                     let t = Instant::now();
                     let attempts = reqs.len() as u64;
+                    let cols = BarColumns::new(&bars);
                     let mut rows = Vec::new();
                     let mut payloads = Vec::new();
-                    for r in reqs.iter().filter(|_| !bars.is_empty()) {
-                        let Ok(value) = compute_result(r, &bars) else { continue };
-                        // Serialised here, on every core, for the L2 write.
-                        if to_l2 {
-                            let Ok(json) = serde_json::to_string(&value) else { continue };
-                            payloads.push((cache.key(r), json));
+                    if !cols.is_empty() {
+                        // Printed once for the symbol's nine results.
+                        let dates = if to_l2 { cols.dates("1d") } else { Vec::new() };
+                        for r in &reqs {
+                            if to_l2 {
+                                let Ok(value) = compute_result_on(r, &cols, dates.clone()) else { continue };
+                                // Serialised here, on every core, for the L2 write.
+                                let Ok(json) = serde_json::to_string(&value) else { continue };
+                                rows.extend(latest_row(r, &value));
+                                payloads.push((cache.key(r), json));
+                            } else if let Ok(row) = compute_latest_row(r, &cols, computed_at) {
+                                rows.extend(row);
+                            }
                         }
-                        rows.extend(latest_row(r, &value));
                     }
                     let ok = (if to_l2 { payloads.len() } else { rows.len() }) as u64;
                     let ms = t.elapsed().as_secs_f64() * 1e3;

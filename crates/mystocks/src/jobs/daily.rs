@@ -57,7 +57,8 @@ impl Default for DailyOptions {
 pub struct DailyReport {
     /// Task id.
     pub task_id: String,
-    /// `embedded`, `distributed`, or `distributed, finished locally` after losing Redis.
+    /// `embedded` (no Redis), `single process` (`--local` with Redis), `distributed`, or
+    /// `distributed, finished locally` after losing Redis.
     pub mode: String,
     /// Symbols in the job.
     pub total: u64,
@@ -95,7 +96,8 @@ pub async fn run_daily(
     let remaining: Vec<String> = symbols.iter().filter(|s| !done.contains(*s)).cloned().collect();
     let mut progress = ProgressFeed { rx: bus.subscribe(), on_progress, task_id: task_id.clone() };
 
-    let link = rt.redis.clone().filter(|_| !opts.local_only);
+    // Nothing left (a resumed task that had finished): no queue to wait on.
+    let link = rt.redis.clone().filter(|_| !opts.local_only && !remaining.is_empty());
     let mut reporter = Reporter::new(rt, bus, &task_id, batch.codes())?;
     let (mode, processed, failed, events) = match link {
         Some(link) => {
@@ -136,7 +138,8 @@ pub async fn run_daily(
             reporter.start(skipped, total, started_ms).await?;
             let tally = LocalTally::new(total, done, started_ms);
             let (p, f) = run_local(rt, &batch, &reporter, &tally, &remaining, &mut progress).await?;
-            ("embedded".to_string(), p, f, reporter.events())
+            let mode = if rt.redis.is_some() { "single process" } else { "embedded" };
+            (mode.to_string(), p, f, reporter.events())
         }
     };
     rt.cache.flush().await;

@@ -120,9 +120,27 @@ impl WorkQueue {
                     .await
             })
             .await?;
-        Ok(reply
-            .map(|r| r.keys.iter().flat_map(|k| k.ids.iter().filter_map(WorkItem::from_entry)).collect())
-            .unwrap_or_default())
+        let entries: Vec<StreamId> =
+            reply.map(|r| r.keys.into_iter().flat_map(|k| k.ids).collect()).unwrap_or_default();
+        self.items(entries).await
+    }
+
+    /// The entries as work items; malformed ones (not written by us) are acknowledged
+    /// and dropped, so they are not claimed again and again.
+    async fn items(&self, entries: Vec<StreamId>) -> Result<Vec<WorkItem>, LinkError> {
+        let mut items = Vec::with_capacity(entries.len());
+        let mut malformed = Vec::new();
+        for entry in &entries {
+            match WorkItem::from_entry(entry) {
+                Some(item) => items.push(item),
+                None => malformed.push(entry.id.clone()),
+            }
+        }
+        if !malformed.is_empty() {
+            tracing::warn!(count = malformed.len(), "malformed work queue entries dropped");
+            self.ack(&malformed).await?;
+        }
+        Ok(items)
     }
 
     /// Takes over up to `count` entries that other consumers have left pending for at
@@ -149,7 +167,7 @@ impl WorkQueue {
                     .await
             })
             .await?;
-        Ok(reply.claimed.iter().filter_map(WorkItem::from_entry).collect())
+        self.items(reply.claimed).await
     }
 
     /// Acknowledges and deletes `ids`, so the stream only holds outstanding work.
