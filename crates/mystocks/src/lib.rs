@@ -9,8 +9,10 @@
 //!   `params_hash`, invalidation across instances.
 //! - [`lock`]: the lock service (tokens, fencing, watchdog), Redis and in-process backends.
 //! - [`scheduler`]: Check-Lock-Check-Compute: each computation once across instances.
-//! - [`bus`]: event types exactly as SPEC section 4 writes them, and validated channel names.
-//! - [`jobs`]: the daily job (so far: which progress events it publishes).
+//! - [`bus`]: event types exactly as SPEC section 4 writes them, validated channel names,
+//!   and the `Bus` trait with its Redis (Pub/Sub + Streams) and in-process backends.
+//! - [`jobs`]: the daily job: coordinator, batches, task counters (in-process or Redis),
+//!   events, and the distributed job's Redis Stream queue and workers.
 //! - [`runtime`]: assembles stores, Redis link and cache from the configuration, once.
 //! - [`market`]: OHLCV bar series and reading them from CSV files (plain or gzip).
 //! - [`demo`]: the deterministic synthetic A-share market of `mystocks demo-data`.
@@ -19,9 +21,9 @@
 //! - [`bench`]: the project's own benchmarks (`mystocks bench`).
 //! - [`cli`]: one module per subcommand; `main.rs` only parses and dispatches.
 //!
-//! The indicator kernels live in the pure `indicators` crate. Later modules (cache,
-//! lock, bus, scheduler, jobs, server) are added beside these, one per responsibility,
-//! each backend choice behind one trait chosen at start-up.
+//! The indicator kernels live in the pure `indicators` crate. The server (HTTP,
+//! WebSocket, dashboard) comes next, beside these, one module per responsibility, each
+//! backend choice behind one trait chosen at start-up.
 
 pub mod bench;
 pub mod bus;

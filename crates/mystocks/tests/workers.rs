@@ -118,6 +118,8 @@ async fn a_worker_killed_midway_leaves_its_work_to_the_others_and_every_symbol_c
     let hash: HashMap<String, String> =
         redis::cmd("HGETALL").arg(format!("mystocks:task:{}", report.task_id)).query(&mut redis.conn()).unwrap();
     assert_eq!((hash["status"].as_str(), hash["processed"].as_str()), ("completed", "1000"));
+    let job = s.rt.store.job(&report.task_id).await.unwrap().unwrap();
+    assert_eq!((job.status.as_str(), job.processed, job.total), ("completed", 1000, 1000));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

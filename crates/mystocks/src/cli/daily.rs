@@ -52,7 +52,7 @@ pub async fn run(args: &DailyArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow:
     let bar = std::io::stderr().is_terminal().then(|| {
         let pb = ProgressBar::new(0);
         pb.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} symbols  {per_sec}  ETA {eta}  {msg}")
+            ProgressStyle::with_template("{bar:40} {pos}/{len} symbols  {msg}  ETA {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         pb
@@ -61,7 +61,8 @@ pub async fn run(args: &DailyArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow:
         Some(pb) => {
             pb.set_length(p.total);
             pb.set_position(p.processed);
-            pb.set_message(format!("failed {}", p.failed));
+            let rate = p.processed as f64 / pb.elapsed().as_secs_f64().max(1e-3);
+            pb.set_message(format!("{rate:.0} symbols/s  failed {}", p.failed));
         }
         None => eprintln!(
             "task {}: {:.2}% {}/{} failed {} - {}",
