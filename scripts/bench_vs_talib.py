@@ -2,7 +2,7 @@
 """Indicator speed, ours against TA-Lib, measured side by side in one run.
 
     pip install ta-lib==0.8.2 numpy
-    python3 scripts/bench_vs_talib.py [--bars 1000000] [--runs 7] [--rounds 3] [--json out.json]
+    python3 scripts/bench_vs_talib.py [--bars 1000000] [--runs 7] [--rounds 3] [--only ATR,SAR] [--json out.json]
 
 Both sides compute every catalog indicator with its default parameters on a random
 walk of the same length, output allocation included on both sides (TA-Lib's Python
@@ -51,10 +51,13 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--json")
+    ap.add_argument("--only", help="comma-separated indicator codes (default: all)")
     args = ap.parse_args()
 
     cmd = ["cargo", "run", "--quiet", "--release", "-p", "mystocks", "--", "bench", "indicators",
            "--bars", str(args.bars), "--runs", str(args.runs), "--no-panel", "--json"]
+    if args.only:
+        cmd += ["--only", args.only]
     bars = walk(args.bars)
     best_ours, best_theirs, order = {}, {}, []
     for _ in range(max(1, args.rounds)):

@@ -11,6 +11,16 @@ pub fn sar_lookback() -> usize {
     1
 }
 
+/// A new extreme point moves `ep` to `price` and steps the acceleration factor (capped
+/// at `maximum`); otherwise both stay. Written as selects rather than a branch: whether
+/// a bar makes a new extreme is a coin toss the branch predictor keeps losing.
+#[inline(always)]
+fn extend(new_extreme: bool, price: f64, ep: f64, af: f64, accel: f64, maximum: f64) -> (f64, f64) {
+    let stepped = af + accel;
+    let stepped = if stepped > maximum { maximum } else { stepped };
+    (if new_extreme { price } else { ep }, if new_extreme { stepped } else { af })
+}
+
 /// SAR over `high`/`low`; NaN for the first bar.
 pub fn sar(high: &[f64], low: &[f64], acceleration: f64, maximum: f64) -> Vec<f64> {
     let n = high.len().min(low.len());
@@ -71,13 +81,7 @@ pub fn sar(high: &[f64], low: &[f64], acceleration: f64, maximum: f64) -> Vec<f6
                 }
             } else {
                 out[idx] = sar;
-                if new_high > ep {
-                    ep = new_high;
-                    af += accel;
-                    if af > maximum {
-                        af = maximum;
-                    }
-                }
+                (ep, af) = extend(new_high > ep, new_high, ep, af, accel, maximum);
                 sar = af.mul_add(ep - sar, sar);
                 if sar > prev_low {
                     sar = prev_low;
@@ -107,13 +111,7 @@ pub fn sar(high: &[f64], low: &[f64], acceleration: f64, maximum: f64) -> Vec<f6
             }
         } else {
             out[idx] = sar;
-            if new_low < ep {
-                ep = new_low;
-                af += accel;
-                if af > maximum {
-                    af = maximum;
-                }
-            }
+            (ep, af) = extend(new_low < ep, new_low, ep, af, accel, maximum);
             sar = af.mul_add(ep - sar, sar);
             if sar < prev_high {
                 sar = prev_high;
