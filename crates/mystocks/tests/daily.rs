@@ -247,3 +247,32 @@ fn resume_after_the_process_was_killed_finishes_the_task() {
     let skipped = report["skipped"].as_u64().unwrap();
     assert!((500..3000).contains(&skipped), "the killed run's work is kept: {skipped} skipped");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_symbol_is_counted_and_never_stops_the_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = runtime(&dir, 4).await;
+    let mut symbols: Vec<String> = rt.store.list_symbols(10, 0).await.unwrap().into_iter().map(|s| s.code).collect();
+    symbols.insert(1, "999999".into()); // no bars: every indicator fails
+    let bus = LocalBus::new();
+    let mut rx = bus.subscribe();
+    let opts = DailyOptions { symbols: Some(symbols), ..Default::default() };
+    let report = run_daily(&rt, &bus, opts, &mut |_| {}).await.unwrap();
+    assert_eq!((report.total, report.processed, report.failed), (5, 5, 1));
+    let mut failed_event = None;
+    let mut completed = None;
+    while let Ok(d) = rx.try_recv() {
+        let v = serde_json::to_value(&d.event).unwrap();
+        if v["stock_code"] == "999999" {
+            failed_event = Some(v.clone());
+        }
+        if v["event_type"] == "task.completed" {
+            completed = Some(v);
+        }
+    }
+    let failed_event = failed_event.expect("the failing symbol is announced");
+    assert_eq!((failed_event["success_count"].as_u64(), failed_event["failed_count"].as_u64()), (Some(0), Some(9)));
+    assert_eq!(completed.unwrap()["result"], serde_json::json!({"success": 4, "failed": 1}));
+    let job = rt.store.job(&report.task_id).await.unwrap().unwrap();
+    assert_eq!((job.status.as_str(), job.failed), ("completed", 1));
+}

@@ -33,7 +33,7 @@ pub async fn run(args: &WorkerArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow
     let link = rt.redis.clone().ok_or_else(|| anyhow::anyhow!("a worker needs Redis: set REDIS_URL"))?;
     let bus = bus_for(rt);
     let name = args.name.clone().unwrap_or_else(|| Consumer::default_name("worker"));
-    let mut consumer = Consumer::new(rt, bus.as_ref(), link, name.clone(), Duration::from_millis(args.claim_idle_ms))
+    let mut consumer = Consumer::new(rt, bus.as_ref(), link, name.clone(), Duration::from_millis(args.claim_idle_ms))?
         .stall_after(args.stall_after_batches);
     writeln!(out, "worker {name} ready")?;
     out.flush()?;

@@ -103,7 +103,7 @@ pub async fn run_daily(
         Some(link) => {
             let tally = RedisTally::new(link.clone(), &rt.config.cache_prefix, &task_id);
             let done_list: Vec<String> = done.iter().cloned().collect();
-            let mut consumer = Consumer::new(rt, bus, link.clone(), Consumer::default_name("daily"), opts.claim_idle);
+            let mut consumer = Consumer::new(rt, bus, link.clone(), Consumer::default_name("daily"), opts.claim_idle)?;
             reporter.start(skipped, total, started_ms).await?;
             let queued = async {
                 tally.start(total, &done_list, started_ms).await?;

@@ -45,9 +45,11 @@ pub struct WorkQueue {
 }
 
 impl WorkQueue {
-    /// The queue under the channel/stream prefix.
-    pub fn new(link: RedisLink, pubsub_prefix: &str) -> Self {
-        Self { link, key: format!("{pubsub_prefix}jobs:daily") }
+    /// The queue under the channel/stream prefix. It opens a connection of its own
+    /// (same settings as `shared`): a blocking `XREADGROUP` on the process's multiplexed
+    /// connection would hold up every command queued behind it, cache reads included.
+    pub fn new(shared: &RedisLink, pubsub_prefix: &str) -> Result<Self, LinkError> {
+        Ok(Self { link: RedisLink::new(shared.config())?, key: format!("{pubsub_prefix}jobs:daily") })
     }
 
     /// The stream's key.

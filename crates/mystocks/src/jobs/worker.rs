@@ -58,9 +58,15 @@ pub struct Consumer<'a> {
 
 impl<'a> Consumer<'a> {
     /// A consumer named `name` of the queue on `link`.
-    pub fn new(rt: &'a Runtime, bus: &'a dyn Bus, link: RedisLink, name: String, claim_idle: Duration) -> Self {
-        let queue = WorkQueue::new(link.clone(), &rt.config.pubsub_prefix);
-        Self {
+    pub fn new(
+        rt: &'a Runtime,
+        bus: &'a dyn Bus,
+        link: RedisLink,
+        name: String,
+        claim_idle: Duration,
+    ) -> anyhow::Result<Self> {
+        let queue = WorkQueue::new(&link, &rt.config.pubsub_prefix)?;
+        Ok(Self {
             rt,
             bus,
             link,
@@ -71,7 +77,7 @@ impl<'a> Consumer<'a> {
             reporters: HashMap::new(),
             reads: 0,
             stall_after: None,
-        }
+        })
     }
 
     /// For crash tests: after reading `batches` non-empty batches, read one more and
@@ -138,6 +144,8 @@ impl<'a> Consumer<'a> {
                         reporter.batch(&outcomes, &tallied).await?;
                     }
                     if tallied.completed {
+                        // Nothing more will be said about it.
+                        self.reporters.remove(&task_id);
                         completed.push(task_id.clone());
                     }
                 }
