@@ -179,3 +179,33 @@ async fn redis_killed_during_a_5000_symbol_job_loses_no_symbol_and_events_resume
     let job = s.rt.store.job(&task_id).await.unwrap().unwrap();
     assert_eq!((job.status.as_str(), job.processed), ("completed", n as i64));
 }
+
+#[test]
+fn a_worker_needs_redis_and_stops_when_idle() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/i.db", dir.path().display());
+    let out = Command::new(env!("CARGO_BIN_EXE_mystocks"))
+        .arg("worker")
+        .env("DATABASE_URL", &db)
+        .env_remove("REDIS_URL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a worker needs Redis: set REDIS_URL"));
+
+    let redis = RedisServer::start();
+    let out = Command::new(env!("CARGO_BIN_EXE_mystocks"))
+        .args(["worker", "--name", "w1", "--exit-when-idle", "0.3"])
+        .env("DATABASE_URL", &db)
+        .env("REDIS_URL", redis.url())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("worker w1 ready\n"), "{stdout}");
+    assert!(stdout.contains("worker w1 stopped: 0 symbols, 0 events"), "{stdout}");
+    // It made the queue's consumer group, ready for a job.
+    let groups: Vec<redis::Value> =
+        redis::cmd("XINFO").arg("GROUPS").arg("mystocks:jobs:daily").query(&mut redis.conn()).unwrap();
+    assert_eq!(groups.len(), 1);
+}
