@@ -311,6 +311,11 @@ pub struct CacheBench {
     pub redis_get: Latency,
     /// l2_hit.p50 / redis_get.p50.
     pub l2_to_redis_p50: f64,
+    /// The same L2 step from a single-threaded runtime, the shape of redis-benchmark's
+    /// client: no wake-up of another worker thread between request and reply.
+    pub l2_hit_single_thread: Latency,
+    /// l2_hit_single_thread.p50 / redis_get.p50.
+    pub l2_single_thread_to_redis_p50: f64,
 }
 
 /// Runs the cache benchmark against the Redis at `redis_url` (port used for redis-benchmark).
@@ -318,24 +323,16 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
     use crate::cache::l2::L2;
     use crate::cache::tiered::CacheOptions;
     use crate::cache::{compute_result, IndicatorRequest, TieredCache};
-    use crate::config::RedisConfig;
     use crate::redis_link::RedisLink;
 
     let dir = std::env::temp_dir().join(format!("mystocks-cache-bench-{}", std::process::id()));
     let store = crate::store::open(&format!("sqlite://{}/b.db", dir.display())).await?;
     let market = crate::demo::generate(1, 250, 1);
     store.import_bars(&market.symbols, &market.bars).await?;
-    let link = RedisLink::new(&RedisConfig {
-        url: redis_url.to_string(),
-        max_connections: 4,
-        socket_timeout: std::time::Duration::from_secs(2),
-        connect_timeout: std::time::Duration::from_secs(2),
-        enable_cache: true,
-        enable_pubsub: false,
-        enable_lock: false,
-    })?;
+    let link = RedisLink::new(&bench_redis_config(redis_url))?;
+    let options_prefix = format!("mystocks-bench-{}:", std::process::id());
     let options = CacheOptions {
-        prefix: format!("mystocks-bench-{}:", std::process::id()),
+        prefix: options_prefix.clone(),
         pubsub_prefix: "mystocks-bench:".into(),
         l1_ttl: std::time::Duration::from_secs(300),
         l1_max_entries: 1000,
@@ -364,6 +361,40 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
         l2.push(t.elapsed().as_secs_f64() * 1e6);
         anyhow::ensure!(matches!(hit, Some((_, Some(_)))), "L2 missed");
     }
+    let l2_single = {
+        let (url, db, n, req) = (
+            redis_url.to_string(),
+            format!("sqlite://{}/b.db", dir.display()),
+            (iterations / 10).max(100),
+            req.clone(),
+        );
+        let prefix = options_prefix.clone();
+        std::thread::spawn(move || -> anyhow::Result<Vec<f64>> {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            rt.block_on(async move {
+                let store = crate::store::open(&db).await?;
+                let link = RedisLink::new(&bench_redis_config(&url))?;
+                let options = CacheOptions {
+                    prefix,
+                    pubsub_prefix: "mystocks-bench:".into(),
+                    l1_ttl: std::time::Duration::from_secs(300),
+                    l1_max_entries: 1000,
+                    l2_ttl: std::time::Duration::from_secs(600),
+                };
+                let cache = TieredCache::new(options, store, Some(L2::new(link)), false);
+                let mut samples = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let t = Instant::now();
+                    let hit = cache.l2_lookup(&req).await;
+                    samples.push(t.elapsed().as_secs_f64() * 1e6);
+                    anyhow::ensure!(matches!(hit, Some((_, Some(_)))), "L2 missed");
+                }
+                Ok(samples)
+            })
+        })
+        .join()
+        .map_err(|_| anyhow::anyhow!("single-threaded L2 probe panicked"))??
+    };
     let text = serde_json::to_string(&value)?;
     let mut decode = Vec::with_capacity(1000);
     for _ in 0..1000 {
@@ -395,6 +426,8 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
     };
     let l2_hit = percentiles("L2 hit (MGET + decode)", l2);
     let ratio = l2_hit.p50_us / redis_get.p50_us;
+    let l2_hit_single_thread = percentiles("L2 hit, 1-thread runtime", l2_single);
+    let single_ratio = l2_hit_single_thread.p50_us / redis_get.p50_us;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(CacheBench {
         value_bytes,
@@ -403,7 +436,22 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
         decode_only: percentiles("  of which JSON decode", decode),
         redis_get,
         l2_to_redis_p50: ratio,
+        l2_hit_single_thread,
+        l2_single_thread_to_redis_p50: single_ratio,
     })
+}
+
+/// The Redis settings the cache benchmark uses.
+fn bench_redis_config(url: &str) -> crate::config::RedisConfig {
+    crate::config::RedisConfig {
+        url: url.to_string(),
+        max_connections: 4,
+        socket_timeout: std::time::Duration::from_secs(2),
+        connect_timeout: std::time::Duration::from_secs(2),
+        enable_cache: true,
+        enable_pubsub: false,
+        enable_lock: false,
+    }
 }
 
 /// `mystocks bench lock`: the lock's round trip against Redis's own, and how long a
