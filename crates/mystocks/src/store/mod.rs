@@ -303,6 +303,13 @@ pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
 }
 
 /// Encodes indicator output values as the JSON array both backends store.
+/// Each symbol once, first occurrence first: a batched read asked for a symbol twice
+/// must still return its bars once.
+pub(crate) fn distinct_symbols(symbols: &[String]) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::with_capacity(symbols.len());
+    symbols.iter().map(String::as_str).filter(|s| seen.insert(*s)).collect()
+}
+
 pub(crate) fn encode_values(values: &[Option<f64>]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".to_string())
 }

@@ -421,6 +421,7 @@ impl Store for PgStore {
     ) -> StoreResult<HashMap<String, Vec<Bar>>> {
         // Split across a few connections: the server's index walks and our decoding then
         // run on every core instead of one after the other.
+        let symbols: Vec<String> = super::distinct_symbols(symbols).into_iter().map(str::to_string).collect();
         let parts = symbols.len().div_ceil(READ_PARTS).max(1);
         let reads = symbols.chunks(parts).map(|chunk| self.read_latest_part(chunk, freq, last_n, until));
         let mut out: HashMap<String, Vec<Bar>> = HashMap::with_capacity(symbols.len());

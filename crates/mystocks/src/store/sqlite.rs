@@ -222,7 +222,7 @@ impl Store for SqliteStore {
         last_n: usize,
         until: i64,
     ) -> StoreResult<HashMap<String, Vec<Bar>>> {
-        let list = serde_json::to_string(symbols).unwrap_or_else(|_| "[]".into());
+        let list = serde_json::to_string(&super::distinct_symbols(symbols)).unwrap_or_else(|_| "[]".into());
         let (path, freq) = (self.path.clone(), freq.to_string());
         let limit = last_n.min(i64::MAX as usize) as i64;
         let capacity = symbols.len();
@@ -239,8 +239,9 @@ impl Store for SqliteStore {
             conn.pragma_update(None, "mmap_size", 1_i64 << 30)?;
             conn.pragma_update(None, "cache_size", -65_536_i64)?;
             // Per symbol, the cutoff time is one index probe (the N-th latest bar); then
-            // each symbol's bars from its cutoff are a primary-key range scan: no sort, no
-            // window. MATERIALIZED keeps SQLite from flattening the CTE into the join,
+            // each symbol's bars from its cutoff are a primary-key range scan: no window,
+            // and no ORDER BY (sorting 1.2M rows by symbol text cost about a third of the
+            // read; the rows are grouped below whatever order they come in). MATERIALIZED keeps SQLite from flattening the CTE into the join,
             // which would re-run the cutoff probe for every bar.
             let mut stmt = conn.prepare(
                 "with wanted(symbol, cutoff) as materialized ( \
@@ -249,8 +250,7 @@ impl Store for SqliteStore {
                           order by ts desc limit 1 offset ?2 - 1), -9223372036854775808) \
                      from json_each(?3) s where ?2 > 0) \
                  select b.symbol, b.ts, b.open, b.high, b.low, b.close, b.volume \
-                 from wanted w join bars b on b.symbol = w.symbol and b.freq = ?1 and b.ts >= w.cutoff and b.ts <= ?4 \
-                 order by b.symbol, b.ts",
+                 from wanted w join bars b on b.symbol = w.symbol and b.freq = ?1 and b.ts >= w.cutoff and b.ts <= ?4",
             )?;
             let mut rows = stmt.query(rusqlite::params![freq, limit, list, until])?;
             let mut out: HashMap<String, Vec<Bar>> = HashMap::with_capacity(capacity);
@@ -271,14 +271,21 @@ impl Store for SqliteStore {
                     Some((s, bars)) if s == symbol => bars.push(bar),
                     _ => {
                         if let Some((s, bars)) = current.take() {
-                            out.insert(s, bars);
+                            out.entry(s).or_default().extend(bars);
                         }
                         current = Some((symbol.to_string(), vec![bar]));
                     }
                 }
             }
             if let Some((s, bars)) = current {
-                out.insert(s, bars);
+                out.entry(s).or_default().extend(bars);
+            }
+            // The plan walks each symbol's primary-key range in order, so the rows come
+            // grouped and sorted; the check keeps the result right whatever the plan.
+            for bars in out.values_mut() {
+                if !bars.is_sorted_by_key(|b| b.ts) {
+                    bars.sort_unstable_by_key(|b| b.ts);
+                }
             }
             Ok(out)
         };
