@@ -138,6 +138,7 @@ async fn with_redis_the_task_hash_and_the_events_go_through_redis() {
     assert_eq!(stream as u64, progress_events(7) + 1, "every task event is in the task's stream");
     let completed: usize = redis::cmd("XLEN").arg("mystocks:events:indicators").query(&mut conn).unwrap();
     assert_eq!(completed, 7);
+    assert_eq!(report.events, 2 * (progress_events(7) + 1) + 7, "every event counted in the report");
 
     // Resuming a finished task finds nothing to do and completes again at once.
     let opts = DailyOptions { resume: Some(report.task_id.clone()), ..Default::default() };

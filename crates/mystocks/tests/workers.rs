@@ -100,6 +100,8 @@ async fn a_worker_killed_midway_leaves_its_work_to_the_others_and_every_symbol_c
     let report = tokio::time::timeout(Duration::from_secs(120), job).await.expect("job ends").unwrap().unwrap();
     assert_eq!(report.mode, "distributed");
     assert_eq!((report.processed, report.total, report.failed), (n as u64, n as u64, 0));
+    // The coordinator published what the worker did not: the start and the bulk.
+    assert!(report.events > 2 && report.events < n as u64 + 2 * progress_events(n as u64) + 2, "{}", report.events);
     assert_all_stored(&s.rt, n).await;
     // Each symbol announced once, by whichever consumer counted it; the task's events
     // exactly as for one process; nothing left in the queue.

@@ -52,6 +52,8 @@ pub struct Consumer<'a> {
     claim_idle: Duration,
     batches: HashMap<Option<i64>, StandardBatch>,
     reporters: HashMap<String, Reporter<'a>>,
+    /// Events of finished tasks' reporters, once dropped.
+    retired_events: u64,
     reads: u64,
     stall_after: Option<u64>,
 }
@@ -75,6 +77,7 @@ impl<'a> Consumer<'a> {
             claim_idle,
             batches: HashMap::new(),
             reporters: HashMap::new(),
+            retired_events: 0,
             reads: 0,
             stall_after: None,
         })
@@ -145,7 +148,9 @@ impl<'a> Consumer<'a> {
                     }
                     if tallied.completed {
                         // Nothing more will be said about it.
-                        self.reporters.remove(&task_id);
+                        if let Some(done) = self.reporters.remove(&task_id) {
+                            self.retired_events += done.events();
+                        }
                         completed.push(task_id.clone());
                     }
                 }
@@ -162,6 +167,6 @@ impl<'a> Consumer<'a> {
 
     /// Events this consumer published.
     pub fn events(&self) -> u64 {
-        self.reporters.values().map(|r| r.events()).sum()
+        self.retired_events + self.reporters.values().map(|r| r.events()).sum::<u64>()
     }
 }
