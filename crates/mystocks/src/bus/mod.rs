@@ -45,6 +45,15 @@ pub trait Bus: Send + Sync {
     fn backend(&self) -> &'static str;
     /// Publishes on `channel`; returns the event id.
     async fn publish(&self, channel: &Channel, event: &Event) -> Result<String, BusError>;
+    /// Publishes several events in order (a backend may send them in one round trip);
+    /// one result per event.
+    async fn publish_all(&self, events: &[(Channel, Event)]) -> Vec<Result<String, BusError>> {
+        let mut out = Vec::with_capacity(events.len());
+        for (channel, event) in events {
+            out.push(self.publish(channel, event).await);
+        }
+        out
+    }
     /// Every event published from now on, on every channel (callers filter).
     fn subscribe(&self) -> broadcast::Receiver<Delivered>;
     /// The events of `channel` after `after_id`, oldest first.

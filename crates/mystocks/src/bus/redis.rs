@@ -25,6 +25,20 @@ return id
 
 static PUBLISH_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(PUBLISH));
 
+/// [`PUBLISH`] for many events in one call: KEYS[i] is event i's stream and channel,
+/// ARGV[1] the stream length bound, ARGV[i + 1] event i's JSON. Returns the ids in order.
+const PUBLISH_MANY: &str = r"
+local ids = {}
+for i, key in ipairs(KEYS) do
+  local id = redis.call('XADD', key, 'MAXLEN', '~', ARGV[1], '*', 'data', ARGV[i + 1])
+  redis.call('PUBLISH', key, id .. ' ' .. ARGV[i + 1])
+  ids[i] = id
+end
+return ids
+";
+
+static PUBLISH_MANY_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(PUBLISH_MANY));
+
 struct Inner {
     link: RedisLink,
     prefix: String,
@@ -81,6 +95,29 @@ impl Bus for RedisBus {
         }
     }
 
+    async fn publish_all(&self, events: &[(Channel, Event)]) -> Vec<Result<String, BusError>> {
+        if events.is_empty() {
+            return Vec::new();
+        }
+        let mut call = PUBLISH_MANY_SCRIPT.prepare_invoke();
+        call.arg(REPLAY_LIMIT);
+        for (channel, event) in events {
+            match serde_json::to_string(event) {
+                Ok(json) => call.key(self.key(channel)).arg(json),
+                // Not encodable: a type bug, never expected; fall back to one by one.
+                Err(_) => return publish_each(self, events).await,
+            };
+        }
+        match self.inner.link.run(|mut c| async move { call.invoke_async::<Vec<String>>(&mut c).await }).await {
+            Ok(ids) if ids.len() == events.len() => ids.into_iter().map(Ok).collect(),
+            Ok(_) => publish_each(self, events).await,
+            Err(e) => {
+                tracing::debug!("redis bus unavailable ({e}): delivering {} events locally", events.len());
+                events.iter().map(|(channel, event)| Ok(self.inner.local.deliver(channel, event))).collect()
+            }
+        }
+    }
+
     fn subscribe(&self) -> broadcast::Receiver<Delivered> {
         self.inner.local.sender().subscribe()
     }
@@ -116,6 +153,14 @@ impl Bus for RedisBus {
         }
         Ok(out)
     }
+}
+
+async fn publish_each(bus: &RedisBus, events: &[(Channel, Event)]) -> Vec<Result<String, BusError>> {
+    let mut out = Vec::with_capacity(events.len());
+    for (channel, event) in events {
+        out.push(bus.publish(channel, event).await);
+    }
+    out
 }
 
 async fn subscribe_loop(inner: Weak<Inner>) {

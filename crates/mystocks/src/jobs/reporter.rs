@@ -71,6 +71,11 @@ impl<'a> Reporter<'a> {
         }
     }
 
+    async fn publish_all(&self, events: &[(Channel, Event)]) {
+        let published = self.bus.publish_all(events).await.iter().filter(|r| r.is_ok()).count();
+        self.events.fetch_add(published as u64, Ordering::Relaxed);
+    }
+
     async fn task_event(&self, body: EventBody) {
         let event = Event::now(body);
         self.publish(&Channel::Tasks, &event).await;
@@ -100,8 +105,9 @@ impl<'a> Reporter<'a> {
 
     /// Announces what recording `outcomes` counted: one `stock.indicators.completed`
     /// per symbol counted now, a `task.progress` where due, and the completion if this
-    /// batch completed the task.
+    /// batch completed the task. The batch's events go to the bus together, in order.
     pub async fn batch(&self, outcomes: &[SymbolOutcome], tallied: &Tallied) -> anyhow::Result<()> {
+        let mut events = Vec::with_capacity(tallied.counted.len() + 4);
         let mut last_due = None;
         for c in &tallied.counted {
             let Some(o) = outcomes.get(c.index) else { continue };
@@ -113,13 +119,16 @@ impl<'a> Reporter<'a> {
                 calculation_time_ms: round(o.ms, 3),
                 from_cache_count: 0,
             });
-            self.publish(&Channel::Indicators, &Event::now(body)).await;
+            events.push((Channel::Indicators, Event::now(body)));
             if c.progress_due {
                 let message = format!("Processing {} ({}/{})", o.symbol, c.processed, tallied.total);
-                self.task_event(self.progress(message, c.processed, tallied.total, c.failed)).await;
+                let event = Event::now(self.progress(message, c.processed, tallied.total, c.failed));
+                events.push((Channel::Tasks, event.clone()));
+                events.push((self.task_channel.clone(), event));
                 last_due = Some(c);
             }
         }
+        self.publish_all(&events).await;
         if let Some(c) = last_due.filter(|_| !tallied.completed) {
             self.save(JobStatus::Running, c.processed, tallied.total, c.failed, tallied.started_ms, None).await?;
         }
