@@ -57,8 +57,44 @@ pub fn tema_lookback(period: usize) -> usize {
 
 /// TEMA = EMA³ + (3·EMA − 3·EMA²), summed in TA-Lib's order.
 pub fn tema(real: &[f64], period: usize) -> Vec<f64> {
-    let mut state = Tema::new(period);
-    real.iter().map(|&x| state.next(x).unwrap_or(f64::NAN)).collect()
+    let period = period.max(1);
+    let first = tema_lookback(period);
+    let k = per_to_k(period);
+    let Some((mut e1, mut e2, mut e3)) = triple_ema_seed(real, period, k) else {
+        return nan_vec(real.len());
+    };
+    let seed = std::iter::once(e3 + ((3.0 * e1) - (3.0 * e2)));
+    with_lookback(
+        real.len(),
+        first,
+        seed.chain(real[first + 1..].iter().map(move |&x| {
+            e1 = (x - e1).mul_add(k, e1);
+            e2 = (e1 - e2).mul_add(k, e2);
+            e3 = (e2 - e3).mul_add(k, e3);
+            e3 + ((3.0 * e1) - (3.0 * e2))
+        })),
+    )
+}
+
+/// Three chained EMA states (each fed the one before) seeded through bar
+/// `3·(period − 1)`, the first bar at which all three have a value: their values there.
+/// TEMA and TRIX continue from these in plain registers, without the per-bar seeding
+/// checks of the streaming states; the numbers are the same. `None` when `real` is
+/// shorter.
+pub(crate) fn triple_ema_seed(real: &[f64], period: usize, k: f64) -> Option<(f64, f64, f64)> {
+    let last = 3 * period.max(1).saturating_sub(1);
+    let (mut s1, mut s2, mut s3) = (Ema::with_k(period, k), Ema::with_k(period, k), Ema::with_k(period, k));
+    let mut seeded = None;
+    for &x in real.get(..=last)? {
+        if let Some(a) = s1.next(x) {
+            if let Some(b) = s2.next(a) {
+                if let Some(c) = s3.next(b) {
+                    seeded = Some((a, b, c));
+                }
+            }
+        }
+    }
+    seeded
 }
 
 /// Streaming EMA: one value in, O(1); the same numbers as [`ema`].

@@ -4,7 +4,7 @@
 //! two-coefficient Wilder step `atr = fma(atr, β, tr·α)` with β = (p−1)/p, α = 1 − β.
 //! NATR is ATR / close · 100.
 
-use crate::math::{is_zero, nan_vec};
+use crate::math::{is_zero, nan_vec, with_lookback};
 
 /// True range of one bar given the previous close (TA-Lib's comparison order).
 #[inline(always)]
@@ -52,14 +52,32 @@ fn atr_scaled(high: &[f64], low: &[f64], close: &[f64], period: usize, finish: i
     if period <= 1 {
         return trange(high, low, close);
     }
-    let n = close.len();
-    let mut out = nan_vec(n);
+    let n = close.len().min(high.len()).min(low.len());
+    if n <= period {
+        return nan_vec(close.len());
+    }
+    // The streaming state through bar `period` (its seed), then plain registers: the
+    // same expression per bar, written once into the output (no NaN pre-fill pass).
     let mut state = Atr::new(period);
-    for i in 0..n {
+    let mut seed = f64::NAN;
+    for i in 0..=period {
         if let Some(atr) = state.next(high[i], low[i], close[i]) {
-            out[i] = finish(atr, close[i]);
+            seed = atr;
         }
     }
+    let (beta, alpha) = (state.beta, state.alpha);
+    let mut value = seed;
+    let bars =
+        high[period + 1..n].iter().zip(&low[period + 1..n]).zip(&close[period..n - 1]).zip(&close[period + 1..n]);
+    let mut out = with_lookback(
+        n,
+        period,
+        std::iter::once(finish(seed, close[period])).chain(bars.map(|(((&h, &l), &prev_close), &c)| {
+            value = value.mul_add(beta, true_range(h, l, prev_close) * alpha);
+            finish(value, c)
+        })),
+    );
+    out.resize(close.len(), f64::NAN);
     out
 }
 
