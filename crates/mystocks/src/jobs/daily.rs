@@ -22,6 +22,7 @@ use super::tally::{LocalTally, RedisTally, Tally};
 use super::worker::{Consumer, Step, DEFAULT_CLAIM_IDLE};
 use crate::bus::events::{EventBody, TaskProgress};
 use crate::bus::{Bus, Delivered};
+use crate::redis_link::RedisLink;
 use crate::runtime::Runtime;
 
 pub use super::batch::BARS;
@@ -89,94 +90,126 @@ pub async fn run_daily(
         Some(s) => s.clone(),
         None => rt.store.list_symbols(usize::MAX >> 1, 0).await?.into_iter().map(|s| s.code).collect(),
     };
-    let batch = StandardBatch::new(opts.until)?;
-    let done = if opts.resume.is_some() { batch.already_done(rt, &symbols).await? } else { HashSet::new() };
+    let job = Job { rt, batch: StandardBatch::new(opts.until)?, symbols, started_ms, opts: &opts };
+    let done = if opts.resume.is_some() { job.batch.already_done(rt, &job.symbols).await? } else { HashSet::new() };
     let skipped = done.len() as u64;
-    let total = symbols.len() as u64;
-    let remaining: Vec<String> = symbols.iter().filter(|s| !done.contains(*s)).cloned().collect();
     let mut progress = ProgressFeed { rx: bus.subscribe(), on_progress, task_id: task_id.clone() };
+    let reporter = Reporter::new(rt, bus, &task_id, job.batch.codes())?;
 
     // Nothing left (a resumed task that had finished): no queue to wait on.
-    let link = rt.redis.clone().filter(|_| !opts.local_only && !remaining.is_empty());
-    let mut reporter = Reporter::new(rt, bus, &task_id, batch.codes())?;
-    let (mode, processed, failed, events) = match link {
-        Some(link) => {
-            let tally = RedisTally::new(link.clone(), &rt.config.cache_prefix, &task_id);
-            let done_list: Vec<String> = done.iter().cloned().collect();
-            let mut consumer = Consumer::new(rt, bus, link.clone(), Consumer::default_name("daily"), opts.claim_idle)?;
-            reporter.start(skipped, total, started_ms).await?;
-            let queued = async {
-                tally.start(total, &done_list, started_ms).await?;
-                consumer.queue().ensure_group().await?;
-                consumer.queue().enqueue(&task_id, &remaining, opts.until).await?;
-                anyhow::Ok(())
-            }
-            .await;
-            let finished = match queued {
-                Ok(()) => consume_until_complete(&mut consumer, &tally, &task_id, &mut progress).await,
-                Err(e) => Err(e),
-            };
-            match finished {
-                Ok(()) => {
-                    let (processed, failed) = tally.counts().await.unwrap_or((total, 0));
-                    ("distributed".to_string(), processed, failed, consumer.events() + reporter.events())
-                }
-                Err(e) => {
-                    tracing::warn!(task = %task_id, "distributed run interrupted ({e:#}); finishing in this process");
-                    let _ = tally.take_over().await;
-                    let done = batch.already_done(rt, &symbols).await?;
-                    let remaining: Vec<String> = symbols.iter().filter(|s| !done.contains(*s)).cloned().collect();
-                    reporter = reporter.writing_task_hash(Some(link));
-                    let tally = LocalTally::new(total, done, started_ms);
-                    let (p, f) = run_local(rt, &batch, &reporter, &tally, &remaining, &mut progress).await?;
-                    ("distributed, finished locally".to_string(), p, f, consumer.events() + reporter.events())
-                }
-            }
-        }
+    let link = rt.redis.clone().filter(|_| !opts.local_only && done.len() < job.symbols.len());
+    let finished = match link {
+        Some(link) => job.run_distributed(link, bus, reporter, done, &mut progress).await?,
         None => {
             let reporter = reporter.writing_task_hash(rt.redis.clone());
-            reporter.start(skipped, total, started_ms).await?;
-            let tally = LocalTally::new(total, done, started_ms);
-            let (p, f) = run_local(rt, &batch, &reporter, &tally, &remaining, &mut progress).await?;
+            reporter.start(skipped, job.total(), started_ms).await?;
+            let (processed, failed) = job.run_local(&reporter, done, &mut progress).await?;
             let mode = if rt.redis.is_some() { "single process" } else { "embedded" };
-            (mode.to_string(), p, f, reporter.events())
+            Finished { mode, processed, failed, events: reporter.events() }
         }
     };
     rt.cache.flush().await;
     progress.drain();
     Ok(DailyReport {
         task_id,
-        mode,
-        total,
-        processed,
-        failed,
+        mode: finished.mode.to_string(),
+        total: job.total(),
+        processed: finished.processed,
+        failed: finished.failed,
         skipped,
         duration_seconds: started.elapsed().as_secs_f64(),
-        events,
+        events: finished.events,
     })
 }
 
-/// Runs `remaining` in this process; returns the final processed and failed counts.
-async fn run_local(
-    rt: &Runtime,
-    batch: &StandardBatch,
-    reporter: &Reporter<'_>,
-    tally: &LocalTally,
-    remaining: &[String],
-    progress: &mut ProgressFeed<'_>,
-) -> anyhow::Result<(u64, u64)> {
-    let (mut processed, mut failed) = (tally.processed(), 0);
-    for chunk in remaining.chunks(BATCH) {
-        let outcomes = batch.run(rt, chunk).await?;
-        let tallied = tally.record(&outcomes).await?;
-        reporter.batch(&outcomes, &tallied).await?;
-        (processed, failed) = (tallied.processed, tallied.failed);
-        progress.drain();
+/// One run of the job: what every way of running it needs.
+struct Job<'a> {
+    rt: &'a Runtime,
+    batch: StandardBatch,
+    symbols: Vec<String>,
+    started_ms: i64,
+    opts: &'a DailyOptions,
+}
+
+/// How a run ended.
+struct Finished {
+    mode: &'static str,
+    processed: u64,
+    failed: u64,
+    events: u64,
+}
+
+impl Job<'_> {
+    fn total(&self) -> u64 {
+        self.symbols.len() as u64
     }
-    if tally.complete_if_done() {
-        reporter.complete(processed, tally.total(), failed, tally.started_ms()).await?;
+
+    fn remaining(&self, done: &HashSet<String>) -> Vec<String> {
+        self.symbols.iter().filter(|s| !done.contains(*s)).cloned().collect()
     }
-    Ok((processed, failed))
+
+    /// Runs what is not `done` in this process; returns the final processed and failed
+    /// counts.
+    async fn run_local(
+        &self,
+        reporter: &Reporter<'_>,
+        done: HashSet<String>,
+        progress: &mut ProgressFeed<'_>,
+    ) -> anyhow::Result<(u64, u64)> {
+        let remaining = self.remaining(&done);
+        let tally = LocalTally::new(self.total(), done, self.started_ms);
+        let (mut processed, mut failed) = (tally.processed(), 0);
+        for chunk in remaining.chunks(BATCH) {
+            let outcomes = self.batch.run(self.rt, chunk).await?;
+            let tallied = tally.record(&outcomes).await?;
+            reporter.batch(&outcomes, &tallied).await?;
+            (processed, failed) = (tallied.processed, tallied.failed);
+            progress.drain();
+        }
+        if tally.complete_if_done() {
+            reporter.complete(processed, tally.total(), failed, tally.started_ms()).await?;
+        }
+        Ok((processed, failed))
+    }
+
+    /// Queues what is not `done` and consumes the queue with any other workers until
+    /// the task completes; if Redis fails on the way, takes the task back and finishes
+    /// it here.
+    async fn run_distributed<'b>(
+        &self,
+        link: RedisLink,
+        bus: &'b dyn Bus,
+        reporter: Reporter<'b>,
+        done: HashSet<String>,
+        progress: &mut ProgressFeed<'_>,
+    ) -> anyhow::Result<Finished>
+    where
+        Self: 'b,
+    {
+        let (rt, task_id, total) = (self.rt, reporter.task_id().to_string(), self.total());
+        let tally = RedisTally::new(link.clone(), &rt.config.cache_prefix, &task_id);
+        let mut consumer = Consumer::new(rt, bus, link.clone(), Consumer::default_name("daily"), self.opts.claim_idle)?;
+        reporter.start(done.len() as u64, total, self.started_ms).await?;
+        let finished = async {
+            let done_list: Vec<String> = done.iter().cloned().collect();
+            tally.start(total, &done_list, self.started_ms).await?;
+            consumer.queue().ensure_group().await?;
+            consumer.queue().enqueue(&task_id, &self.remaining(&done), self.opts.until).await?;
+            consume_until_complete(&mut consumer, &tally, &task_id, progress).await
+        }
+        .await;
+        if let Err(e) = finished {
+            tracing::warn!(task = %task_id, "distributed run interrupted ({e:#}); finishing in this process");
+            let _ = tally.take_over().await;
+            let done = self.batch.already_done(rt, &self.symbols).await?;
+            let reporter = reporter.writing_task_hash(Some(link));
+            let (processed, failed) = self.run_local(&reporter, done, progress).await?;
+            let events = consumer.events() + reporter.events();
+            return Ok(Finished { mode: "distributed, finished locally", processed, failed, events });
+        }
+        let (processed, failed) = tally.counts().await.unwrap_or((total, 0));
+        Ok(Finished { mode: "distributed", processed, failed, events: consumer.events() + reporter.events() })
+    }
 }
 
 /// Consumes the queue until `task_id` is complete (by this consumer or any other).
