@@ -16,9 +16,9 @@
 //! - [`runtime`]: assembles stores, Redis link and cache from the configuration, once.
 //! - [`market`]: OHLCV bar series and reading them from CSV files (plain or gzip).
 //! - [`demo`]: the deterministic synthetic A-share market of `mystocks demo-data`.
-//! - [`format`]: number and table output shared by the commands (shortest round-trip floats).
+//! - [`format`](mod@format): number and table output shared by the commands (shortest round-trip floats).
 //! - [`standard_set`]: the daily job's standard indicator set (SPEC section 8).
-//! - [`bench`]: the project's own benchmarks (`mystocks bench`).
+//! - [`bench`](mod@bench): the project's own benchmarks (`mystocks bench`).
 //! - [`cli`]: one module per subcommand; `main.rs` only parses and dispatches.
 //!
 //! The indicator kernels live in the pure `indicators` crate. The server (HTTP,

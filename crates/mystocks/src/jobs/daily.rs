@@ -3,7 +3,7 @@
 //! The coordinator (`mystocks daily`) names the task, publishes its start, and then runs
 //! it one of two ways, chosen once from the configuration:
 //! - embedded (no Redis): batches in this process, counted by a [`LocalTally`];
-//! - distributed (Redis): the symbols go into the [`WorkQueue`] and the coordinator
+//! - distributed (Redis): the symbols go into the [`WorkQueue`](super::queue::WorkQueue) and the coordinator
 //!   consumes it like any `mystocks worker`, every consumer counting into one
 //!   [`RedisTally`], until the task is complete. If Redis is lost on the way, the
 //!   coordinator takes the task back and finishes it alone: symbols whose values are
