@@ -7,7 +7,7 @@ pub fn mom_lookback(period: usize) -> usize {
     period
 }
 
-/// MOM = x[t] − x[t−p].
+/// MOM = `x[t] − x[t−p]`.
 pub fn mom(real: &[f64], period: usize) -> Vec<f64> {
     let n = real.len();
     if n <= period {
@@ -19,7 +19,7 @@ pub fn mom(real: &[f64], period: usize) -> Vec<f64> {
     out
 }
 
-/// ROC = (x[t]/x[t−p] − 1)·100, 0 where x[t−p] is zero.
+/// ROC = `(x[t] / x[t−p] − 1) · 100`, 0 where `x[t−p]` is zero.
 pub fn roc(real: &[f64], period: usize) -> Vec<f64> {
     let n = real.len();
     let mut out = nan_vec(n);

@@ -1,6 +1,6 @@
 //! KAMA — Kaufman adaptive moving average, TA-Lib-exact.
 //!
-//! The efficiency ratio |x[t] − x[t−p]| / Σ|Δx| sets the smoothing constant between
+//! The efficiency ratio `|x[t] − x[t−p]| / Σ|Δx|` sets the smoothing constant between
 //! 2/(30+1) and 2/(2+1), squared; the sum of absolute changes is carried incrementally.
 
 use crate::math::{is_zero, nan_vec};

@@ -5,7 +5,7 @@
 //! difference has cancelled badly (var < 1e-6·S2/p), when the value leaving the window
 //! dominates (t² > 1e6·S2), or every 32·p bars, it re-centres: K becomes the window
 //! mean and both sums are rebuilt; a rebuilt variance below 1e-12·S2/p is taken as 0.
-//! Where the first output is matters to the last bit, so [`variance_from`] takes it.
+//! Where the first output is matters to the last bit, so `variance_from` takes it.
 
 use crate::math::nan_vec;
 
