@@ -155,36 +155,37 @@ async fn with_redis_the_task_hash_and_the_events_go_through_redis() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exact_events_for_5000_symbols() {
     let dir = tempfile::tempdir().unwrap();
-    let rt = std::sync::Arc::new(runtime_with(&dir, 5_000, 70).await);
-    let bus = std::sync::Arc::new(LocalBus::new());
-    let mut rx = bus.subscribe();
-    let (job_rt, job_bus) = (rt.clone(), bus.clone());
-    let job =
-        tokio::spawn(async move { run_daily(&job_rt, job_bus.as_ref(), DailyOptions::default(), &mut |_| {}).await });
-    // Drained while the job runs: 5,204 events outgrow the live channel's buffer.
-    let mut counts: HashMap<(String, &'static str), u64> = HashMap::new();
-    let mut symbols = std::collections::HashSet::new();
-    loop {
-        let d = tokio::time::timeout(std::time::Duration::from_secs(120), rx.recv()).await.expect("events").unwrap();
-        *counts.entry((d.channel.to_string(), d.event.event_type())).or_default() += 1;
-        if let mystocks::bus::events::EventBody::StockIndicatorsCompleted(c) = &d.event.body {
-            assert!(symbols.insert(c.stock_code.clone()), "{} announced twice", c.stock_code);
-        }
-        if d.channel == Channel::Tasks && d.event.event_type() == "task.completed" {
-            break;
-        }
-    }
-    let report = job.await.unwrap().unwrap();
+    let rt = runtime_with(&dir, 5_000, 70).await;
+    let bus = LocalBus::new();
+    let report = run_daily(&rt, &bus, DailyOptions::default(), &mut |_| {}).await.unwrap();
     assert_eq!((report.total, report.processed, report.failed), (5_000, 5_000, 0));
-    let task = format!("events:task:{}", report.task_id);
-    assert_eq!(counts[&("events:tasks".to_string(), "task.progress")], 101, "start + every 50 symbols");
-    assert_eq!(counts[&(task.clone(), "task.progress")], 101);
-    assert_eq!(counts[&("events:tasks".to_string(), "task.completed")], 1);
-    assert_eq!(counts[&("events:indicators".to_string(), "stock.indicators.completed")], 5_000);
-    assert_eq!(symbols.len(), 5_000);
-    // The task channel's completion follows the shared one.
-    let d = rx.recv().await.unwrap();
-    assert_eq!((d.channel.to_string(), d.event.event_type()), (task, "task.completed"));
+    // Every event is in its channel's replay buffer (up to 10,000 per channel), in order:
+    // counted after the job, with no race against the live channel.
+    let task = Channel::parse(&format!("events:task:{}", report.task_id)).unwrap();
+    for channel in [Channel::Tasks, task.clone()] {
+        let events = bus.replay(&channel, "0-0").await.unwrap();
+        let types: Vec<&str> = events.iter().map(|d| d.event.event_type()).collect();
+        assert_eq!(types.len(), 102, "{channel}: start + every 50 symbols + completion");
+        assert!(types[..101].iter().all(|t| *t == "task.progress"), "{channel}");
+        assert_eq!(types[101], "task.completed", "{channel}");
+        let processed: Vec<u64> = events[..101]
+            .iter()
+            .map(|d| match &d.event.body {
+                mystocks::bus::events::EventBody::TaskProgress(p) => p.processed,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(processed, (0..=100).map(|k| k * 50).collect::<Vec<u64>>(), "{channel}: at 0, 50, ..., 5000");
+    }
+    let per_symbol = bus.replay(&Channel::Indicators, "0-0").await.unwrap();
+    let symbols: std::collections::HashSet<String> = per_symbol
+        .iter()
+        .map(|d| match &d.event.body {
+            mystocks::bus::events::EventBody::StockIndicatorsCompleted(c) => c.stock_code.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!((per_symbol.len(), symbols.len()), (5_000, 5_000), "one event per symbol");
     assert_eq!(report.events, 5_000 + 2 * 101 + 2);
 }
 
