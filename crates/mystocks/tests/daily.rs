@@ -140,6 +140,15 @@ async fn with_redis_the_task_hash_and_the_events_go_through_redis() {
     assert_eq!(completed, 7);
     assert_eq!(report.events, 2 * (progress_events(7) + 1) + 7, "every event counted in the report");
 
+    // While another process holds the task, a resume is refused, naming the lock.
+    let resource = mystocks::lock::LockService::batch_resource(&report.task_id);
+    let other = rt.locks.acquire(&resource, std::time::Duration::from_secs(30), std::time::Duration::ZERO).await;
+    let other = other.unwrap().expect("the finished task's lock is free");
+    let opts = DailyOptions { resume: Some(report.task_id.clone()), ..Default::default() };
+    let refused = run_daily(&rt, bus.as_ref(), opts, &mut |_| {}).await.unwrap_err().to_string();
+    assert!(refused.contains("being run by another process") && refused.contains("mystocks:lock:batch:"), "{refused}");
+    assert!(other.release().await.unwrap());
+
     // Resuming a finished task finds nothing to do and completes again at once.
     let opts = DailyOptions { resume: Some(report.task_id.clone()), ..Default::default() };
     let again =

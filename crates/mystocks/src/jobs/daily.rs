@@ -22,6 +22,7 @@ use super::tally::{LocalTally, RedisTally, Tally};
 use super::worker::{Consumer, Step, DEFAULT_CLAIM_IDLE};
 use crate::bus::events::{EventBody, TaskProgress};
 use crate::bus::{Bus, Delivered};
+use crate::lock::LockService;
 use crate::redis_link::RedisLink;
 use crate::runtime::Runtime;
 
@@ -90,6 +91,25 @@ pub async fn run_daily(
         Some(s) => s.clone(),
         None => rt.store.list_symbols(usize::MAX >> 1, 0).await?.into_iter().map(|s| s.code).collect(),
     };
+    // One coordinator per task: a `--resume` while the task still runs elsewhere would
+    // reset counters that live workers are counting into.
+    let resource = LockService::batch_resource(&task_id);
+    let mut held = match rt.locks.acquire(&resource, rt.locks.default_ttl(), Duration::ZERO).await {
+        Ok(Some(guard)) => Some(guard),
+        Ok(None) => anyhow::bail!(
+            "task {task_id} is being run by another process (lock {} is held; if that process died, \
+             it expires within {} s)",
+            rt.locks.key(&resource),
+            rt.locks.default_ttl().as_secs()
+        ),
+        Err(e) => {
+            tracing::warn!(task = %task_id, "running without the task lock: {e}");
+            None
+        }
+    };
+    if let Some(guard) = held.as_mut() {
+        guard.start_watchdog();
+    }
     let job = Job { rt, batch: StandardBatch::new(opts.until)?, symbols, started_ms, opts: &opts };
     let done = if opts.resume.is_some() { job.batch.already_done(rt, &job.symbols).await? } else { HashSet::new() };
     let skipped = done.len() as u64;
@@ -110,6 +130,9 @@ pub async fn run_daily(
     };
     rt.cache.flush().await;
     progress.drain();
+    if let Some(guard) = held {
+        let _ = guard.release().await;
+    }
     Ok(DailyReport {
         task_id,
         mode: finished.mode.to_string(),
