@@ -117,6 +117,17 @@ async fn a_worker_killed_midway_leaves_its_work_to_the_others_and_every_symbol_c
     let pending: (u64, redis::Value, redis::Value, redis::Value) =
         redis::cmd("XPENDING").arg("mystocks:jobs:daily").arg("workers").query(&mut redis.conn()).unwrap();
     assert_eq!(pending.0, 0);
+    // The coordinator left the group; the killed worker, which never said goodbye, is the
+    // only consumer left (with nothing pending: its entries were claimed).
+    let consumers: Vec<HashMap<String, redis::Value>> = redis::cmd("XINFO")
+        .arg("CONSUMERS")
+        .arg("mystocks:jobs:daily")
+        .arg("workers")
+        .query(&mut redis.conn())
+        .unwrap();
+    assert_eq!(consumers.len(), 1, "{consumers:?}");
+    assert_eq!(consumers[0]["pending"], redis::Value::Int(0));
+    assert!(matches!(&consumers[0]["name"], redis::Value::BulkString(n) if n.starts_with(b"worker-")));
     let hash: HashMap<String, String> =
         redis::cmd("HGETALL").arg(format!("mystocks:task:{}", report.task_id)).query(&mut redis.conn()).unwrap();
     assert_eq!((hash["status"].as_str(), hash["processed"].as_str()), ("completed", "1000"));

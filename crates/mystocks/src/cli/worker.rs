@@ -75,6 +75,7 @@ pub async fn run(args: &WorkerArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow
             }
         }
     }
+    consumer.leave().await;
     rt.cache.flush().await;
     writeln!(out, "worker {name} stopped: {symbols} symbols, {} events", consumer.events())?;
     Ok(())

@@ -230,6 +230,7 @@ impl Job<'_> {
             let events = consumer.events() + reporter.events();
             return Ok(Finished { mode: "distributed, finished locally", processed, failed, events });
         }
+        consumer.leave().await;
         let (processed, failed) = tally.counts().await.unwrap_or((total, 0));
         Ok(Finished { mode: "distributed", processed, failed, events: consumer.events() + reporter.events() })
     }

@@ -172,6 +172,43 @@ impl WorkQueue {
         self.items(reply.claimed).await
     }
 
+    /// Removes `consumer` from the group when it holds no pending entries (a consumer
+    /// leaving with work pending stays, so that its entries can still be claimed).
+    /// Returns whether it was removed.
+    pub async fn leave(&self, consumer: &str) -> Result<bool, LinkError> {
+        let key = self.key.clone();
+        let pending: Vec<redis::Value> = self
+            .link
+            .run(|mut c| async move {
+                redis::cmd("XPENDING")
+                    .arg(&key)
+                    .arg(GROUP)
+                    .arg("-")
+                    .arg("+")
+                    .arg(1)
+                    .arg(consumer)
+                    .query_async(&mut c)
+                    .await
+            })
+            .await?;
+        if !pending.is_empty() {
+            return Ok(false);
+        }
+        let key = self.key.clone();
+        self.link
+            .run(|mut c| async move {
+                redis::cmd("XGROUP")
+                    .arg("DELCONSUMER")
+                    .arg(&key)
+                    .arg(GROUP)
+                    .arg(consumer)
+                    .query_async::<()>(&mut c)
+                    .await
+            })
+            .await?;
+        Ok(true)
+    }
+
     /// Acknowledges and deletes `ids`, so the stream only holds outstanding work.
     pub async fn ack(&self, ids: &[String]) -> Result<(), LinkError> {
         if ids.is_empty() {

@@ -165,6 +165,13 @@ impl<'a> Consumer<'a> {
         Ok(Step::Worked { symbols: symbols_done, completed })
     }
 
+    /// Leaves the group if nothing is pending with this consumer (best effort).
+    pub async fn leave(&self) {
+        if let Err(e) = self.queue.leave(&self.name).await {
+            tracing::debug!(consumer = %self.name, "did not leave the group: {e}");
+        }
+    }
+
     /// Events this consumer published.
     pub fn events(&self) -> u64 {
         self.retired_events + self.reporters.values().map(|r| r.events()).sum::<u64>()
