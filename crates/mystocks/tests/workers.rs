@@ -222,3 +222,36 @@ fn a_worker_needs_redis_and_stops_when_idle() {
         redis::cmd("XINFO").arg("GROUPS").arg("mystocks:jobs:daily").query(&mut redis.conn()).unwrap();
     assert_eq!(groups.len(), 1);
 }
+
+#[test]
+fn a_worker_started_while_redis_is_down_joins_once_it_is_back() {
+    let mut redis = RedisServer::start();
+    redis.kill();
+    let dir = tempfile::tempdir().unwrap();
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_mystocks"))
+        .args(["worker", "--name", "late", "--exit-when-idle", "1"])
+        .env("DATABASE_URL", format!("sqlite://{}/l.db", dir.path().display()))
+        .env("REDIS_URL", redis.url())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It says so, and keeps trying.
+    let mut errors = BufReader::new(worker.stderr.take().unwrap()).lines();
+    let complaint = errors.find(|l| l.as_ref().is_ok_and(|l| l.contains("worker step failed"))).expect("a warning");
+    assert!(complaint.is_ok());
+    // Keep reading its log so that it never blocks on a full pipe.
+    let drain = std::thread::spawn(move || errors.count());
+    redis.restart();
+    // Back: it makes the queue's group, goes idle, and stops cleanly.
+    let status = worker.wait().unwrap();
+    assert!(status.success());
+    drain.join().unwrap();
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut worker.stdout.take().unwrap(), &mut out).unwrap();
+    assert!(out.contains("worker late stopped"), "{out}");
+    let groups: Vec<redis::Value> =
+        redis::cmd("XINFO").arg("GROUPS").arg("mystocks:jobs:daily").query(&mut redis.conn()).unwrap();
+    assert_eq!(groups.len(), 1, "the group was made once Redis answered");
+}
