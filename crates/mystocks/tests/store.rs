@@ -237,6 +237,15 @@ async fn indicator_values_upsert_range_latest_delete(store: Arc<dyn Store>, _url
     store.upsert_indicator_values(&[row("A", 4, 99.5)]).await.unwrap();
     let a = store.read_indicator_values("A", "MACD", "d7b32e6c", "1d", &BarRange::default()).await.unwrap();
     assert_eq!(a.len(), 5);
+    // Values come back bit for bit, the awkward ones included.
+    let hard = [0.1 + 0.2, 1.0 / 3.0, 5e-324, 2.2250738585072014e-308, f64::MAX, -0.0, 1e16, 123456.789e-20];
+    let mut exact = row("X", 1, 0.0);
+    exact.code = "STDDEV".into(); // kept apart from the MACD rows checked below
+    exact.values = hard.iter().map(|&v| Some(v)).chain([None]).collect();
+    store.upsert_indicator_values(std::slice::from_ref(&exact)).await.unwrap();
+    let back = store.read_indicator_values("X", "STDDEV", "d7b32e6c", "1d", &BarRange::default()).await.unwrap();
+    let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+    assert_eq!(bits(&back[0].values), bits(&exact.values), "{}", store.backend());
     assert_eq!(a[4].values, vec![Some(99.5), None, Some(-99.5)], "upsert replaced, nulls kept");
     let ranged = store
         .read_indicator_values(

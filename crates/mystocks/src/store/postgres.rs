@@ -115,11 +115,12 @@ impl PgStore {
         until: i64,
     ) -> StoreResult<HashMap<String, Vec<Bar>>> {
         // One row per symbol with the bars as arrays: 5,000 rows to decode instead of
-        // 1.25 million, and the lateral LIMIT walks the primary key backwards.
+        // 1.25 million, and the lateral LIMIT walks the primary key backwards. The
+        // aggregates take no ORDER BY (six sorts per symbol otherwise); the newest-first
+        // arrays are turned around here.
         let rows = sqlx::query(
-            "select s.code, array_agg(b.ts order by b.ts), array_agg(b.open order by b.ts), \
-                    array_agg(b.high order by b.ts), array_agg(b.low order by b.ts), \
-                    array_agg(b.close order by b.ts), array_agg(b.volume order by b.ts) \
+            "select s.code, array_agg(b.ts), array_agg(b.open), array_agg(b.high), array_agg(b.low), \
+                    array_agg(b.close), array_agg(b.volume) \
              from unnest($1::text[]) as s(code) \
              cross join lateral ( \
                  select ts, open, high, low, close, volume from bars \
@@ -138,7 +139,7 @@ impl PgStore {
             let ts: Vec<i64> = row.try_get(1)?;
             let cols: [Vec<f64>; 5] =
                 [row.try_get(2)?, row.try_get(3)?, row.try_get(4)?, row.try_get(5)?, row.try_get(6)?];
-            let bars = (0..ts.len())
+            let mut bars: Vec<Bar> = (0..ts.len())
                 .map(|i| Bar {
                     ts: ts[i],
                     open: cols[0][i],
@@ -148,6 +149,13 @@ impl PgStore {
                     volume: cols[4][i],
                 })
                 .collect();
+            // The arrays come in the lateral scan's order, newest first; the checks keep
+            // the result right whatever order the plan feeds the aggregates.
+            if bars.is_sorted_by(|a, b| a.ts >= b.ts) {
+                bars.reverse();
+            } else if !bars.is_sorted_by_key(|b| b.ts) {
+                bars.sort_unstable_by_key(|b| b.ts);
+            }
             out.insert(symbol, bars);
         }
         Ok(out)
