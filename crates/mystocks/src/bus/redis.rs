@@ -105,12 +105,12 @@ impl Bus for RedisBus {
             match serde_json::to_string(event) {
                 Ok(json) => call.key(self.key(channel)).arg(json),
                 // Not encodable: a type bug, never expected; fall back to one by one.
-                Err(_) => return publish_each(self, events).await,
+                Err(_) => return super::publish_each(self, events).await,
             };
         }
         match self.inner.link.run(|mut c| async move { call.invoke_async::<Vec<String>>(&mut c).await }).await {
             Ok(ids) if ids.len() == events.len() => ids.into_iter().map(Ok).collect(),
-            Ok(_) => publish_each(self, events).await,
+            Ok(_) => super::publish_each(self, events).await,
             Err(e) => {
                 tracing::debug!("redis bus unavailable ({e}): delivering {} events locally", events.len());
                 events.iter().map(|(channel, event)| Ok(self.inner.local.deliver(channel, event))).collect()
@@ -153,14 +153,6 @@ impl Bus for RedisBus {
         }
         Ok(out)
     }
-}
-
-async fn publish_each(bus: &RedisBus, events: &[(Channel, Event)]) -> Vec<Result<String, BusError>> {
-    let mut out = Vec::with_capacity(events.len());
-    for (channel, event) in events {
-        out.push(bus.publish(channel, event).await);
-    }
-    out
 }
 
 async fn subscribe_loop(inner: Weak<Inner>) {
