@@ -190,21 +190,10 @@ pub async fn time_store(
     let dir = std::env::temp_dir().join(format!("mystocks-bench-{}", std::process::id()));
     let url = format!("sqlite://{}/bench.db", dir.display());
     let store = sqlite::SqliteStore::open(&url).await?;
-    let (import_seconds, read_seconds, reimport_seconds, read_after_reimport_seconds) =
-        import_read_cycle(&store, &market, &codes).await?;
+    let timing = import_read_cycle(&store, "sqlite", &market, &codes).await?;
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
-    out.push(StoreTiming {
-        backend: "sqlite",
-        bars,
-        import_seconds,
-        reimport_seconds,
-        read_seconds,
-        read_after_reimport_seconds,
-        read_bars: 250,
-        copy_seconds: None,
-        import_to_copy_ratio: None,
-    });
+    out.push(timing);
 
     if let Some(admin) = postgres_admin_url {
         let scratch = postgres::ScratchDatabase::create(admin, "mystocks_bench").await?;
@@ -231,31 +220,23 @@ pub async fn time_store(
         copy.finish().await?;
         let copy_seconds = t.elapsed().as_secs_f64();
         drop(conn);
-        let (import_seconds, read_seconds, reimport_seconds, read_after_reimport_seconds) =
-            import_read_cycle(&store, &market, &codes).await?;
+        let mut timing = import_read_cycle(&store, "postgres", &market, &codes).await?;
         drop(store);
         scratch.drop_now().await?;
-        out.push(StoreTiming {
-            backend: "postgres",
-            bars,
-            import_seconds,
-            reimport_seconds,
-            read_seconds,
-            read_after_reimport_seconds,
-            read_bars: 250,
-            copy_seconds: Some(copy_seconds),
-            import_to_copy_ratio: Some(import_seconds / copy_seconds),
-        });
+        timing.copy_seconds = Some(copy_seconds);
+        timing.import_to_copy_ratio = Some(timing.import_seconds / copy_seconds);
+        out.push(timing);
     }
     Ok(out)
 }
 
-/// Import, read, re-import, read again; the four timings in seconds.
+/// Import, read, re-import, read again: the backend's timings (COPY left to the caller).
 async fn import_read_cycle(
     store: &dyn crate::store::Store,
+    backend: &'static str,
     market: &crate::demo::DemoMarket,
     codes: &[String],
-) -> anyhow::Result<(f64, f64, f64, f64)> {
+) -> anyhow::Result<StoreTiming> {
     let t = Instant::now();
     store.import_bars(&market.symbols, &market.bars).await?;
     let import = t.elapsed().as_secs_f64();
@@ -264,7 +245,17 @@ async fn import_read_cycle(
     store.import_bars(&market.symbols, &market.bars).await?;
     let reimport = t.elapsed().as_secs_f64();
     let read_again = time_read(store, codes).await?;
-    Ok((import, read, reimport, read_again))
+    Ok(StoreTiming {
+        backend,
+        bars: market.bars.iter().map(|b| b.bars.len()).sum(),
+        import_seconds: import,
+        reimport_seconds: reimport,
+        read_seconds: read,
+        read_after_reimport_seconds: read_again,
+        read_bars: 250,
+        copy_seconds: None,
+        import_to_copy_ratio: None,
+    })
 }
 
 async fn time_read(store: &dyn crate::store::Store, codes: &[String]) -> anyhow::Result<f64> {
