@@ -212,10 +212,10 @@ impl Job<'_> {
         let (rt, task_id, total) = (self.rt, reporter.task_id().to_string(), self.total());
         let tally = RedisTally::new(link.clone(), &rt.config.cache_prefix, &task_id);
         let mut consumer = Consumer::new(rt, bus, link.clone(), Consumer::default_name("daily"), self.opts.claim_idle)?;
-        reporter.start(done.len() as u64, total, self.started_ms).await?;
+        let record = reporter.start(done.len() as u64, total, self.started_ms).await?;
         let finished = async {
             let done_list: Vec<String> = done.iter().cloned().collect();
-            tally.start(total, &done_list, self.started_ms).await?;
+            tally.start(&record, &done_list, self.started_ms).await?;
             consumer.queue().ensure_group().await?;
             consumer.queue().enqueue(&task_id, &self.remaining(&done), self.opts.until).await?;
             consume_until_complete(&mut consumer, &tally, &task_id, progress).await

@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::batch::SymbolOutcome;
-use super::tally::{Tallied, TASK_HASH_TTL_SECS};
+use super::tally::{task_hash_fields, task_hash_key, Tallied, TASK_HASH_TTL_SECS};
 use crate::bus::channels::Channel;
 use crate::bus::events::{Event, EventBody, StockIndicatorsCompleted, TaskCompleted, TaskProgress, TaskResult};
 use crate::bus::Bus;
@@ -96,11 +96,11 @@ impl<'a> Reporter<'a> {
         })
     }
 
-    /// The start: status running, one `task.progress`.
-    pub async fn start(&self, processed: u64, total: u64, started_ms: i64) -> anyhow::Result<()> {
-        self.save(JobStatus::Running, processed, total, 0, started_ms, None).await?;
+    /// The start: status running, one `task.progress`; returns the job record written.
+    pub async fn start(&self, processed: u64, total: u64, started_ms: i64) -> anyhow::Result<JobRecord> {
+        let record = self.save(JobStatus::Running, processed, total, 0, started_ms, None).await?;
         self.task_event(self.progress(format!("Starting {total} symbols"), processed, total, 0)).await;
-        Ok(())
+        Ok(record)
     }
 
     /// Announces what recording `outcomes` counted: one `stock.indicators.completed`
@@ -153,7 +153,7 @@ impl<'a> Reporter<'a> {
         Ok(())
     }
 
-    /// Writes the job record (and the Redis hash when asked to; best effort).
+    /// Writes the job record (and the Redis hash when asked to; best effort); returns it.
     async fn save(
         &self,
         status: JobStatus,
@@ -162,7 +162,7 @@ impl<'a> Reporter<'a> {
         failed: u64,
         started_ms: i64,
         finished_at: Option<i64>,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<JobRecord> {
         let progress = if total == 0 { 100.0 } else { processed as f64 * 100.0 / total as f64 };
         let done = status == JobStatus::Completed;
         let record = JobRecord {
@@ -179,22 +179,14 @@ impl<'a> Reporter<'a> {
         };
         self.rt.store.upsert_job(&record).await?;
         if let Some(link) = &self.hash {
-            let key = format!("{}task:{}", self.rt.config.cache_prefix, record.task_id);
-            let fields: Vec<(&str, String)> = vec![
-                ("status", record.status.as_str().to_string()),
-                ("progress", format!("{:.2}", record.progress)),
-                ("processed", record.processed.to_string()),
-                ("total", record.total.to_string()),
-                ("failed", record.failed.to_string()),
-                ("started_at", (started_ms / 1000).to_string()),
-                ("finished_at", finished_at.map(|t| t.to_string()).unwrap_or_default()),
-            ];
+            let key = task_hash_key(&self.rt.config.cache_prefix, &record.task_id);
+            let fields = task_hash_fields(&record);
             let mut pipe = redis::pipe();
             pipe.hset_multiple(&key, &fields).ignore().expire(&key, TASK_HASH_TTL_SECS).ignore();
             if let Err(e) = link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await {
                 tracing::debug!(key, "task hash not written: {e}");
             }
         }
-        Ok(())
+        Ok(record)
     }
 }

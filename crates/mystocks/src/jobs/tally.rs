@@ -14,9 +14,29 @@ use async_trait::async_trait;
 use super::batch::SymbolOutcome;
 use super::progress::{ProgressThrottle, EVERY_SYMBOLS};
 use crate::redis_link::{LinkError, RedisLink};
+use crate::store::JobRecord;
 
 /// How long the Redis task hash and done-set are kept (SPEC section 3).
 pub const TASK_HASH_TTL_SECS: i64 = 7 * 86_400;
+
+/// The Redis hash of a task: `{REDIS_CACHE_PREFIX}task:{task_id}` (SPEC section 3).
+pub fn task_hash_key(cache_prefix: &str, task_id: &str) -> String {
+    format!("{cache_prefix}task:{task_id}")
+}
+
+/// SPEC section 3's fields of the task hash, from the job record.
+pub fn task_hash_fields(record: &JobRecord) -> Vec<(&'static str, String)> {
+    let epoch = |t: Option<i64>| t.map(|t| t.to_string()).unwrap_or_default();
+    vec![
+        ("status", record.status.as_str().to_string()),
+        ("progress", format!("{:.2}", record.progress)),
+        ("processed", record.processed.to_string()),
+        ("total", record.total.to_string()),
+        ("failed", record.failed.to_string()),
+        ("started_at", epoch(record.started_at)),
+        ("finished_at", epoch(record.finished_at)),
+    ]
+}
 
 /// One symbol counted for the first time.
 #[derive(Debug, Clone, PartialEq)]
@@ -208,42 +228,34 @@ pub struct RedisTally {
 impl RedisTally {
     /// The tally of `task_id` under the cache prefix.
     pub fn new(link: RedisLink, cache_prefix: &str, task_id: &str) -> Self {
-        let hash = format!("{cache_prefix}task:{task_id}");
+        let hash = task_hash_key(cache_prefix, task_id);
         let done = format!("{hash}:done");
         Self { link, hash, done }
     }
 
-    /// Starts (or restarts, for `--resume`) the task: status running over `total`
-    /// symbols, `done` counted already, and queued so workers may count into it.
-    pub async fn start(&self, total: u64, done: &[String], started_ms: i64) -> Result<(), LinkError> {
+    /// Starts (or restarts, for `--resume`) the task from its running job `record`:
+    /// `done` counted already, and queued so workers may count into it.
+    pub async fn start(&self, record: &JobRecord, done: &[String], started_ms: i64) -> Result<(), LinkError> {
         let (hash, set) = (self.hash.clone(), self.done.clone());
-        let processed = done.len() as u64;
-        let progress = if total == 0 { 100.0 } else { processed as f64 * 100.0 / total as f64 };
+        let mut fields = task_hash_fields(record);
+        // The tally's own fields beside SPEC's: exact start, last progress event, and
+        // whether workers may count into it.
+        fields.extend([
+            ("started_ms", started_ms.to_string()),
+            ("last_reported", record.processed.to_string()),
+            ("queue", "1".to_string()),
+        ]);
         let mut pipe = redis::pipe();
         pipe.atomic().del(&set).ignore().del(&hash).ignore();
         for chunk in done.chunks(10_000) {
             pipe.sadd(&set, chunk).ignore();
         }
-        pipe.hset_multiple(
-            &hash,
-            &[
-                ("status", "running".to_string()),
-                ("progress", format!("{progress:.2}")),
-                ("processed", processed.to_string()),
-                ("total", total.to_string()),
-                ("failed", "0".to_string()),
-                ("started_at", (started_ms / 1000).to_string()),
-                ("finished_at", String::new()),
-                ("started_ms", started_ms.to_string()),
-                ("last_reported", processed.to_string()),
-                ("queue", "1".to_string()),
-            ],
-        )
-        .ignore()
-        .expire(&hash, TASK_HASH_TTL_SECS)
-        .ignore()
-        .expire(&set, TASK_HASH_TTL_SECS)
-        .ignore();
+        pipe.hset_multiple(&hash, &fields)
+            .ignore()
+            .expire(&hash, TASK_HASH_TTL_SECS)
+            .ignore()
+            .expire(&set, TASK_HASH_TTL_SECS)
+            .ignore();
         self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
     }
 
