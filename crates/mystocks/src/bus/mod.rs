@@ -48,19 +48,14 @@ pub trait Bus: Send + Sync {
     /// Publishes several events in order (a backend may send them in one round trip);
     /// one result per event.
     async fn publish_all(&self, events: &[(Channel, Event)]) -> Vec<Result<String, BusError>> {
-        publish_each(self, events).await
+        let mut out = Vec::with_capacity(events.len());
+        for (channel, event) in events {
+            out.push(self.publish(channel, event).await);
+        }
+        out
     }
     /// Every event published from now on, on every channel (callers filter).
     fn subscribe(&self) -> broadcast::Receiver<Delivered>;
     /// The events of `channel` after `after_id`, oldest first.
     async fn replay(&self, channel: &Channel, after_id: &str) -> Result<Vec<Delivered>, BusError>;
-}
-
-/// Publishes `events` one by one, in order: the default of [`Bus::publish_all`].
-pub async fn publish_each<B: Bus + ?Sized>(bus: &B, events: &[(Channel, Event)]) -> Vec<Result<String, BusError>> {
-    let mut out = Vec::with_capacity(events.len());
-    for (channel, event) in events {
-        out.push(bus.publish(channel, event).await);
-    }
-    out
 }

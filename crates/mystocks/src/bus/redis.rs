@@ -17,16 +17,9 @@ use super::local::LocalBus;
 use super::{Bus, BusError, Delivered, REPLAY_LIMIT};
 use crate::redis_link::RedisLink;
 
-const PUBLISH: &str = r"
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'data', ARGV[1])
-redis.call('PUBLISH', KEYS[1], id .. ' ' .. ARGV[1])
-return id
-";
-
-static PUBLISH_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(PUBLISH));
-
-/// [`PUBLISH`] for many events in one call: KEYS[i] is event i's stream and channel,
-/// ARGV[1] the stream length bound, ARGV[i + 1] event i's JSON. Returns the ids in order.
+/// Publishes events in one call: each is appended to its channel's stream (bounded) and
+/// published with its stream id. KEYS[i] is event i's stream and channel, ARGV[1] the
+/// stream length bound, ARGV[i + 1] event i's JSON. Returns the ids in order.
 const PUBLISH_MANY: &str = r"
 local ids = {}
 for i, key in ipairs(KEYS) do
@@ -83,16 +76,8 @@ impl Bus for RedisBus {
     }
 
     async fn publish(&self, channel: &Channel, event: &Event) -> Result<String, BusError> {
-        let json = serde_json::to_string(event).map_err(|e| BusError::Encode(e.to_string()))?;
-        let mut call = PUBLISH_SCRIPT.key(self.key(channel));
-        call.arg(&json).arg(REPLAY_LIMIT);
-        match self.inner.link.run(|mut c| async move { call.invoke_async::<String>(&mut c).await }).await {
-            Ok(id) => Ok(id),
-            Err(e) => {
-                tracing::debug!(%channel, "redis bus unavailable ({e}): delivering locally");
-                Ok(self.inner.local.deliver(channel, event))
-            }
-        }
+        let one = [(channel.clone(), event.clone())];
+        self.publish_all(&one).await.pop().unwrap_or_else(|| Err(BusError::Encode("no result".into())))
     }
 
     async fn publish_all(&self, events: &[(Channel, Event)]) -> Vec<Result<String, BusError>> {
@@ -104,15 +89,14 @@ impl Bus for RedisBus {
         for (channel, event) in events {
             match serde_json::to_string(event) {
                 Ok(json) => call.key(self.key(channel)).arg(json),
-                // Not encodable: a type bug, never expected; fall back to one by one.
-                Err(_) => return super::publish_each(self, events).await,
+                Err(e) => return events.iter().map(|_| Err(BusError::Encode(e.to_string()))).collect(),
             };
         }
         match self.inner.link.run(|mut c| async move { call.invoke_async::<Vec<String>>(&mut c).await }).await {
             Ok(ids) if ids.len() == events.len() => ids.into_iter().map(Ok).collect(),
-            Ok(_) => super::publish_each(self, events).await,
-            Err(e) => {
-                tracing::debug!("redis bus unavailable ({e}): delivering {} events locally", events.len());
+            outcome => {
+                let why = outcome.err().map(|e| e.to_string()).unwrap_or_else(|| "a short reply".into());
+                tracing::debug!("redis bus unavailable ({why}): delivering {} events locally", events.len());
                 events.iter().map(|(channel, event)| Ok(self.inner.local.deliver(channel, event))).collect()
             }
         }
