@@ -91,7 +91,15 @@ fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 /// Times every catalog indicator on `bars` bars, `runs` times each.
-pub fn time_indicators(bars: usize, runs: usize, only: Option<&str>) -> Vec<IndicatorTiming> {
+/// Unknown codes in `only` are an error, as are zero bars or runs.
+pub fn time_indicators(bars: usize, runs: usize, only: Option<&str>) -> anyhow::Result<Vec<IndicatorTiming>> {
+    anyhow::ensure!(bars > 0, "--bars must be at least 1");
+    anyhow::ensure!(runs > 0, "--runs must be at least 1");
+    if let Some(only) = only {
+        for code in only.split(',').map(str::trim) {
+            indicators::find(code).map_err(|e| anyhow::anyhow!("--only: {e}"))?;
+        }
+    }
     let series = random_walk(bars, 42);
     let input = series.as_bars();
     let mut out = Vec::new();
@@ -115,7 +123,7 @@ pub fn time_indicators(bars: usize, runs: usize, only: Option<&str>) -> Vec<Indi
             median_ms: secs * 1e3,
         });
     }
-    out
+    Ok(out)
 }
 
 /// Computes the standard set for `symbols` x `bars` on all cores, `runs` times.
@@ -294,11 +302,12 @@ pub struct CacheBench {
     pub value_bytes: usize,
     /// L1 hit through `get_or_load`.
     pub l1_hit: Latency,
-    /// L2 hit: the cache's L2 step (MGET of generation and value, JSON decode).
+    /// L2 hit: the cache's L2 step (the bars' revision from the store, MGET of generation
+    /// and value, JSON decode, the revision check).
     pub l2_hit: Latency,
     /// JSON decode of the value alone (part of `l2_hit`).
     pub decode_only: Latency,
-    /// `redis-benchmark -c 1 -t get -d value_bytes`.
+    /// `redis-benchmark -c 1 -t get` of a value of `value_bytes` (set before it runs).
     pub redis_get: Latency,
     /// l2_hit.p50 / redis_get.p50.
     pub l2_to_redis_p50: f64,
@@ -328,8 +337,9 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
         l1_ttl: std::time::Duration::from_secs(300),
         l1_max_entries: 1000,
         l2_ttl: std::time::Duration::from_secs(600),
+        change_poll: None,
     };
-    let cache = TieredCache::new(options, store.clone(), Some(L2::new(link)), false);
+    let cache = TieredCache::new(options, store.clone(), store.clone(), Some(L2::new(link.clone())), false);
     let req = IndicatorRequest::new::<&str>(&market.symbols[0].code, "MACD", &[], "1d")?;
     let bars = market.bars[0].bars.clone();
     let value = compute_result(&req, &bars)?;
@@ -348,9 +358,9 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
     let mut l2 = Vec::with_capacity(iterations / 10);
     for _ in 0..(iterations / 10).max(100) {
         let t = Instant::now();
-        let hit = cache.l2_lookup(&req).await;
+        let hit = l2_step(&cache, store.as_ref(), &req).await?;
         l2.push(t.elapsed().as_secs_f64() * 1e6);
-        anyhow::ensure!(matches!(hit, Some((_, Some(_)))), "L2 missed");
+        anyhow::ensure!(hit, "L2 missed");
     }
     let l2_single = {
         let (url, db, n, req) = (
@@ -371,14 +381,15 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
                     l1_ttl: std::time::Duration::from_secs(300),
                     l1_max_entries: 1000,
                     l2_ttl: std::time::Duration::from_secs(600),
+                    change_poll: None,
                 };
-                let cache = TieredCache::new(options, store, Some(L2::new(link)), false);
+                let cache = TieredCache::new(options, store.clone(), store.clone(), Some(L2::new(link)), false);
                 let mut samples = Vec::with_capacity(n);
                 for _ in 0..n {
                     let t = Instant::now();
-                    let hit = cache.l2_lookup(&req).await;
+                    let hit = l2_step(&cache, store.as_ref(), &req).await?;
                     samples.push(t.elapsed().as_secs_f64() * 1e6);
-                    anyhow::ensure!(matches!(hit, Some((_, Some(_)))), "L2 missed");
+                    anyhow::ensure!(hit, "L2 missed");
                 }
                 Ok(samples)
             })
@@ -395,12 +406,22 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
         std::hint::black_box(v);
     }
     let port = redis_url.rsplit(':').next().and_then(|p| p.split('/').next()).unwrap_or("6379").to_string();
+    // redis-benchmark's GET test reads the key `key:__rand_int__` and never writes it:
+    // give it a value of the same size, or it times GETs of a missing key.
+    let yardstick_key = "key:__rand_int__".to_string();
+    let filler = "x".repeat(value_bytes);
+    let (k, v) = (yardstick_key.clone(), filler);
+    link.run(|mut c| async move { redis::cmd("SET").arg(k).arg(v).arg("EX").arg(600).query_async::<()>(&mut c).await })
+        .await?;
     let output = tokio::process::Command::new("redis-benchmark")
         .args(["-p", &port, "-c", "1", "-n", &((iterations / 10).max(1000)).to_string(), "-t", "get", "-d"])
         .arg(value_bytes.to_string())
         .arg("--csv")
         .output()
         .await?;
+    let k = yardstick_key.clone();
+    let _ = link.run(|mut c| async move { redis::cmd("DEL").arg(k).query_async::<i64>(&mut c).await }).await;
+    L2::new(link.clone()).delete_pattern(&format!("{options_prefix}*")).await?;
     let text = String::from_utf8_lossy(&output.stdout);
     // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
     let row = text
@@ -415,7 +436,7 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
         p50_us: fields[3] * 1e3,
         p99_us: fields[5] * 1e3,
     };
-    let l2_hit = percentiles("L2 hit (MGET + decode)", l2);
+    let l2_hit = percentiles("L2 hit (revision, MGET, decode, check)", l2);
     let ratio = l2_hit.p50_us / redis_get.p50_us;
     let l2_hit_single_thread = percentiles("L2 hit, 1-thread runtime", l2_single);
     let single_ratio = l2_hit_single_thread.p50_us / redis_get.p50_us;
@@ -432,6 +453,18 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
     })
 }
 
+/// The L2 step of a read as the cache does it: the series' revision from the store, then
+/// the generation and value from Redis, decoded and checked against the revision.
+async fn l2_step(
+    cache: &crate::cache::TieredCache,
+    store: &dyn crate::store::Store,
+    req: &crate::cache::IndicatorRequest,
+) -> anyhow::Result<bool> {
+    let state = store.series_state(&req.symbol, &req.freq).await?;
+    let rev = state.rev.ok_or_else(|| anyhow::anyhow!("no bars"))?;
+    Ok(cache.l2_valid(req, rev).await.is_some())
+}
+
 /// The Redis settings the cache benchmark uses.
 fn bench_redis_config(url: &str) -> crate::config::RedisConfig {
     crate::config::RedisConfig {
@@ -442,6 +475,7 @@ fn bench_redis_config(url: &str) -> crate::config::RedisConfig {
         enable_cache: true,
         enable_pubsub: false,
         enable_lock: false,
+        tls_ca_cert: None,
     }
 }
 
@@ -484,6 +518,7 @@ pub async fn time_lock(redis_url: &str, iterations: usize) -> anyhow::Result<Loc
         enable_cache: true,
         enable_pubsub: true,
         enable_lock: true,
+        tls_ca_cert: None,
     };
     let run_id = std::process::id();
     let link = RedisLink::new(&config)?;
@@ -531,8 +566,9 @@ pub async fn time_lock(redis_url: &str, iterations: usize) -> anyhow::Result<Loc
             l1_ttl: std::time::Duration::from_secs(60),
             l1_max_entries: 10_000,
             l2_ttl: std::time::Duration::from_secs(600),
+            change_poll: None,
         };
-        let cache = TieredCache::new(options, store.clone(), Some(L2::new(link.clone())), false);
+        let cache = TieredCache::new(options, store.clone(), store.clone(), Some(L2::new(link.clone())), false);
         let locks = LockService::new(
             Arc::new(RedisLocks::new(link.clone())),
             &format!("mystocks-bench-{run_id}:lock:"),
@@ -575,6 +611,8 @@ pub async fn time_lock(redis_url: &str, iterations: usize) -> anyhow::Result<Loc
     }
     a.cache().flush().await;
     b.cache().flush().await;
+    // Nothing of the run stays in Redis.
+    L2::new(link.clone()).delete_pattern(&format!("mystocks-bench-{run_id}:*")).await?;
     let _ = std::fs::remove_dir_all(&dir);
     let lock_round_trip = percentiles("lock acquire + release", lock_rt);
     let raw_set_nx_px_del = percentiles("SET NX PX + DEL", raw);
@@ -660,7 +698,9 @@ pub async fn time_daily(
                 _ => None,
             };
             let opts = crate::jobs::daily::DailyOptions::default();
-            let report = crate::jobs::daily::run_daily(&rt, bus.as_ref(), opts, &mut |_| {}).await?;
+            let report =
+                crate::jobs::daily::run_daily(&rt, bus.as_ref(), opts, &crate::jobs::stop::Stop::new(), &mut |_| {})
+                    .await?;
             anyhow::ensure!(report.processed == symbols as u64 && report.failed == 0, "{setup}: {report:?}");
             seconds.push(report.duration_seconds);
             events = report.events;

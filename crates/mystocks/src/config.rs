@@ -35,6 +35,9 @@ pub struct RedisConfig {
     pub enable_pubsub: bool,
     /// `REDIS_ENABLE_LOCK`: use Redis for distributed locks.
     pub enable_lock: bool,
+    /// `REDIS_TLS_CA_CERT`: PEM file of the CA that signed the server's certificate; when
+    /// set, `rediss://` trusts it (and only it) instead of the public roots.
+    pub tls_ca_cert: Option<std::path::PathBuf>,
 }
 
 /// The settings the engine runs with.
@@ -171,8 +174,32 @@ fn redis_config(v: &Vars) -> Result<Option<RedisConfig>, ConfigError> {
     };
     let variable = if v.text("REDIS_URL").is_some() { "REDIS_URL" } else { "REDIS_HOST" };
     // Let the client library validate the URL the same way it will use it.
-    redis::Client::open(url.as_str())
+    let info = redis::IntoConnectionInfo::into_connection_info(url.as_str())
         .map_err(|e| ConfigError { variable, reason: format!("`{}`: {e}", redact(&url)) })?;
+    let port = match info.addr {
+        redis::ConnectionAddr::Tcp(_, port) | redis::ConnectionAddr::TcpTls { port, .. } => Some(port),
+        _ => None,
+    };
+    if port == Some(0) {
+        return Err(ConfigError {
+            variable,
+            reason: format!("`{}`: port 0 is not a port to connect to", redact(&url)),
+        });
+    }
+    let tls_ca_cert = match v.text("REDIS_TLS_CA_CERT") {
+        None => None,
+        Some(path) => {
+            let bad = |reason: String| ConfigError { variable: "REDIS_TLS_CA_CERT", reason };
+            let pem = std::fs::read_to_string(&path).map_err(|e| bad(format!("`{path}`: {e}")))?;
+            if !pem.contains("-----BEGIN CERTIFICATE-----") {
+                return Err(bad(format!("`{path}` holds no PEM certificate")));
+            }
+            if !url.starts_with("rediss://") {
+                return Err(bad(format!("is set, but `{}` is not a rediss:// URL", redact(&url))));
+            }
+            Some(std::path::PathBuf::from(path))
+        }
+    };
     Ok(Some(RedisConfig {
         max_connections: v.number("REDIS_MAX_CONNECTIONS", 50, 1, 10_000)? as u32,
         socket_timeout: Duration::from_secs(v.number("REDIS_SOCKET_TIMEOUT", 5, 1, 3600)?),
@@ -180,6 +207,7 @@ fn redis_config(v: &Vars) -> Result<Option<RedisConfig>, ConfigError> {
         enable_cache: v.flag("REDIS_ENABLE_CACHE", true)?,
         enable_pubsub: v.flag("REDIS_ENABLE_PUBSUB", true)?,
         enable_lock: v.flag("REDIS_ENABLE_LOCK", true)?,
+        tls_ca_cert,
         url,
     }))
 }
@@ -262,6 +290,10 @@ mod tests {
             (vec![("DATABASE_URL", "mysql://x")], "DATABASE_URL"),
             (vec![("TIMESERIES_URL", "sqlite://")], "TIMESERIES_URL"),
             (vec![("REDIS_URL", "http://x")], "REDIS_URL"),
+            (vec![("REDIS_URL", "redis://127.0.0.1:0")], "REDIS_URL"),
+            (vec![("REDIS_URL", "rediss://127.0.0.1:0/1")], "REDIS_URL"),
+            (vec![("REDIS_URL", "rediss://h:6380"), ("REDIS_TLS_CA_CERT", "/nonexistent.pem")], "REDIS_TLS_CA_CERT"),
+            (vec![("REDIS_URL", "redis://h:6380"), ("REDIS_TLS_CA_CERT", "Cargo.toml")], "REDIS_TLS_CA_CERT"),
             (vec![("REDIS_HOST", "h"), ("REDIS_PORT", "0")], "REDIS_PORT"),
             (vec![("REDIS_CACHE_TTL", "-5")], "REDIS_CACHE_TTL"),
             (vec![("REDIS_HOST", "h"), ("REDIS_USE_SSL", "maybe")], "REDIS_USE_SSL"),

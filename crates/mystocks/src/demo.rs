@@ -73,7 +73,11 @@ fn tick(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Generates `symbols` symbols over `days` trading days.
+/// The most symbols a demo market has: each board's code range holds 1,000 codes
+/// before it would run into the next board's (600xxx into 601xxx).
+pub const MAX_SYMBOLS: usize = 7 * 1000;
+
+/// Generates `symbols` symbols (at most [`MAX_SYMBOLS`]) over `days` trading days.
 pub fn generate(symbols: usize, days: usize, seed: u64) -> DemoMarket {
     let calendar = trading_days(days);
     let mut out = DemoMarket { symbols: Vec::with_capacity(symbols), bars: Vec::with_capacity(symbols) };

@@ -7,12 +7,15 @@
 //! - [`redis_link`]: the shared connection to Redis: timeouts, reconnection, circuit breaker.
 //! - [`cache`]: the tiered cache (L1 moka -> L2 Redis -> L3 store -> compute), keys and
 //!   `params_hash`, invalidation across instances.
+//! - [`catalog`]: the indicator catalog as data (`mystocks catalog`, and the server).
 //! - [`lock`]: the lock service (tokens, fencing, watchdog), Redis and in-process backends.
 //! - [`scheduler`]: Check-Lock-Check-Compute: each computation once across instances.
 //! - [`bus`]: event types exactly as SPEC section 4 writes them, validated channel names,
 //!   and the `Bus` trait with its Redis (Pub/Sub + Streams) and in-process backends.
 //! - [`jobs`]: the daily job: coordinator, batches, task counters (in-process or Redis),
-//!   events, and the distributed job's Redis Stream queue and workers.
+//!   events, and the distributed job's per-task Redis Stream queues and workers.
+//! - [`ingest`]: writing bars, with every tier's results of the written symbols
+//!   invalidated on every instance before and after the write.
 //! - [`runtime`]: assembles stores, Redis link and cache from the configuration, once.
 //! - [`market`]: OHLCV bar series and reading them from CSV files (plain or gzip).
 //! - [`demo`]: the deterministic synthetic A-share market of `mystocks demo-data`.
@@ -28,10 +31,12 @@
 pub mod bench;
 pub mod bus;
 pub mod cache;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod format;
+pub mod ingest;
 pub mod jobs;
 pub mod lock;
 pub mod market;

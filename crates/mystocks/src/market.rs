@@ -63,12 +63,12 @@ impl BarSeries {
 #[derive(Debug, Error)]
 pub enum CsvError {
     /// The file could not be opened or read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, so not also a source: printed once).
+        error: std::io::Error,
     },
     /// The header lacks a required column.
     #[error("{path}: no `{column}` column in the header (found: {found})")]
@@ -100,6 +100,14 @@ pub enum CsvError {
         /// The first few.
         sample: String,
     },
+    /// The file lacks what an import needs.
+    #[error("{path}: {reason}")]
+    NotImportable {
+        /// The file.
+        path: String,
+        /// What is missing.
+        reason: String,
+    },
     /// The chosen symbol is not in the file.
     #[error("{path}: symbol `{symbol}` not found (the file has: {sample})")]
     UnknownSymbol {
@@ -115,7 +123,7 @@ pub enum CsvError {
 /// Reads a bar file into one series per symbol, in order of first appearance.
 pub fn read_bar_file(path: &Path) -> Result<Vec<BarSeries>, CsvError> {
     let shown = path.display().to_string();
-    let io = |source| CsvError::Io { path: shown.clone(), source };
+    let io = |error| CsvError::Io { path: shown.clone(), error };
     let mut raw = Vec::new();
     std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut raw)).map_err(io)?;
     let text_bytes = if raw.starts_with(&[0x1f, 0x8b]) {
@@ -225,9 +233,19 @@ fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
         let opt = |c: Option<usize>, name: &str| c.map(|i| number(i, name)).transpose();
         let (open, high, low, volume) =
             (opt(cols.open, "open")?, opt(cols.high, "high")?, opt(cols.low, "low")?, opt(cols.volume, "volume")?);
+        for (name, price) in [("open", open), ("high", high), ("low", low), ("close", Some(close))] {
+            if let Some(p) = price.filter(|p| *p <= 0.0) {
+                return Err(bad(format!("{name} {p} is not a positive price")));
+            }
+        }
         if let (Some(h), Some(l)) = (high, low) {
             if h < l {
                 return Err(bad(format!("high {h} is below low {l}")));
+            }
+            for (name, price) in [("open", open), ("close", Some(close))] {
+                if let Some(p) = price.filter(|p| *p < l || *p > h) {
+                    return Err(bad(format!("{name} {p} is outside low {l} .. high {h}")));
+                }
             }
         }
         if volume.is_some_and(|v| v < 0.0) {
@@ -278,10 +296,9 @@ pub fn to_import_batches(path: &Path, all: Vec<BarSeries>, freq: &str) -> Result
     for series in all {
         let n = series.len();
         let Some(symbol) = series.symbol.clone() else {
-            return Err(CsvError::MissingColumn {
+            return Err(CsvError::NotImportable {
                 path: shown,
-                column: "symbol",
-                found: "no symbol or ticker column".into(),
+                reason: "import needs a `symbol` (or `ticker`) column".into(),
             });
         };
         for (column, len) in [
@@ -291,7 +308,10 @@ pub fn to_import_batches(path: &Path, all: Vec<BarSeries>, freq: &str) -> Result
             ("volume", series.volume.len()),
         ] {
             if len != n {
-                return Err(CsvError::MissingColumn { path: shown, column, found: "import needs all of OHLCV".into() });
+                return Err(CsvError::NotImportable {
+                    path: shown,
+                    reason: format!("import needs all of open, high, low, close and volume; `{column}` is missing"),
+                });
             }
         }
         let mut order: Vec<usize> = (0..n).collect();
@@ -374,5 +394,29 @@ mod tests {
         assert!(err.contains("no `date` column"), "{err}");
         let err = parse_bars(b"date,close,open\n2020-01-01,1\n", "t.csv").unwrap_err().to_string();
         assert_eq!(err, "t.csv:2: missing column `open`");
+    }
+
+    #[test]
+    fn prices_must_be_positive_and_open_close_inside_the_range() {
+        let head = "date,open,high,low,close,volume\n2020-01-01,1,2,0.5,1.5,100\n";
+        for (row, want) in [
+            ("2020-01-02,3,2,0.5,1.5,100", "t.csv:3: open 3 is outside low 0.5 .. high 2"),
+            ("2020-01-02,1,2,0.5,0.4,100", "t.csv:3: close 0.4 is outside low 0.5 .. high 2"),
+            ("2020-01-02,1,2,0,1.5,100", "t.csv:3: low 0 is not a positive price"),
+            ("2020-01-02,1,2,0.5,-1,100", "t.csv:3: close -1 is not a positive price"),
+        ] {
+            let text = format!("{head}{row}\n");
+            assert_eq!(parse_bars(text.as_bytes(), "t.csv").unwrap_err().to_string(), want);
+        }
+    }
+
+    #[test]
+    fn an_import_names_what_it_lacks() {
+        let all = parse_bars(b"date,open,high,low,close,volume\n2020-01-01,1,2,0.5,1.5,100\n", "t.csv").unwrap();
+        let err = to_import_batches(Path::new("t.csv"), all, "1d").unwrap_err().to_string();
+        assert_eq!(err, "t.csv: import needs a `symbol` (or `ticker`) column");
+        let all = parse_bars(b"symbol,date,high,low,close,volume\nA,2020-01-01,2,0.5,1.5,100\n", "t.csv").unwrap();
+        let err = to_import_batches(Path::new("t.csv"), all, "1d").unwrap_err().to_string();
+        assert!(err.contains("`open` is missing") && !err.contains("found"), "{err}");
     }
 }

@@ -7,6 +7,14 @@
 //! locks and the local bus). While open, a background probe pings Redis every
 //! [`PROBE_INTERVAL`]; the first answer closes it, without a restart. State changes are
 //! logged and counted, and readable for `/api/health`.
+//!
+//! At start-up [`RedisLink::check`] makes one round trip: when Redis cannot be reached
+//! (refused, wrong password, no such database, TLS trouble) it logs one warning naming
+//! the cause and opens the breaker at once, so the process runs degraded from its first
+//! request instead of waiting on connection timeouts in every component.
+//!
+//! `rediss://` uses rustls with the ring provider, trusting the public roots, or only the
+//! CA in `REDIS_TLS_CA_CERT` when that is set.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering};
@@ -166,6 +174,15 @@ impl Breaker {
         }
     }
 
+    /// Opens the breaker now (Redis is known to be down); the probe closes it again.
+    fn trip(&self) {
+        self.opened_at_ms.store(self.now_ms(), Ordering::Release);
+        if self.state.swap(OPEN, Ordering::AcqRel) != OPEN {
+            self.opened.fetch_add(1, Ordering::Relaxed);
+            self.publish();
+        }
+    }
+
     fn on_failure(&self, why: &LinkError) {
         let state = self.state.load(Ordering::Acquire);
         if state == HALF_OPEN {
@@ -215,7 +232,7 @@ impl RedisLink {
     /// Creates the link without connecting (Redis may be down at start-up) and starts
     /// the breaker's probe. Must be called inside a Tokio runtime.
     pub fn new(config: &RedisConfig) -> Result<Self, LinkError> {
-        let client = redis::Client::open(config.url.as_str())?;
+        let client = client_for(config)?;
         let inner = Arc::new(Inner {
             client,
             config: config.clone(),
@@ -242,6 +259,11 @@ impl RedisLink {
         &self.inner.breaker
     }
 
+    /// Whether Redis is known to be down now (the breaker is not closed).
+    pub fn known_down(&self) -> bool {
+        self.inner.breaker.state() != BreakerState::Closed
+    }
+
     /// The connection, connecting on first use. Callers that arrive while a connect is
     /// in progress await that same attempt, so with Redis down they all fail together
     /// after one connect timeout instead of each waiting its own turn.
@@ -261,7 +283,9 @@ impl RedisLink {
                         let mcfg = ConnectionManagerConfig::new()
                             .set_connection_timeout(cfg.connect_timeout)
                             .set_response_timeout(cfg.socket_timeout)
-                            .set_number_of_retries(1);
+                            // No retries inside the client: a refused or failed connect is
+                            // reported at once, and the breaker's probe does the retrying.
+                            .set_number_of_retries(0);
                         match tokio::time::timeout(
                             cfg.connect_timeout,
                             ConnectionManager::new_with_config(client, mcfg),
@@ -322,6 +346,80 @@ impl RedisLink {
     pub async fn ping(&self) -> Result<(), LinkError> {
         self.run(|mut c| async move { redis::cmd("PING").query_async::<String>(&mut c).await.map(|_| ()) }).await
     }
+
+    /// The start-up check: one round trip. On failure, one warning naming the cause,
+    /// and the breaker opens at once (the probe closes it when Redis answers).
+    pub async fn check(&self) -> Result<(), LinkError> {
+        let outcome = match self.connection().await {
+            Ok(mut conn) => match tokio::time::timeout(
+                self.inner.config.socket_timeout,
+                redis::cmd("PING").query_async::<String>(&mut conn),
+            )
+            .await
+            {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(e)) => Err(LinkError::Redis(e)),
+                Err(_) => Err(LinkError::Timeout),
+            },
+            Err(e) => Err(e),
+        };
+        if let Err(e) = &outcome {
+            self.inner.breaker.trip();
+            tracing::warn!(
+                "redis at {} is unavailable ({}): running degraded on L1 + the store, \
+                 reconnecting by itself",
+                redact(&self.inner.config.url),
+                describe(e)
+            );
+        }
+        outcome
+    }
+}
+
+/// A short, specific cause for a failed connection (what a user can act on).
+pub fn describe(e: &LinkError) -> String {
+    let text = e.to_string();
+    let lower = text.to_ascii_lowercase();
+    let hint = if lower.contains("db index is out of range") || lower.contains("switch database") {
+        "no such database number: check REDIS_DB or the URL's /N"
+    } else if lower.contains("wrongpass") || lower.contains("invalid password") || lower.contains("authentication") {
+        "authentication failed: check REDIS_PASSWORD or the URL's password"
+    } else if lower.contains("connection refused") {
+        "connection refused: is redis-server running on that port?"
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        "TLS failed: check REDIS_TLS_CA_CERT and the server's certificate"
+    } else if matches!(e, LinkError::Timeout) || lower.contains("timed out") {
+        "no answer in time: is the host reachable?"
+    } else {
+        ""
+    };
+    if hint.is_empty() {
+        text
+    } else {
+        format!("{hint}; {text}")
+    }
+}
+
+/// Installs rustls's ring provider as the process default, once (redis-rs builds its
+/// TLS configuration from the process default and panics without one).
+pub fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// The client for a configuration: plain, or TLS trusting `REDIS_TLS_CA_CERT` only when set.
+pub fn client_for(config: &RedisConfig) -> Result<redis::Client, LinkError> {
+    install_crypto_provider();
+    match &config.tls_ca_cert {
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|e| LinkError::Connect(format!("{}: {e}", path.display())))?;
+            let certs = redis::TlsCertificates { client_tls: None, root_cert: Some(pem) };
+            Ok(redis::Client::build_with_tls(config.url.as_str(), certs)?)
+        }
+        None => Ok(redis::Client::open(config.url.as_str())?),
+    }
 }
 
 /// While the breaker is open, ping Redis every probe interval so that it closes as soon
@@ -330,7 +428,7 @@ async fn probe(inner: Weak<Inner>) {
     loop {
         tokio::time::sleep(PROBE_INTERVAL).await;
         let Some(inner) = inner.upgrade() else { return };
-        if inner.breaker.state() == BreakerState::Open {
+        if inner.breaker.state() != BreakerState::Closed {
             let link = RedisLink { inner };
             let _ = link.ping().await;
         }

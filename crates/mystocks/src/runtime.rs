@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::cache::l2::L2;
-use crate::cache::tiered::CacheOptions;
+use crate::cache::tiered::{bookkeeping_ttl, CacheOptions};
 use crate::cache::TieredCache;
 use crate::config::Config;
 use crate::lock::local::LocalLocks;
@@ -42,23 +42,30 @@ impl Runtime {
     pub async fn start(config: Config) -> anyhow::Result<Self> {
         let store = store::open(&config.database_url)
             .await
-            .with_context(|| format!("opening the store at {}", config.database_url))?;
+            .with_context(|| format!("opening the store at {}", crate::config::redact(&config.database_url)))?;
         let timeseries = if config.timeseries_url == config.database_url {
             store.clone()
         } else {
-            store::open(&config.timeseries_url)
-                .await
-                .with_context(|| format!("opening the time-series store at {}", config.timeseries_url))?
+            store::open(&config.timeseries_url).await.with_context(|| {
+                format!("opening the time-series store at {}", crate::config::redact(&config.timeseries_url))
+            })?
         };
         let redis = match &config.redis {
             Some(rc) => Some(RedisLink::new(rc).context("REDIS_URL")?),
             None => None,
         };
+        if let Some(link) = &redis {
+            // One round trip now: if Redis is down, say why once and run degraded from
+            // the first request on (no component waits for it).
+            let _ = link.check().await;
+        }
         let l2 = redis.clone().filter(|r| r.config().enable_cache).map(L2::new);
         let pubsub = redis.as_ref().is_some_and(|r| r.config().enable_pubsub);
-        let cache = TieredCache::new(CacheOptions::from_config(&config), timeseries.clone(), l2, pubsub);
+        let options = CacheOptions::from_config(&config);
+        let cache = TieredCache::new(options, store.clone(), timeseries.clone(), l2, pubsub);
         let backend: Arc<dyn LockBackend> = match redis.clone().filter(|r| r.config().enable_lock) {
-            Some(link) => Arc::new(RedisLocks::new(link)),
+            // Fencing counters outlive every L2 value they fence.
+            Some(link) => Arc::new(RedisLocks::new(link).with_fence_ttl(bookkeeping_ttl(config.redis_cache_ttl))),
             None => Arc::new(LocalLocks::new()),
         };
         let locks = LockService::new(backend, &config.lock_prefix, config.lock_timeout);

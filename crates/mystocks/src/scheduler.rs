@@ -132,16 +132,17 @@ impl SmartScheduler {
         self.pubsub.as_ref().map(|(_, prefix)| format!("{prefix}{}:done", Self::resource(req)))
     }
 
-    async fn compute(&self, req: &IndicatorRequest) -> Result<IndicatorResult, CacheError> {
-        if self.store.symbol(&req.symbol).await?.is_none() {
-            return Err(CacheError::UnknownSymbol(req.symbol.clone()));
-        }
+    /// Computes from the stored bars, read now: after the load read their revision
+    /// (`ctx.bars_rev`), which labels the result.
+    async fn compute(&self, req: &IndicatorRequest, ctx: LoadContext) -> Result<IndicatorResult, CacheError> {
         let bars = self.store.read_bars(&req.symbol, &req.freq, &BarRange::default()).await?;
         let r = req.clone();
         let value = tokio::task::spawn_blocking(move || compute_result(&r, &bars))
             .await
             .map_err(|e| CacheError::Load(format!("computation stopped: {e}")))??;
         self.counters.computations.fetch_add(1, Ordering::Relaxed);
+        let mut value = value;
+        value.bars_rev = Some(ctx.bars_rev);
         Ok(value)
     }
 
@@ -156,13 +157,18 @@ impl SmartScheduler {
             match self.locks.acquire(&resource, ttl, Duration::ZERO).await {
                 Err(e) => {
                     self.counters.fallbacks.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(resource, "lock unavailable ({e}): computing unfenced");
-                    let value = self.compute(req).await?;
+                    // With the breaker open, Redis being down was already said once.
+                    if matches!(e, crate::lock::LockError::Redis(crate::redis_link::LinkError::Open)) {
+                        tracing::debug!(resource, "lock unavailable ({e}): computing unfenced");
+                    } else {
+                        tracing::warn!(resource, "lock unavailable ({e}): computing unfenced");
+                    }
+                    let value = self.compute(req, ctx).await?;
                     return Ok(LoadOutcome { value, source: Source::Computed, l2_handled: false, cacheable: true });
                 }
                 Ok(Some(mut guard)) => {
                     guard.start_watchdog();
-                    if let Some((_, Some(found))) = self.cache.l2_lookup(req).await {
+                    if let Some(found) = self.cache.l2_valid(req, ctx.bars_rev).await {
                         self.counters.rechecks_after_lock.fetch_add(1, Ordering::Relaxed);
                         let _ = guard.release().await;
                         return Ok(LoadOutcome {
@@ -172,14 +178,19 @@ impl SmartScheduler {
                             cacheable: true,
                         });
                     }
-                    let value = match self.compute(req).await {
+                    let value = match self.compute(req, ctx).await {
                         Ok(v) => v,
                         Err(e) => {
                             let _ = guard.release().await;
                             return Err(e);
                         }
                     };
-                    let written = self.cache.write_fenced(req, &value, ctx, guard.fence()).await;
+                    // Never over a value L2 holds with more dates (another system's).
+                    let written = if ctx.l2_may_take(&value) {
+                        self.cache.write_fenced(req, &value, ctx, guard.fence()).await
+                    } else {
+                        None
+                    };
                     self.announce(req).await;
                     let _ = guard.release().await;
                     let (l2_handled, cacheable) = match written {
@@ -195,7 +206,7 @@ impl SmartScheduler {
                 }
                 Ok(None) => {
                     self.counters.lock_waits.fetch_add(1, Ordering::Relaxed);
-                    if let Some(found) = self.wait_for_winner(req, ttl).await {
+                    if let Some(found) = self.wait_for_winner(req, ttl, ctx.bars_rev).await {
                         return Ok(LoadOutcome {
                             value: found.as_ref().clone(),
                             source: Source::L2,
@@ -217,7 +228,12 @@ impl SmartScheduler {
 
     /// Waits for the lock holder's announcement (bounded by `ttl`) and reads L2. Without
     /// Pub/Sub, waits for the lock itself to become free instead.
-    async fn wait_for_winner(&self, req: &IndicatorRequest, ttl: Duration) -> Option<Arc<IndicatorResult>> {
+    async fn wait_for_winner(
+        &self,
+        req: &IndicatorRequest,
+        ttl: Duration,
+        bars_rev: i64,
+    ) -> Option<Arc<IndicatorResult>> {
         let mut subscribed = None;
         if let (Some((client, _)), Some(channel)) = (&self.pubsub, self.done_channel(req)) {
             if let Ok(mut ps) = client.get_async_pubsub().await {
@@ -227,7 +243,7 @@ impl SmartScheduler {
             }
         }
         // Subscribed before this check: an announcement cannot fall between the two.
-        if let Some((_, Some(found))) = self.cache.l2_lookup(req).await {
+        if let Some(found) = self.cache.l2_valid(req, bars_rev).await {
             return Some(found);
         }
         match subscribed {
@@ -259,6 +275,6 @@ impl SmartScheduler {
                 }
             }
         }
-        self.cache.l2_lookup(req).await.and_then(|(_, found)| found)
+        self.cache.l2_valid(req, bars_rev).await
     }
 }

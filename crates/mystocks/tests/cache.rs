@@ -13,7 +13,7 @@ use mystocks::cache::tiered::CacheOptions;
 use mystocks::cache::{compute_result, CacheError, IndicatorRequest, Mode, Source, TieredCache};
 use mystocks::demo::generate;
 use mystocks::redis_link::BreakerState;
-use mystocks::store::{self, BarRange, Store};
+use mystocks::store::{self, BarRange, Store, FULL_SERIES};
 use redis::Commands;
 
 fn options() -> CacheOptions {
@@ -23,6 +23,7 @@ fn options() -> CacheOptions {
         l1_ttl: Duration::from_secs(300),
         l1_max_entries: 10_000,
         l2_ttl: Duration::from_secs(3600),
+        change_poll: None,
     }
 }
 
@@ -35,7 +36,7 @@ async fn store_with_market(dir: &tempfile::TempDir) -> Arc<dyn Store> {
 
 fn cache(store: &Arc<dyn Store>, redis: Option<&str>) -> TieredCache {
     let l2 = redis.map(|url| L2::new(link(url)));
-    TieredCache::new(options(), store.clone(), l2, redis.is_some())
+    TieredCache::new(options(), store.clone(), store.clone(), l2, redis.is_some())
 }
 
 fn req(symbol: &str, code: &str) -> IndicatorRequest {
@@ -84,7 +85,10 @@ async fn keys_ttls_and_backfill_from_each_tier() {
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["params_hash"], "d7b32e6c");
     assert!(doc.get("source").is_none(), "source is never stored");
-    let rows = store.read_indicator_values("000001", "MACD", "d7b32e6c", "1d", &BarRange::default()).await.unwrap();
+    let rows = store
+        .read_indicator_values("000001", "MACD", "d7b32e6c", "1d", FULL_SERIES, &BarRange::default())
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 200, "computed results reach L3");
 
     let b = cache(&store, Some(&redis.url()));
@@ -154,7 +158,10 @@ async fn a_slow_load_does_not_write_back_after_an_invalidation() {
     a.flush().await;
     assert!(!a.l1_contains(&key), "not written to L1");
     assert!(!redis.conn().exists::<_, bool>(&key).unwrap(), "not written to L2");
-    let rows = store.read_indicator_values("300001", "ATR", &r.params_hash, "1d", &BarRange::default()).await.unwrap();
+    let rows = store
+        .read_indicator_values("300001", "ATR", &r.params_hash, "1d", FULL_SERIES, &BarRange::default())
+        .await
+        .unwrap();
     assert!(rows.is_empty(), "not written to L3");
 }
 
@@ -180,7 +187,10 @@ async fn invalidation_reaches_every_instance() {
     assert!(!b.l1_contains(&key), "the other instance dropped its L1 entry");
     assert!(!a.l1_contains(&key));
     assert!(!redis.conn().exists::<_, bool>(&key).unwrap(), "L2 cleared");
-    let rows = store.read_indicator_values("601000", "KDJ", &r.params_hash, "1d", &BarRange::default()).await.unwrap();
+    let rows = store
+        .read_indicator_values("601000", "KDJ", &r.params_hash, "1d", FULL_SERIES, &BarRange::default())
+        .await
+        .unwrap();
     assert!(rows.is_empty(), "L3 rows deleted");
     assert_eq!(get(&b, &store, &r, &runs).await.unwrap(), Source::Computed, "the next read rebuilds");
 }
@@ -258,6 +268,6 @@ async fn unknown_symbols_are_remembered_briefly() {
         let err = get(&c, &store, &req("NOSUCH", "RSI"), &runs).await.unwrap_err();
         assert!(matches!(*err, CacheError::UnknownSymbol(_)), "{err}");
     }
-    assert_eq!(runs.load(Ordering::SeqCst), 1, "repeated misses do not reach the store");
-    assert_eq!(c.stats().negative_hits, 4);
+    assert_eq!(runs.load(Ordering::SeqCst), 0, "the store's series state says unknown before any computation");
+    assert_eq!(c.stats().negative_hits, 4, "repeated misses do not reach the store");
 }

@@ -107,22 +107,23 @@ async fn a_stale_holder_cannot_overwrite_a_newer_result() {
         l1_ttl: Duration::from_secs(60),
         l1_max_entries: 100,
         l2_ttl: Duration::from_secs(60),
+        change_poll: None,
     };
-    let cache = TieredCache::new(opts, store.clone(), Some(L2::new(l.clone())), false);
+    let cache = TieredCache::new(opts, store.clone(), store.clone(), Some(L2::new(l.clone())), false);
     let locks = LockService::new(Arc::new(RedisLocks::new(l)), "mystocks:lock:", Duration::from_secs(30));
     let r = IndicatorRequest::new::<&str>(&m.symbols[0].code, "RSI", &[], "1d").unwrap();
     let bars = store.read_bars(&r.symbol, "1d", &BarRange::default()).await.unwrap();
     let old_value = compute_result(&r, &bars).unwrap();
     let mut new_value = old_value.clone();
-    new_value.computed_at = "2099-01-01T00:00:00Z".into();
-    let ctx = LoadContext { remote_generation: Some(0) };
+    new_value.computed_at = Some("2099-01-01T00:00:00Z".into());
+    let ctx = LoadContext { remote_generation: Some(0), bars_rev: 1, l2_held_dates: None };
     let stale = locks.acquire("calc:x", Duration::from_millis(100), Duration::ZERO).await.unwrap().unwrap();
     let fresh = locks.acquire("calc:x", Duration::from_secs(5), Duration::from_secs(2)).await.unwrap().unwrap();
     assert!(fresh.fence() > stale.fence());
     assert_eq!(cache.write_fenced(&r, &new_value, ctx, fresh.fence()).await, Some(FencedWrite::Written));
     assert_eq!(cache.write_fenced(&r, &old_value, ctx, stale.fence()).await, Some(FencedWrite::StaleFence));
     let (_, stored) = cache.l2_lookup(&r).await.unwrap();
-    assert_eq!(stored.unwrap().computed_at, "2099-01-01T00:00:00Z", "the newer result stays");
+    assert_eq!(stored.unwrap().computed_at.as_deref(), Some("2099-01-01T00:00:00Z"), "the newer result stays");
 }
 
 fn market_dir() -> tempfile::TempDir {

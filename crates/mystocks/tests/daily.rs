@@ -10,8 +10,9 @@ use mystocks::bus::local::LocalBus;
 use mystocks::bus::Bus;
 use mystocks::cache::{compute_result, IndicatorRequest};
 use mystocks::config::Config;
-use mystocks::jobs::daily::{run_daily, DailyOptions};
+use mystocks::jobs::daily::{run_daily, DailyOptions, BARS};
 use mystocks::jobs::progress::progress_events;
+use mystocks::jobs::stop::Stop;
 use mystocks::runtime::Runtime;
 use mystocks::store::BarRange;
 
@@ -35,7 +36,7 @@ async fn exact_events_for_1_49_50_51_symbols() {
         let rt = runtime(&dir, n).await;
         let bus = LocalBus::new();
         let mut rx = bus.subscribe();
-        let report = run_daily(&rt, &bus, DailyOptions::default(), &mut |_| {}).await.unwrap();
+        let report = run_daily(&rt, &bus, DailyOptions::default(), &Stop::new(), &mut |_| {}).await.unwrap();
         assert_eq!((report.total, report.processed, report.failed), (n as u64, n as u64, 0));
         let mut counts: HashMap<(String, &'static str), u64> = HashMap::new();
         let mut events = Vec::new();
@@ -80,22 +81,30 @@ async fn stored_values_equal_a_direct_computation_and_resume_skips_done_symbols(
     let dir = tempfile::tempdir().unwrap();
     let rt = runtime(&dir, 12).await;
     let bus = LocalBus::new();
-    let report = run_daily(&rt, &bus, DailyOptions::default(), &mut |_| {}).await.unwrap();
+    let report = run_daily(&rt, &bus, DailyOptions::default(), &Stop::new(), &mut |_| {}).await.unwrap();
     let symbol = rt.store.list_symbols(1, 0).await.unwrap().remove(0).code;
     let bars = rt.store.read_bars(&symbol, "1d", &BarRange { limit: Some(250), ..Default::default() }).await.unwrap();
     let req = IndicatorRequest::new::<&str>(&symbol, "MACD", &[], "1d").unwrap();
     let direct = compute_result(&req, &bars).unwrap();
-    let latest =
-        rt.store.latest_indicator_values("MACD", &req.params_hash, "1d", std::slice::from_ref(&symbol)).await.unwrap();
+    let latest = rt
+        .store
+        .latest_indicator_values("MACD", &req.params_hash, "1d", BARS as u32, std::slice::from_ref(&symbol))
+        .await
+        .unwrap();
     assert_eq!(latest.len(), 1);
     assert_eq!(latest[0].ts, bars.last().unwrap().ts, "the latest bar's values are in L3");
     assert_eq!(latest[0].values[0], *direct.outputs["macd"].last().unwrap(), "bit for bit");
 
     let mut rx = bus.subscribe();
-    let again =
-        run_daily(&rt, &bus, DailyOptions { resume: Some(report.task_id.clone()), ..Default::default() }, &mut |_| {})
-            .await
-            .unwrap();
+    let again = run_daily(
+        &rt,
+        &bus,
+        DailyOptions { resume: Some(report.task_id.clone()), ..Default::default() },
+        &Stop::new(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!((again.skipped, again.processed), (12, 12), "everything was already done");
     let mut per_symbol = 0;
     while let Ok(d) = rx.try_recv() {
@@ -123,7 +132,7 @@ async fn with_redis_the_task_hash_and_the_events_go_through_redis() {
     rt.store.import_bars(&m.symbols, &m.bars).await.unwrap();
     let bus = mystocks::jobs::daily::bus_for(&rt);
     assert_eq!(bus.backend(), "redis");
-    let report = run_daily(&rt, bus.as_ref(), DailyOptions::default(), &mut |_| {}).await.unwrap();
+    let report = run_daily(&rt, bus.as_ref(), DailyOptions::default(), &Stop::new(), &mut |_| {}).await.unwrap();
     let mut conn = redis.conn();
     let key = format!("mystocks:task:{}", report.task_id);
     let hash: HashMap<String, String> = redis::cmd("HGETALL").arg(&key).query(&mut conn).unwrap();
@@ -145,17 +154,19 @@ async fn with_redis_the_task_hash_and_the_events_go_through_redis() {
     let other = rt.locks.acquire(&resource, std::time::Duration::from_secs(30), std::time::Duration::ZERO).await;
     let other = other.unwrap().expect("the finished task's lock is free");
     let opts = DailyOptions { resume: Some(report.task_id.clone()), ..Default::default() };
-    let refused = run_daily(&rt, bus.as_ref(), opts, &mut |_| {}).await.unwrap_err().to_string();
+    let refused = run_daily(&rt, bus.as_ref(), opts, &Stop::new(), &mut |_| {}).await.unwrap_err().to_string();
     assert!(refused.contains("being run by another process") && refused.contains("mystocks:lock:batch:"), "{refused}");
     assert!(other.release().await.unwrap());
 
     // Resuming a finished task finds nothing to do and completes again at once.
     let opts = DailyOptions { resume: Some(report.task_id.clone()), ..Default::default() };
-    let again =
-        tokio::time::timeout(std::time::Duration::from_secs(30), run_daily(&rt, bus.as_ref(), opts, &mut |_| {}))
-            .await
-            .expect("a resumed finished task ends")
-            .unwrap();
+    let again = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        run_daily(&rt, bus.as_ref(), opts, &Stop::new(), &mut |_| {}),
+    )
+    .await
+    .expect("a resumed finished task ends")
+    .unwrap();
     assert_eq!((again.skipped, again.processed, again.total), (7, 7, 7));
     let hash: HashMap<String, String> = redis::cmd("HGETALL").arg(&key).query(&mut conn).unwrap();
     assert_eq!(hash["status"], "completed");
@@ -166,7 +177,7 @@ async fn exact_events_for_5000_symbols() {
     let dir = tempfile::tempdir().unwrap();
     let rt = runtime_with(&dir, 5_000, 70).await;
     let bus = LocalBus::new();
-    let report = run_daily(&rt, &bus, DailyOptions::default(), &mut |_| {}).await.unwrap();
+    let report = run_daily(&rt, &bus, DailyOptions::default(), &Stop::new(), &mut |_| {}).await.unwrap();
     assert_eq!((report.total, report.processed, report.failed), (5_000, 5_000, 0));
     // Every event is in its channel's replay buffer (up to 10,000 per channel), in order:
     // counted after the job, with no race against the live channel.
@@ -208,13 +219,16 @@ async fn as_of_a_date_the_values_are_those_of_that_day() {
     let day_text = chrono::DateTime::from_timestamp(day, 0).unwrap().format("%Y-%m-%d").to_string();
     let until = mystocks::cli::daily::parse_day_end(&day_text).unwrap();
     let opts = DailyOptions { until: Some(until), ..Default::default() };
-    let report = run_daily(&rt, &LocalBus::new(), opts, &mut |_| {}).await.unwrap();
+    let report = run_daily(&rt, &LocalBus::new(), opts, &Stop::new(), &mut |_| {}).await.unwrap();
     assert_eq!(report.processed, 3);
     let upto: Vec<_> = all.iter().filter(|b| b.ts <= day).cloned().collect();
     let req = IndicatorRequest::new::<&str>(&symbol, "RSI", &[], "1d").unwrap();
     let direct = compute_result(&req, &upto[upto.len() - 250..]).unwrap();
-    let latest =
-        rt.store.latest_indicator_values("RSI", &req.params_hash, "1d", std::slice::from_ref(&symbol)).await.unwrap();
+    let latest = rt
+        .store
+        .latest_indicator_values("RSI", &req.params_hash, "1d", BARS as u32, std::slice::from_ref(&symbol))
+        .await
+        .unwrap();
     assert_eq!(latest[0].ts, day, "values as of the day, not the latest bar");
     assert_eq!(latest[0].values[0], *direct.outputs["real"].last().unwrap());
     assert!(mystocks::cli::daily::parse_day_end("2026-02-30").is_err());
@@ -242,6 +256,9 @@ fn resume_after_the_process_was_killed_finishes_the_task() {
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let task = loop {
         let line = lines.next().expect("a progress line").unwrap();
+        if !line.contains('%') {
+            continue; // the start line, naming the task and how to resume it
+        }
         let (head, rest) = line.split_once(": ").unwrap();
         let processed: u64 = rest.split_whitespace().nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
         if processed >= 500 {
@@ -268,7 +285,7 @@ async fn a_failing_symbol_is_counted_and_never_stops_the_job() {
     let bus = LocalBus::new();
     let mut rx = bus.subscribe();
     let opts = DailyOptions { symbols: Some(symbols), ..Default::default() };
-    let report = run_daily(&rt, &bus, opts, &mut |_| {}).await.unwrap();
+    let report = run_daily(&rt, &bus, opts, &Stop::new(), &mut |_| {}).await.unwrap();
     assert_eq!((report.total, report.processed, report.failed), (5, 5, 1));
     let mut failed_event = None;
     let mut completed = None;

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use mystocks::demo::generate;
 use mystocks::market::{read_bar_file, to_import_batches};
 use mystocks::store::postgres::ScratchDatabase;
-use mystocks::store::{self, Bar, BarRange, IndicatorRow, JobRecord, JobStatus, Store, Symbol, SymbolBars};
+use mystocks::store::{
+    self, Bar, BarRange, IndicatorRow, JobRecord, JobStatus, SeriesState, Store, Symbol, SymbolBars,
+};
 
 fn pg_admin_url() -> String {
     std::env::var("MYSTOCKS_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
@@ -78,6 +80,7 @@ on_both_backends!(
     jobs_upsert_and_read,
     symbols_list_and_migrations_are_idempotent,
     a_large_first_load_keeps_the_key_and_reimports,
+    every_write_of_bars_gives_its_series_a_new_revision,
 );
 
 fn sample() -> Vec<SymbolBars> {
@@ -131,7 +134,9 @@ async fn a_failing_import_commits_nothing(store: Arc<dyn Store>, _url: &str) {
         freq: "1d".into(),
         bars: vec![Bar { ts: 86_400, open: 1.0, high: 0.5, low: 2.0, close: 1.5, volume: 10.0 }],
     };
+    let rev = store.latest_rev().await.unwrap();
     let err = store.import_bars(&[], &[good, bad]).await.expect_err("constraint violation");
+    assert_eq!(store.latest_rev().await.unwrap(), rev, "no revision taken either");
     assert!(err.to_string().to_lowercase().contains("check"), "{err}");
     assert!(store.read_bars("GOOD", "1d", &BarRange::default()).await.unwrap().is_empty(), "nothing of the batch");
     assert!(store.symbol("GOOD").await.unwrap().is_none(), "not even the symbol");
@@ -231,11 +236,13 @@ async fn indicator_values_upsert_range_latest_delete(store: Arc<dyn Store>, _url
         ts,
         values: vec![Some(v), None, Some(-v)],
         computed_at: Some(1_700_000_000 + ts),
+        span: 250,
+        bars_rev: 7,
     };
     let rows: Vec<_> = (0..5).flat_map(|i| [row("A", i, i as f64), row("B", i, 10.0 + i as f64)]).collect();
     store.upsert_indicator_values(&rows).await.unwrap();
     store.upsert_indicator_values(&[row("A", 4, 99.5)]).await.unwrap();
-    let a = store.read_indicator_values("A", "MACD", "d7b32e6c", "1d", &BarRange::default()).await.unwrap();
+    let a = store.read_indicator_values("A", "MACD", "d7b32e6c", "1d", 250, &BarRange::default()).await.unwrap();
     assert_eq!(a.len(), 5);
     // Values come back bit for bit, the awkward ones included.
     let hard = [0.1 + 0.2, 1.0 / 3.0, 5e-324, 2.2250738585072014e-308, f64::MAX, -0.0, 1e16, 123456.789e-20];
@@ -243,7 +250,7 @@ async fn indicator_values_upsert_range_latest_delete(store: Arc<dyn Store>, _url
     exact.code = "STDDEV".into(); // kept apart from the MACD rows checked below
     exact.values = hard.iter().map(|&v| Some(v)).chain([None]).collect();
     store.upsert_indicator_values(std::slice::from_ref(&exact)).await.unwrap();
-    let back = store.read_indicator_values("X", "STDDEV", "d7b32e6c", "1d", &BarRange::default()).await.unwrap();
+    let back = store.read_indicator_values("X", "STDDEV", "d7b32e6c", "1d", 250, &BarRange::default()).await.unwrap();
     let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
     assert_eq!(bits(&back[0].values), bits(&exact.values), "{}", store.backend());
     assert_eq!(a[4].values, vec![Some(99.5), None, Some(-99.5)], "upsert replaced, nulls kept");
@@ -253,19 +260,65 @@ async fn indicator_values_upsert_range_latest_delete(store: Arc<dyn Store>, _url
             "MACD",
             "d7b32e6c",
             "1d",
+            250,
             &BarRange { start: Some(1), end: Some(3), limit: Some(2) },
         )
         .await
         .unwrap();
     assert_eq!(ranged.iter().map(|r| r.ts).collect::<Vec<_>>(), vec![2, 3]);
-    let latest = store.latest_indicator_values("MACD", "d7b32e6c", "1d", &[]).await.unwrap();
+    let latest = store.latest_indicator_values("MACD", "d7b32e6c", "1d", 250, &[]).await.unwrap();
     let by: HashMap<_, _> = latest.iter().map(|r| (r.symbol.as_str(), (r.ts, r.values[0]))).collect();
     assert_eq!(by, HashMap::from([("A", (4, Some(99.5))), ("B", (4, Some(14.0)))]));
-    let only_b = store.latest_indicator_values("MACD", "d7b32e6c", "1d", &["B".into()]).await.unwrap();
+    let only_b = store.latest_indicator_values("MACD", "d7b32e6c", "1d", 250, &["B".into()]).await.unwrap();
     assert_eq!(only_b.len(), 1);
-    assert_eq!(store.delete_indicator_values("A").await.unwrap(), 5);
-    assert!(store.read_indicator_values("A", "MACD", "d7b32e6c", "1d", &BarRange::default()).await.unwrap().is_empty());
-    assert_eq!(store.latest_indicator_values("MACD", "d7b32e6c", "1d", &[]).await.unwrap().len(), 1);
+    assert_eq!(store.delete_indicator_values(&["A".to_string()]).await.unwrap(), 5);
+    assert!(store
+        .read_indicator_values("A", "MACD", "d7b32e6c", "1d", 250, &BarRange::default())
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.latest_indicator_values("MACD", "d7b32e6c", "1d", 250, &[]).await.unwrap().len(), 1);
+    // Spans are apart: a full-series result never reads as the window's rows or back.
+    assert!(store
+        .read_indicator_values("B", "MACD", "d7b32e6c", "1d", 0, &BarRange::default())
+        .await
+        .unwrap()
+        .is_empty());
+    // Replacing a result leaves exactly the new rows, old ones at other bars gone.
+    let full = |ts: i64, rev: i64| IndicatorRow { span: 0, bars_rev: rev, ..row("B", ts, 1.0) };
+    store.replace_indicator_values(&(0..6).map(|t| full(t, 1)).collect::<Vec<_>>()).await.unwrap();
+    store.replace_indicator_values(&(2..5).map(|t| full(t, 2)).collect::<Vec<_>>()).await.unwrap();
+    let now = store.read_indicator_values("B", "MACD", "d7b32e6c", "1d", 0, &BarRange::default()).await.unwrap();
+    assert_eq!(now.iter().map(|r| (r.ts, r.bars_rev)).collect::<Vec<_>>(), vec![(2, 2), (3, 2), (4, 2)]);
+    let window = store.read_indicator_values("B", "MACD", "d7b32e6c", "1d", 250, &BarRange::default()).await.unwrap();
+    assert_eq!(window.len(), 5, "the window's rows are untouched");
+}
+
+async fn every_write_of_bars_gives_its_series_a_new_revision(store: Arc<dyn Store>, _url: &str) {
+    assert_eq!(store.series_state("A", "1d").await.unwrap(), SeriesState { symbol_known: false, rev: None });
+    let start = store.latest_rev().await.unwrap();
+    let bars = |symbol: &str, n: i64, close: f64| SymbolBars {
+        symbol: symbol.into(),
+        freq: "1d".into(),
+        bars: (0..n)
+            .map(|i| Bar { ts: i * 86_400, open: close, high: close, low: close, close, volume: 1.0 })
+            .collect(),
+    };
+    let first = store.import_bars(&[], &[bars("A", 3, 1.0), bars("B", 2, 1.0)]).await.unwrap();
+    assert!(first.rev > start, "{} > {start}", first.rev);
+    assert_eq!(store.latest_rev().await.unwrap(), first.rev);
+    assert_eq!(store.series_state("A", "1d").await.unwrap(), SeriesState { symbol_known: true, rev: Some(first.rev) });
+    assert_eq!(store.series_state("A", "15m").await.unwrap(), SeriesState { symbol_known: true, rev: None });
+    let second = store.import_bars(&[], &[bars("A", 4, 2.0)]).await.unwrap();
+    assert!(second.rev > first.rev);
+    let revs = store.series_revs(&["A".into(), "B".into(), "C".into()], "1d").await.unwrap();
+    assert_eq!(revs, HashMap::from([("A".to_string(), second.rev), ("B".to_string(), first.rev)]));
+    let changed = store.series_changed_since(first.rev, 100).await.unwrap();
+    assert_eq!(changed.iter().map(|c| (c.symbol.as_str(), c.rev)).collect::<Vec<_>>(), vec![("A", second.rev)]);
+    assert_eq!(store.series_changed_since(start, 100).await.unwrap().len(), 2);
+    let span = store.bar_span("A", "1d").await.unwrap().unwrap();
+    assert_eq!((span.bars, span.first_ts, span.last_ts), (4, 0, 3 * 86_400));
+    assert_eq!(store.bar_span("A", "1w").await.unwrap(), None);
 }
 
 async fn jobs_upsert_and_read(store: Arc<dyn Store>, _url: &str) {
@@ -280,6 +333,7 @@ async fn jobs_upsert_and_read(store: Arc<dyn Store>, _url: &str) {
         started_at: Some(1_700_000_000),
         finished_at: None,
         result: None,
+        spec: Some(serde_json::json!({"symbols": ["000001", "000002"], "until": null})),
     };
     store.upsert_job(&job).await.unwrap();
     assert_eq!(store.job("calc_1").await.unwrap().as_ref(), Some(&job));
@@ -288,9 +342,19 @@ async fn jobs_upsert_and_read(store: Arc<dyn Store>, _url: &str) {
     job.processed = 5000;
     job.finished_at = Some(1_700_000_004);
     job.result = Some(serde_json::json!({"success": 4988, "failed": 12}));
+    let spec = job.spec.take();
     store.upsert_job(&job).await.unwrap();
-    assert_eq!(store.job("calc_1").await.unwrap(), Some(job));
+    job.spec = spec;
+    assert_eq!(store.job("calc_1").await.unwrap(), Some(job.clone()), "a later save keeps the spec");
     assert_eq!(store.job("nope").await.unwrap(), None);
+    let mut newer = job.clone();
+    newer.task_id = "calc_2".into();
+    newer.started_at = Some(1_700_000_100);
+    store.upsert_job(&newer).await.unwrap();
+    let listed = store.list_jobs(10).await.unwrap();
+    assert_eq!(listed.iter().map(|j| j.task_id.as_str()).collect::<Vec<_>>(), vec!["calc_2", "calc_1"]);
+    assert!(listed.iter().all(|j| j.spec.is_none()), "lists leave the symbol lists out");
+    assert_eq!(store.list_jobs(1).await.unwrap().len(), 1);
 }
 
 async fn symbols_list_and_migrations_are_idempotent(store: Arc<dyn Store>, url: &str) {

@@ -19,8 +19,9 @@ use mystocks::bus::redis::RedisBus;
 use mystocks::bus::Bus;
 use mystocks::cache::IndicatorRequest;
 use mystocks::config::Config;
-use mystocks::jobs::daily::{bus_for, run_daily, DailyOptions};
+use mystocks::jobs::daily::{bus_for, run_daily, DailyOptions, BARS};
 use mystocks::jobs::progress::progress_events;
+use mystocks::jobs::stop::Stop;
 use mystocks::runtime::Runtime;
 use mystocks::standard_set::standard_set;
 
@@ -54,7 +55,8 @@ async fn assert_all_stored(rt: &Runtime, n: usize) {
     let last = rt.store.read_latest_bars(&symbols, "1d", 1, i64::MAX).await.unwrap();
     for m in standard_set().unwrap() {
         let req = IndicatorRequest::from_resolved(&symbols[0], m.spec, m.params.clone(), "1d").unwrap();
-        let rows = rt.store.latest_indicator_values(m.spec.code, &req.params_hash, "1d", &symbols).await.unwrap();
+        let rows =
+            rt.store.latest_indicator_values(m.spec.code, &req.params_hash, "1d", BARS as u32, &symbols).await.unwrap();
         assert_eq!(rows.len(), n, "{}: one latest row per symbol", m.spec.code);
         for r in rows {
             assert_eq!(r.ts, last[&r.symbol][0].ts, "{} {} at the latest bar", r.symbol, m.spec.code);
@@ -83,14 +85,11 @@ async fn a_worker_killed_midway_leaves_its_work_to_the_others_and_every_symbol_c
     let mut lines = BufReader::new(worker.stdout.take().unwrap()).lines();
     assert!(lines.next().unwrap().unwrap().contains("ready"));
 
-    // An entry not written by a job is dropped, not claimed forever.
-    let _: String =
-        redis::cmd("XADD").arg("mystocks:jobs:daily").arg("*").arg("junk").arg("1").query(&mut redis.conn()).unwrap();
     let rt = s.rt.clone();
     let job = tokio::spawn(async move {
         let bus = bus_for(&rt);
         let opts = DailyOptions { claim_idle: Duration::from_millis(500), ..Default::default() };
-        run_daily(&rt, bus.as_ref(), opts, &mut |_| {}).await
+        run_daily(&rt, bus.as_ref(), opts, &Stop::new(), &mut |_| {}).await
     });
     let stalled = tokio::task::spawn_blocking(move || lines.next().and_then(|l| l.ok())).await.unwrap();
     assert_eq!(stalled.as_deref(), Some("stalled"), "the worker took work and hung on it");
@@ -113,21 +112,11 @@ async fn a_worker_killed_midway_leaves_its_work_to_the_others_and_every_symbol_c
     let completed: Vec<_> = entries.iter().filter(|(_, f)| f[0].1.contains("\"task.completed\"")).collect();
     assert_eq!(completed.len(), 1, "one task.completed");
     assert!(completed[0].1[0].1.contains(&format!("\"result\":{{\"success\":{n},\"failed\":0}}")));
-    assert_eq!(xlen(&redis, "mystocks:jobs:daily"), 0, "every entry acknowledged and deleted");
-    let pending: (u64, redis::Value, redis::Value, redis::Value) =
-        redis::cmd("XPENDING").arg("mystocks:jobs:daily").arg("workers").query(&mut redis.conn()).unwrap();
-    assert_eq!(pending.0, 0);
-    // The coordinator left the group; the killed worker, which never said goodbye, is the
-    // only consumer left (with nothing pending: its entries were claimed).
-    let consumers: Vec<HashMap<String, redis::Value>> = redis::cmd("XINFO")
-        .arg("CONSUMERS")
-        .arg("mystocks:jobs:daily")
-        .arg("workers")
-        .query(&mut redis.conn())
-        .unwrap();
-    assert_eq!(consumers.len(), 1, "{consumers:?}");
-    assert_eq!(consumers[0]["pending"], redis::Value::Int(0));
-    assert!(matches!(&consumers[0]["name"], redis::Value::BulkString(n) if n.starts_with(b"worker-")));
+    // The task's queue is closed: no stream left, nothing in the registry.
+    let queue = format!("mystocks:jobs:daily:queue:{}", report.task_id);
+    let left: (u64, u64) =
+        redis::pipe().exists(&queue).zcard("mystocks:jobs:daily:tasks").query(&mut redis.conn()).unwrap();
+    assert_eq!(left, (0, 0), "the queue is closed once the task completed");
     let hash: HashMap<String, String> =
         redis::cmd("HGETALL").arg(format!("mystocks:task:{}", report.task_id)).query(&mut redis.conn()).unwrap();
     assert_eq!((hash["status"].as_str(), hash["processed"].as_str()), ("completed", "1000"));
@@ -148,7 +137,7 @@ async fn redis_killed_during_a_5000_symbol_job_loses_no_symbol_and_events_resume
     let job = tokio::spawn(async move {
         let bus = bus_for(&rt);
         let opts = DailyOptions { claim_idle: Duration::from_millis(500), ..Default::default() };
-        run_daily(&rt, bus.as_ref(), opts, &mut |_| {}).await
+        run_daily(&rt, bus.as_ref(), opts, &Stop::new(), &mut |_| {}).await
     });
     // Mid-job: once the job has reported 500 symbols, Redis dies and comes back empty.
     let task_id = loop {
@@ -217,10 +206,40 @@ fn a_worker_needs_redis_and_stops_when_idle() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("worker w1 ready\n"), "{stdout}");
     assert!(stdout.contains("worker w1 stopped: 0 symbols, 0 events"), "{stdout}");
-    // It made the queue's consumer group, ready for a job.
-    let groups: Vec<redis::Value> =
-        redis::cmd("XINFO").arg("GROUPS").arg("mystocks:jobs:daily").query(&mut redis.conn()).unwrap();
-    assert_eq!(groups.len(), 1);
+    // Idle, it wrote nothing to Redis.
+    let keys: u64 = redis::cmd("DBSIZE").query(&mut redis.conn()).unwrap();
+    assert_eq!(keys, 0);
+}
+
+/// What a coordinator puts in Redis for a live task of `symbols` (its lock, hash,
+/// registry entry and queue), written by hand so that a test controls each part.
+fn open_task_by_hand(redis: &RedisServer, task: &str, symbols: &[&str], coordinator_alive: bool) {
+    let mut c = redis.conn();
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut pipe = redis::pipe();
+    if coordinator_alive {
+        pipe.cmd("SET").arg(format!("mystocks:lock:batch:{task}")).arg("tok").arg("PX").arg(60_000).ignore();
+    }
+    pipe.hset_multiple(
+        format!("mystocks:task:{task}"),
+        &[
+            ("status", "running".to_string()),
+            ("queue", "1".to_string()),
+            ("total", symbols.len().to_string()),
+            ("processed", "0".to_string()),
+            ("failed", "0".to_string()),
+            ("last_reported", "0".to_string()),
+            ("started_ms", now.to_string()),
+        ],
+    )
+    .ignore();
+    let queue = format!("mystocks:jobs:daily:queue:{task}");
+    pipe.cmd("XGROUP").arg("CREATE").arg(&queue).arg("workers").arg("0").arg("MKSTREAM").ignore();
+    for s in symbols {
+        pipe.cmd("XADD").arg(&queue).arg("*").arg("symbol").arg(*s).arg("until").arg("").ignore();
+    }
+    pipe.zadd("mystocks:jobs:daily:tasks", task, now).ignore();
+    pipe.query::<()>(&mut c).unwrap();
 }
 
 #[test]
@@ -229,7 +248,7 @@ fn a_worker_started_while_redis_is_down_joins_once_it_is_back() {
     redis.kill();
     let dir = tempfile::tempdir().unwrap();
     let mut worker = Command::new(env!("CARGO_BIN_EXE_mystocks"))
-        .args(["worker", "--name", "late", "--exit-when-idle", "1"])
+        .args(["worker", "--name", "late", "--exit-when-idle", "5"])
         .env("DATABASE_URL", format!("sqlite://{}/l.db", dir.path().display()))
         .env("REDIS_URL", redis.url())
         .env("RUST_LOG", "warn")
@@ -244,14 +263,25 @@ fn a_worker_started_while_redis_is_down_joins_once_it_is_back() {
     // Keep reading its log so that it never blocks on a full pipe.
     let drain = std::thread::spawn(move || errors.count());
     redis.restart();
-    // Back: it makes the queue's group, goes idle, and stops cleanly.
+    // Back: a live task appears, and the worker does its ten symbols (which have no bars
+    // here: each fails, counted, with its reason).
+    let symbols: Vec<String> = (0..10).map(|i| format!("S{i}")).collect();
+    let refs: Vec<&str> = symbols.iter().map(String::as_str).collect();
+    open_task_by_hand(&redis, "t_late", &refs, true);
     let status = worker.wait().unwrap();
     assert!(status.success());
     drain.join().unwrap();
     let mut out = String::new();
     std::io::Read::read_to_string(&mut worker.stdout.take().unwrap(), &mut out).unwrap();
-    assert!(out.contains("worker late stopped"), "{out}");
-    let groups: Vec<redis::Value> =
-        redis::cmd("XINFO").arg("GROUPS").arg("mystocks:jobs:daily").query(&mut redis.conn()).unwrap();
-    assert_eq!(groups.len(), 1, "the group was made once Redis answered");
+    assert!(out.contains("worker late stopped: 10 symbols"), "{out}");
+    let hash: HashMap<String, String> =
+        redis::cmd("HGETALL").arg("mystocks:task:t_late").query(&mut redis.conn()).unwrap();
+    assert_eq!(
+        (hash["status"].as_str(), hash["processed"].as_str(), hash["failed"].as_str()),
+        ("completed", "10", "10")
+    );
+    let reasons: Vec<String> =
+        redis::cmd("LRANGE").arg("mystocks:task:t_late:failures").arg(0).arg(-1).query(&mut redis.conn()).unwrap();
+    assert_eq!(reasons.len(), 10);
+    assert!(reasons.iter().all(|r| r.ends_with("\tno daily bars")), "{reasons:?}");
 }

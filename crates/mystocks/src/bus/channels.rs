@@ -27,7 +27,8 @@ pub enum Channel {
     System,
 }
 
-fn valid_task_id(s: &str) -> bool {
+/// True for a task id: 1-64 of A-Z a-z 0-9 `_` `-` (it goes into keys and channel names).
+pub fn valid_task_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 

@@ -89,9 +89,20 @@ pub fn symbol_pattern(prefix: &str, symbol: &str) -> String {
     format!("{prefix}ind:{symbol}:*")
 }
 
-/// The per-symbol generation counter that guards write-backs.
+/// The per-symbol generation counter that guards write-backs (bookkeeping: its own
+/// namespace, never under `ind:`).
 pub fn generation_key(prefix: &str, symbol: &str) -> String {
     format!("{prefix}gen:{symbol}")
+}
+
+/// The fencing record of one result: the newest lock fence that wrote it (bookkeeping:
+/// its own namespace, never under `ind:`).
+pub fn fence_key(prefix: &str, symbol: &str, code: &str, params_hash: &str, freq: &str) -> String {
+    if freq == "1d" {
+        format!("{prefix}fence:{symbol}:{code}:{params_hash}")
+    } else {
+        format!("{prefix}fence:{symbol}:{code}@{freq}:{params_hash}")
+    }
 }
 
 /// True for a bar frequency we accept in keys: a number and a unit (`1d`, `15m`, `1h`, `1w`, `1mo`).
@@ -158,6 +169,7 @@ mod tests {
         assert_eq!(indicator_key("mystocks:", "000001", "MACD", "d7b32e6c", "1d"), "mystocks:ind:000001:MACD:d7b32e6c");
         assert_eq!(indicator_key("p:", "A", "RSI", "5b300e9e", "15m"), "p:ind:A:RSI@15m:5b300e9e");
         assert_eq!(symbol_pattern("mystocks:", "000001"), "mystocks:ind:000001:*");
+        assert_eq!(fence_key("mystocks:", "000001", "MACD", "d7b32e6c", "1d"), "mystocks:fence:000001:MACD:d7b32e6c");
         assert!(valid_freq("1d") && valid_freq("15m") && valid_freq("1mo"));
         assert!(!valid_freq("d") && !valid_freq("1x") && !valid_freq("1d*"));
     }

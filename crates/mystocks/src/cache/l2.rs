@@ -55,6 +55,8 @@ return 1
 
 static SET_FENCED_SCRIPT: std::sync::LazyLock<redis::Script> =
     std::sync::LazyLock::new(|| redis::Script::new(SET_FENCED));
+static SET_IF_GENERATION_SCRIPT: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(SET_IF_GENERATION));
 
 /// Outcome of a fenced write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,12 +70,14 @@ pub enum FencedWrite {
 }
 
 impl L2 {
-    /// The fenced write of a computed value (see [`FencedWrite`]).
+    /// The fenced write of a computed value (see [`FencedWrite`]); `fence_key` holds
+    /// the newest fence that wrote this value (it expires with it).
     #[allow(clippy::too_many_arguments)]
     pub async fn set_fenced(
         &self,
         key: &str,
         generation_key: &str,
+        fence_key: &str,
         generation: u64,
         fence: u64,
         value: &str,
@@ -82,7 +86,7 @@ impl L2 {
         let mut invocation = SET_FENCED_SCRIPT.key(key);
         invocation
             .key(generation_key)
-            .key(format!("{key}:fence"))
+            .key(fence_key)
             .arg(value)
             .arg(ttl.as_secs().max(1))
             .arg(generation.to_string())
@@ -135,8 +139,7 @@ impl L2 {
         value: &str,
         ttl: Duration,
     ) -> Result<bool, LinkError> {
-        let script = redis::Script::new(SET_IF_GENERATION);
-        let mut invocation = script.key(key);
+        let mut invocation = SET_IF_GENERATION_SCRIPT.key(key);
         invocation.key(generation_key).arg(value).arg(ttl.as_secs().max(1)).arg(generation.to_string());
         let written: i64 = self.link.run(|mut c| async move { invocation.invoke_async(&mut c).await }).await?;
         Ok(written == 1)
@@ -165,10 +168,17 @@ impl L2 {
         Ok(v.unwrap_or(0))
     }
 
-    /// INCR a generation counter.
-    pub async fn bump_generation(&self, generation_key: &str) -> Result<u64, LinkError> {
-        let key = generation_key.to_string();
-        self.link.run(|mut c| async move { c.incr(key, 1u64).await }).await
+    /// INCR generation counters, each kept for `ttl` from now (a counter that expires
+    /// reads as 0, which no load in flight holds: their write-backs are refused).
+    pub async fn bump_generations(&self, generation_keys: &[String], ttl: Duration) -> Result<(), LinkError> {
+        for chunk in generation_keys.chunks(1000) {
+            let mut pipe = redis::pipe();
+            for key in chunk {
+                pipe.incr(key, 1u64).ignore().expire(key, ttl.as_secs().max(1) as i64).ignore();
+            }
+            self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await?;
+        }
+        Ok(())
     }
 
     /// DEL (UNLINK) keys; returns how many existed.
@@ -207,18 +217,6 @@ impl L2 {
         Ok(values)
     }
 
-    /// SET EX of many pairs in one pipelined round trip.
-    pub async fn mset(&self, pairs: &[(String, String)], ttl: Duration) -> Result<(), LinkError> {
-        if pairs.is_empty() {
-            return Ok(());
-        }
-        let mut pipe = redis::pipe();
-        for (k, v) in pairs {
-            pipe.set_ex(k, v, ttl.as_secs().max(1)).ignore();
-        }
-        self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
-    }
-
     /// SET EX of many (key, value, ttl) triples in one pipelined round trip.
     pub async fn mset_each(&self, items: &[(String, String, Duration)]) -> Result<(), LinkError> {
         if items.is_empty() {
@@ -234,7 +232,18 @@ impl L2 {
     /// Deletes every key matching `pattern` with SCAN + UNLINK (never KEYS, which would
     /// block Redis); returns how many were deleted.
     pub async fn delete_pattern(&self, pattern: &str) -> Result<u64, LinkError> {
+        self.delete_matching(pattern, |_| true).await
+    }
+
+    /// Deletes every key matching `pattern` for which `keep` says true, with one SCAN
+    /// pass + UNLINK (for many symbols at once: one pass instead of one per symbol).
+    pub async fn delete_matching(
+        &self,
+        pattern: &str,
+        keep: impl Fn(&str) -> bool + Send + Sync,
+    ) -> Result<u64, LinkError> {
         let pattern = pattern.to_string();
+        let keep = &keep;
         self.link
             .run(|mut c| async move {
                 let mut cursor: u64 = 0;
@@ -248,6 +257,7 @@ impl L2 {
                         .arg(1000)
                         .query_async(&mut c)
                         .await?;
+                    let keys: Vec<String> = keys.into_iter().filter(|k| keep(k)).collect();
                     if !keys.is_empty() {
                         let n: u64 = c.unlink(keys).await?;
                         deleted += n;

@@ -9,9 +9,20 @@
 //!   the message cannot go out: other instances keep serving their L1 entry until
 //!   `CACHE_L1_TTL` expires, and each instance empties its whole L1 when its
 //!   subscription comes back, since it may have missed invalidations meanwhile.
+//! - Coverage: a tier answers a request only with a result over every bar of the series
+//!   as it is now. Every result records the revision of the bars it was computed from
+//!   (`bars_rev`, see [`crate::store::SeriesState`]); a load reads the series' revision
+//!   first and takes a cached result only if it has that revision (a result written by
+//!   another system, without one, only if its dates are exactly the stored bars'). So a
+//!   stale or narrower result in L2 or L3 is never served, whatever wrote it; L1, which
+//!   must answer without a store round trip, is emptied for a symbol whenever its bars
+//!   change: by the writer, by Pub/Sub from other instances, and by a poll of the
+//!   store's change feed that works without Redis. Empty results are not cached.
 //! - Generation guard: each symbol has a generation, bumped by invalidation (in Redis,
 //!   and locally). A load remembers the generation it started under, and its result is
 //!   written back only if that is still current (atomically in Redis, by script).
+//! - Keys: results only under `ind:`; generations under `gen:` and fencing records
+//!   under `fence:`, each with a TTL.
 //! - Redis failures never fail a read: the breaker in [`crate::redis_link`] opens and
 //!   the cache runs on L1 + store until Redis answers again.
 
@@ -25,10 +36,10 @@ use indicators::{IndicatorError, IndicatorSpec, ParamValue, Params, RawParam};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use tiered::{CacheStats, LoadContext, LoadOutcome, Mode, TieredCache};
+pub use tiered::{CacheStats, LoadContext, LoadOutcome, Mode, RemoteInvalidation, TieredCache};
 
-use crate::store::time::format_ts;
-use crate::store::{Bar, IndicatorRow, StoreError};
+use crate::store::time::{format_ts, parse_ts};
+use crate::store::{Bar, BarRange, IndicatorRow, StoreError, FULL_SERIES};
 
 /// Which tier answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,10 +143,15 @@ impl IndicatorRequest {
         keys::indicator_key(prefix, &self.symbol, self.spec.code, &self.params_hash, &self.freq)
     }
 
+    /// The fencing record key of this request (see [`keys::fence_key`]).
+    pub fn fence_key(&self, prefix: &str) -> String {
+        keys::fence_key(prefix, &self.symbol, self.spec.code, &self.params_hash, &self.freq)
+    }
+
     /// A result of this request with the given time, bars and outputs.
     fn result(
         &self,
-        computed_at: i64,
+        computed_at: Option<i64>,
         ts: Vec<i64>,
         dates: Vec<String>,
         outputs: BTreeMap<String, Vec<Option<f64>>>,
@@ -147,11 +163,38 @@ impl IndicatorRequest {
             params_hash: self.params_hash.clone(),
             freq: self.freq.clone(),
             lookback: self.spec.lookback(&self.params),
-            computed_at: rfc3339(computed_at),
+            computed_at: computed_at.map(rfc3339),
+            bars_rev: None,
             dates,
             outputs,
             ts,
         }
+    }
+
+    /// The result over no bars (a series with no bars at this frequency).
+    pub fn empty_result(&self) -> IndicatorResult {
+        let outputs = self.spec.outputs.iter().map(|n| (n.to_string(), Vec::new())).collect();
+        self.result(Some(chrono::Utc::now().timestamp()), Vec::new(), Vec::new(), outputs)
+    }
+
+    /// Whether `value` is a result of this request with the shape of this indicator: the
+    /// same symbol and code, exactly this indicator's outputs, one value per date.
+    pub fn shapes(&self, value: &IndicatorResult) -> bool {
+        value.symbol == self.symbol
+            && value.code.eq_ignore_ascii_case(self.spec.code)
+            && value.outputs.len() == self.spec.outputs.len()
+            && self.spec.outputs.iter().all(|n| value.outputs.get(*n).is_some_and(|s| s.len() == value.dates.len()))
+    }
+
+    /// Fills what a value written by another client may lack from this request (the key
+    /// it was found under names the same symbol, indicator and parameters): params with
+    /// every default, `params_hash`, `freq`, `lookback`.
+    pub fn fill(&self, value: &mut IndicatorResult) {
+        value.code = self.spec.code.to_string();
+        value.params = self.params_json();
+        value.params_hash.clone_from(&self.params_hash);
+        value.freq.clone_from(&self.freq);
+        value.lookback = self.spec.lookback(&self.params);
     }
 
     fn params_json(&self) -> serde_json::Map<String, serde_json::Value> {
@@ -179,14 +222,23 @@ pub struct IndicatorResult {
     pub code: String,
     /// Every parameter, defaults filled in.
     pub params: serde_json::Map<String, serde_json::Value>,
-    /// `params_hash`.
+    /// `params_hash` (filled from the key when a writer left it out).
+    #[serde(default)]
     pub params_hash: String,
-    /// Bar frequency.
+    /// Bar frequency (filled from the key when a writer left it out).
+    #[serde(default)]
     pub freq: String,
     /// Bars before the first value.
+    #[serde(default)]
     pub lookback: usize,
-    /// When it was computed (RFC 3339 UTC).
-    pub computed_at: String,
+    /// When it was computed (RFC 3339 UTC); `null` when the writer did not say (a value
+    /// written by another client).
+    #[serde(default)]
+    pub computed_at: Option<String>,
+    /// The revision of the bars it was computed from (absent in values written by other
+    /// clients): what every tier checks before answering with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bars_rev: Option<i64>,
     /// Bar dates.
     pub dates: Vec<String>,
     /// Output series by name; `null` inside the lookback.
@@ -194,6 +246,37 @@ pub struct IndicatorResult {
     /// Bar times (epoch seconds); kept for writing L3 rows, not part of the JSON.
     #[serde(skip)]
     pub ts: Vec<i64>,
+}
+
+impl IndicatorResult {
+    /// The part of the result inside `range` (by bar time; `limit` keeps the latest N
+    /// of what is left): how `start`, `end` and `limit` slice a full computation.
+    pub fn slice(&self, range: &BarRange) -> IndicatorResult {
+        if range == &BarRange::default() {
+            return self.clone();
+        }
+        let times: Vec<i64> = if self.ts.len() == self.dates.len() {
+            self.ts.clone()
+        } else {
+            self.dates.iter().map(|d| parse_ts(d).unwrap_or(i64::MIN)).collect()
+        };
+        let first = times.partition_point(|&t| t < range.lower());
+        let mut end = times.partition_point(|&t| t <= range.upper());
+        end = end.max(first);
+        let begin = match range.limit {
+            Some(n) => end.saturating_sub(n).max(first),
+            None => first,
+        };
+        let mut out = self.clone();
+        out.dates = self.dates[begin..end].to_vec();
+        out.ts = if self.ts.len() == self.dates.len() { self.ts[begin..end].to_vec() } else { Vec::new() };
+        for (name, series) in &mut out.outputs {
+            if let Some(all) = self.outputs.get(name) {
+                *series = all.get(begin..end).map(<[_]>::to_vec).unwrap_or_default();
+            }
+        }
+        out
+    }
 }
 
 fn rfc3339(epoch: i64) -> String {
@@ -267,15 +350,18 @@ pub fn compute_result_on(
         .zip(cols.series(req)?)
         .map(|(name, s)| (name.to_string(), s.into_iter().map(|v| v.is_finite().then_some(v)).collect()))
         .collect();
-    Ok(req.result(chrono::Utc::now().timestamp(), cols.ts.clone(), dates, outputs))
+    Ok(req.result(Some(chrono::Utc::now().timestamp()), cols.ts.clone(), dates, outputs))
 }
 
 /// Computes a request over shared columns and keeps only its latest bar's L3 row: what
-/// a job that stores no whole result needs.
+/// a job that stores no whole result needs. `span` and `bars_rev` say what the columns
+/// are (the latest `span` bars, at that revision).
 pub fn compute_latest_row(
     req: &IndicatorRequest,
     cols: &BarColumns,
     computed_at: i64,
+    span: u32,
+    bars_rev: i64,
 ) -> Result<Option<IndicatorRow>, CacheError> {
     let Some(&ts) = cols.ts.last() else { return Ok(None) };
     let values = cols.series(req)?.iter().map(|s| s.last().copied().filter(|v| v.is_finite())).collect();
@@ -287,12 +373,16 @@ pub fn compute_latest_row(
         ts,
         values,
         computed_at: Some(computed_at),
+        span,
+        bars_rev,
     }))
 }
 
-/// The L3 rows of a result: one per bar, outputs in the indicator's order.
+/// The L3 rows of a full-series result: one per bar, outputs in the indicator's order.
+/// Empty when the result has no revision or no bar times (nothing it could be checked by).
 pub fn result_to_rows(req: &IndicatorRequest, result: &IndicatorResult) -> Vec<IndicatorRow> {
-    let computed_at = chrono::DateTime::parse_from_rfc3339(&result.computed_at).ok().map(|d| d.timestamp());
+    let Some(bars_rev) = result.bars_rev else { return Vec::new() };
+    let computed_at = parse_computed_at(result);
     let columns: Vec<&Vec<Option<f64>>> = req.spec.outputs.iter().filter_map(|n| result.outputs.get(*n)).collect();
     result
         .ts
@@ -306,12 +396,19 @@ pub fn result_to_rows(req: &IndicatorRequest, result: &IndicatorResult) -> Vec<I
             ts,
             values: columns.iter().map(|c| c.get(i).copied().flatten()).collect(),
             computed_at,
+            span: FULL_SERIES,
+            bars_rev,
         })
         .collect()
 }
 
-/// The L3 row of a result's latest bar (what the daily job stores).
-pub fn latest_row(req: &IndicatorRequest, result: &IndicatorResult) -> Option<IndicatorRow> {
+fn parse_computed_at(result: &IndicatorResult) -> Option<i64> {
+    result.computed_at.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|d| d.timestamp())
+}
+
+/// The L3 row of a result's latest bar (what the daily job stores), over the latest
+/// `span` bars at revision `bars_rev`.
+pub fn latest_row(req: &IndicatorRequest, result: &IndicatorResult, span: u32, bars_rev: i64) -> Option<IndicatorRow> {
     let ts = *result.ts.last()?;
     let last = result.ts.len() - 1;
     Some(IndicatorRow {
@@ -326,11 +423,13 @@ pub fn latest_row(req: &IndicatorRequest, result: &IndicatorResult) -> Option<In
             .iter()
             .map(|n| result.outputs.get(*n).and_then(|c| c.get(last).copied().flatten()))
             .collect(),
-        computed_at: chrono::DateTime::parse_from_rfc3339(&result.computed_at).ok().map(|d| d.timestamp()),
+        computed_at: parse_computed_at(result),
+        span,
+        bars_rev,
     })
 }
 
-/// Rebuilds a result from its L3 rows (`None` when there are none).
+/// Rebuilds a result from its L3 rows (`None` when there are none), with their revision.
 pub fn rows_to_result(req: &IndicatorRequest, rows: &[IndicatorRow]) -> Option<IndicatorResult> {
     let first = rows.first()?;
     let mut outputs: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
@@ -338,5 +437,7 @@ pub fn rows_to_result(req: &IndicatorRequest, rows: &[IndicatorRow]) -> Option<I
         outputs.insert(name.to_string(), rows.iter().map(|r| r.values.get(k).copied().flatten()).collect());
     }
     let dates = rows.iter().map(|r| format_ts(r.ts, &req.freq)).collect();
-    Some(req.result(first.computed_at.unwrap_or(0), rows.iter().map(|r| r.ts).collect(), dates, outputs))
+    let mut result = req.result(first.computed_at, rows.iter().map(|r| r.ts).collect(), dates, outputs);
+    result.bars_rev = Some(first.bars_rev);
+    Some(result)
 }

@@ -1,7 +1,7 @@
 //! [`TieredCache`]: the read, write and invalidate paths over L1, L2, L3 and a loader.
 //! See the module doc of [`crate::cache`] for the rules.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -16,10 +16,13 @@ use super::keys::{generation_key, symbol_pattern};
 use super::l2::L2;
 use super::{result_to_rows, rows_to_result, CacheError, IndicatorRequest, IndicatorResult, Source};
 use crate::redis_link::{BreakerState, BreakerStats};
-use crate::store::{BarRange, Store};
+use crate::store::time::format_ts;
+use crate::store::{BarRange, Store, FULL_SERIES};
 
 /// Random extra TTL per L2 key, so that keys written together do not expire together.
 pub const TTL_JITTER_SECS: u64 = 300;
+/// How often a long-running process polls the store for bars written by others.
+pub const CHANGE_POLL: Duration = Duration::from_secs(1);
 /// How long an unknown symbol is remembered as unknown.
 pub const NEGATIVE_TTL: Duration = Duration::from_secs(30);
 
@@ -49,6 +52,8 @@ pub struct CacheOptions {
     pub l1_max_entries: u64,
     /// `REDIS_CACHE_TTL` (before jitter).
     pub l2_ttl: Duration,
+    /// How often the store's change feed is polled (`None`: never; one-shot commands).
+    pub change_poll: Option<Duration>,
 }
 
 impl CacheOptions {
@@ -60,6 +65,7 @@ impl CacheOptions {
             l1_ttl: c.l1_ttl,
             l1_max_entries: c.l1_max_entries,
             l2_ttl: c.redis_cache_ttl,
+            change_poll: Some(CHANGE_POLL),
         }
     }
 }
@@ -97,6 +103,8 @@ pub struct CacheStats {
     pub l1_evictions: u64,
     /// L2 reads (zero without Redis).
     pub l2: TierStats,
+    /// L2 values found but refused: stale (older bars) or narrower than the request.
+    pub l2_refused: u64,
     /// L3 reads.
     pub l3: TierStats,
     /// Loader runs (computations).
@@ -116,17 +124,32 @@ struct Counters {
     loads: AtomicU64,
     negative_hits: AtomicU64,
     l3_write_failures: AtomicU64,
+    l2_refused: AtomicU64,
     evictions: Arc<AtomicU64>,
 }
 
 type Loaded = Result<(Arc<IndicatorResult>, Source), Arc<CacheError>>;
 
-/// What a load knows when it starts: the Redis generation of the symbol (`None` when
-/// Redis is unavailable), needed for guarded and fenced writes.
+/// What a load knows when it starts. Read before anything that depends on the bars, so
+/// a result labelled with `bars_rev` is never newer than its bars.
 #[derive(Debug, Clone, Copy)]
 pub struct LoadContext {
-    /// The symbol's generation in Redis when the load began.
+    /// The symbol's generation in Redis when the load began (`None` when Redis is
+    /// unavailable), needed for guarded and fenced writes.
     pub remote_generation: Option<u64>,
+    /// The revision of the series when the load began: the loader's result is
+    /// labelled with it.
+    pub bars_rev: i64,
+    /// Dates in a value L2 held for this key that did not answer the request: a result
+    /// with fewer dates must not replace it (another system may rely on it).
+    pub l2_held_dates: Option<usize>,
+}
+
+impl LoadContext {
+    /// Whether `value` may go to L2 over what L2 held.
+    pub fn l2_may_take(&self, value: &IndicatorResult) -> bool {
+        self.l2_held_dates.is_none_or(|held| value.dates.len() >= held)
+    }
 }
 
 /// What a loader produced.
@@ -142,12 +165,28 @@ pub struct LoadOutcome {
     pub cacheable: bool,
 }
 
+/// What the Redis part of an invalidation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteInvalidation {
+    /// No Redis configured: nothing to tell.
+    NotConfigured,
+    /// L2 emptied for the symbols, generations bumped, other instances told.
+    Done,
+    /// Redis could not be reached: the store's change feed tells other instances
+    /// instead (within [`CacheOptions::change_poll`]), and L2 values are checked
+    /// against the bars' revision before use.
+    Failed(String),
+}
+
 struct Inner {
     options: CacheOptions,
     l1: moka::future::Cache<String, Arc<IndicatorResult>>,
     unknown: moka::future::Cache<String, ()>,
     l2: Option<L2>,
-    store: Arc<dyn Store>,
+    /// Symbols, bars and their revisions.
+    source: Arc<dyn Store>,
+    /// The L3 tier.
+    timeseries: Arc<dyn Store>,
     generations: Mutex<HashMap<String, u64>>,
     inflight: tokio::sync::Mutex<HashMap<String, Arc<OnceCell<Loaded>>>>,
     counters: Counters,
@@ -155,6 +194,7 @@ struct Inner {
     channel: String,
     invalidated: broadcast::Sender<String>,
     subscriptions: watch::Sender<u64>,
+    feed_polls: watch::Sender<u64>,
     pending_writes: AtomicU64,
     writes_done: tokio::sync::Notify,
 }
@@ -165,17 +205,33 @@ pub struct TieredCache {
     inner: Arc<Inner>,
 }
 
+/// The invalidation message: the symbols whose results are gone, and who sent it (an
+/// instance ignores its own). One symbol in `symbol` (older senders) or many in `symbols`.
 #[derive(Serialize, serde::Deserialize)]
 struct Invalidation {
-    symbol: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    symbol: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    symbols: Vec<String>,
     origin: String,
 }
 
+/// Above this many symbols an invalidation empties L1 whole and scans L2 once.
+const MANY_SYMBOLS: usize = 64;
+
 impl TieredCache {
-    /// A cache over `store` (the L3 tier) and, when given, Redis as L2. With
-    /// `pubsub`, invalidations are published and received on
-    /// `{pubsub_prefix}cache:invalidate`. Must be called inside a Tokio runtime.
-    pub fn new(options: CacheOptions, store: Arc<dyn Store>, l2: Option<L2>, pubsub: bool) -> Self {
+    /// A cache whose L3 tier is `timeseries`, reading symbols, bars and their revisions
+    /// from `source`, with Redis as L2 when given. With `pubsub`, invalidations are
+    /// published and received on `{pubsub_prefix}cache:invalidate`. It polls `source`'s
+    /// change feed every [`CacheOptions::change_poll`]. Must be called inside a Tokio
+    /// runtime.
+    pub fn new(
+        options: CacheOptions,
+        source: Arc<dyn Store>,
+        timeseries: Arc<dyn Store>,
+        l2: Option<L2>,
+        pubsub: bool,
+    ) -> Self {
         let evictions = Arc::new(AtomicU64::new(0));
         let counted = evictions.clone();
         let l1 = moka::future::Cache::builder()
@@ -190,12 +246,14 @@ impl TieredCache {
             .build();
         let unknown = moka::future::Cache::builder().max_capacity(100_000).time_to_live(NEGATIVE_TTL).build();
         let channel = format!("{}cache:invalidate", options.pubsub_prefix);
+        let poll = options.change_poll;
         let inner = Arc::new(Inner {
             options,
             l1,
             unknown,
             l2,
-            store,
+            source,
+            timeseries,
             generations: Mutex::new(HashMap::new()),
             inflight: tokio::sync::Mutex::new(HashMap::new()),
             counters: Counters { evictions, ..Default::default() },
@@ -203,13 +261,17 @@ impl TieredCache {
             channel,
             invalidated: broadcast::channel(1024).0,
             subscriptions: watch::channel(0).0,
+            feed_polls: watch::channel(0).0,
             pending_writes: AtomicU64::new(0),
             writes_done: tokio::sync::Notify::new(),
         });
         if pubsub {
             if let Some(l2) = &inner.l2 {
-                tokio::spawn(subscribe_loop(Arc::downgrade(&inner), l2.link().client().clone(), inner.channel.clone()));
+                tokio::spawn(subscribe_loop(Arc::downgrade(&inner), l2.link().clone(), inner.channel.clone()));
             }
+        }
+        if let Some(every) = poll {
+            tokio::spawn(watch_change_feed(Arc::downgrade(&inner), every));
         }
         Self { inner }
     }
@@ -249,6 +311,17 @@ impl TieredCache {
         let _ = rx.wait_for(|&count| count >= n).await;
     }
 
+    /// Waits until the change feed has been polled `n` times since start (tests).
+    pub async fn wait_feed_polls(&self, n: u64) {
+        let mut rx = self.inner.feed_polls.subscribe();
+        let _ = rx.wait_for(|&count| count >= n).await;
+    }
+
+    /// The number of change-feed polls so far.
+    pub fn feed_polls(&self) -> u64 {
+        *self.inner.feed_polls.borrow()
+    }
+
     /// Whether L1 holds the key now.
     pub fn l1_contains(&self, key: &str) -> bool {
         self.inner.l1.contains_key(key)
@@ -267,6 +340,7 @@ impl TieredCache {
             l1_entries: self.inner.l1.entry_count(),
             l1_evictions: c.evictions.load(Ordering::Relaxed),
             l2: TierStats::new(l2_hits, l2_misses),
+            l2_refused: c.l2_refused.load(Ordering::Relaxed),
             l3: TierStats::new(c.l3_hits.load(Ordering::Relaxed), c.l3_misses.load(Ordering::Relaxed)),
             loads: c.loads.load(Ordering::Relaxed),
             negative_hits: c.negative_hits.load(Ordering::Relaxed),
@@ -282,8 +356,14 @@ impl TieredCache {
         self.inner.options.l2_ttl + Duration::from_secs(rand::thread_rng().gen_range(0..=TTL_JITTER_SECS))
     }
 
+    /// How long bookkeeping keys (generations) live: beyond any value they guard.
+    fn bookkeeping_ttl(&self) -> Duration {
+        bookkeeping_ttl(self.inner.options.l2_ttl)
+    }
+
     /// Reads through the tiers; on a full miss runs `loader` (once per key per process,
-    /// however many callers are waiting) and writes the result back.
+    /// however many callers are waiting) and writes the result back. The loader must
+    /// read the bars itself (after the load has read their revision).
     pub async fn get_or_load<F, Fut>(&self, req: &IndicatorRequest, loader: F) -> Loaded
     where
         F: FnOnce() -> Fut,
@@ -336,19 +416,31 @@ impl TieredCache {
         let l2 = self.inner.l2.as_ref()?;
         let generation = ctx.remote_generation?;
         let text = serde_json::to_string(value).ok()?;
-        let gen_key = generation_key(&self.inner.options.prefix, &req.symbol);
-        l2.set_fenced(&self.key(req), &gen_key, generation, fence, &text, self.ttl_with_jitter()).await.ok()
+        let prefix = &self.inner.options.prefix;
+        let gen_key = generation_key(prefix, &req.symbol);
+        l2.set_fenced(
+            &self.key(req),
+            &gen_key,
+            &req.fence_key(prefix),
+            generation,
+            fence,
+            &text,
+            self.ttl_with_jitter(),
+        )
+        .await
+        .ok()
     }
 
-    /// The L2 step of a read: the symbol's generation and the decoded value, in one
-    /// round trip. `None` when there is no L2 or Redis is unavailable.
-    pub async fn l2_lookup(&self, req: &IndicatorRequest) -> Option<(u64, Option<Arc<IndicatorResult>>)> {
+    /// The L2 step of a read: the symbol's generation and the decoded value as stored,
+    /// in one round trip (nothing checked yet: see [`TieredCache::l2_valid`]). `None`
+    /// when there is no L2 or Redis is unavailable.
+    pub async fn l2_lookup(&self, req: &IndicatorRequest) -> Option<(u64, Option<IndicatorResult>)> {
         let l2 = self.inner.l2.as_ref()?;
         let key = self.key(req);
         let gen_key = generation_key(&self.inner.options.prefix, &req.symbol);
         let (generation, value) = l2.get_with_generation(&key, &gen_key).await.ok()?;
         let decoded = value.and_then(|text| match serde_json::from_str::<IndicatorResult>(&text) {
-            Ok(v) => Some(Arc::new(v)),
+            Ok(v) => Some(v),
             Err(e) => {
                 tracing::warn!(key, "undecodable L2 value ignored: {e}");
                 None
@@ -357,43 +449,114 @@ impl TieredCache {
         Some((generation, decoded))
     }
 
+    /// The value L2 holds for `req`, if it answers the request at revision `bars_rev`.
+    pub async fn l2_valid(&self, req: &IndicatorRequest, bars_rev: i64) -> Option<Arc<IndicatorResult>> {
+        let (_, found) = self.l2_lookup(req).await?;
+        self.answers(req, found?, bars_rev).await.ok()
+    }
+
+    /// Whether a cached `value` answers `req` (every bar of the series at revision
+    /// `bars_rev`): `Ok` with the value, completed, or `Err` with its date count.
+    ///
+    /// A value with a revision answers only at that revision. A value without one
+    /// (written by another system) answers when its dates are exactly the stored bars'
+    /// (the same count, first and last); it is then completed from the request.
+    async fn answers(
+        &self,
+        req: &IndicatorRequest,
+        mut value: IndicatorResult,
+        bars_rev: i64,
+    ) -> Result<Arc<IndicatorResult>, usize> {
+        let dates = value.dates.len();
+        let covers = req.shapes(&value)
+            && !value.dates.is_empty()
+            && match value.bars_rev {
+                Some(rev) => rev == bars_rev,
+                None => match self.inner.source.bar_span(&req.symbol, &req.freq).await {
+                    Ok(Some(span)) => {
+                        span.bars == dates
+                            && value.dates.first() == Some(&format_ts(span.first_ts, &req.freq))
+                            && value.dates.last() == Some(&format_ts(span.last_ts, &req.freq))
+                    }
+                    _ => false,
+                },
+            };
+        if !covers {
+            self.inner.counters.l2_refused.fetch_add(1, Ordering::Relaxed);
+            return Err(dates);
+        }
+        if value.bars_rev.is_none() {
+            req.fill(&mut value);
+            value.bars_rev = Some(bars_rev);
+        }
+        Ok(Arc::new(value))
+    }
+
     async fn load_through<F, Fut>(&self, req: &IndicatorRequest, key: &str, loader: F) -> Loaded
     where
         F: FnOnce(LoadContext) -> Fut,
         Fut: Future<Output = Result<LoadOutcome, CacheError>>,
     {
         let local_gen = self.local_generation(&req.symbol);
-        // The remote generation is read before anything is loaded; `None` when Redis is
-        // unavailable, in which case nothing is written back to L2 by this load.
-        let mut remote_gen = None;
+        // The revision first: whatever is read after it (cached values, bars) is at
+        // least that new.
+        let state =
+            self.inner.source.series_state(&req.symbol, &req.freq).await.map_err(|e| Arc::new(CacheError::Store(e)))?;
+        if !state.symbol_known {
+            self.inner.unknown.insert(req.symbol.clone(), ()).await;
+            return Err(Arc::new(CacheError::UnknownSymbol(req.symbol.clone())));
+        }
+        let Some(bars_rev) = state.rev else {
+            // No bars at this frequency: an empty answer, which no tier keeps.
+            return Ok((Arc::new(req.empty_result()), Source::Computed));
+        };
+        let mut ctx = LoadContext { remote_generation: None, bars_rev, l2_held_dates: None };
+        // `None` when Redis is unavailable: nothing is written back to L2 by this load.
         if let Some((generation, found)) = self.l2_lookup(req).await {
-            remote_gen = Some(generation);
+            ctx.remote_generation = Some(generation);
             if let Some(v) = found {
-                if self.local_generation(&req.symbol) == local_gen {
-                    self.inner.l1.insert(key.to_string(), v.clone()).await;
+                match self.answers(req, v, bars_rev).await {
+                    Ok(v) => {
+                        if self.local_generation(&req.symbol) == local_gen {
+                            self.inner.l1.insert(key.to_string(), v.clone()).await;
+                        }
+                        return Ok((v, Source::L2));
+                    }
+                    Err(dates) => ctx.l2_held_dates = Some(dates),
                 }
-                return Ok((v, Source::L2));
             }
         }
         let rows = self
             .inner
-            .store
-            .read_indicator_values(&req.symbol, req.spec.code, &req.params_hash, &req.freq, &BarRange::default())
+            .timeseries
+            .read_indicator_values(
+                &req.symbol,
+                req.spec.code,
+                &req.params_hash,
+                &req.freq,
+                FULL_SERIES,
+                &BarRange::default(),
+            )
             .await
             .map_err(|e| Arc::new(CacheError::Store(e)))?;
-        if let Some(v) = rows_to_result(req, &rows) {
+        if let Some(v) = rows.first().filter(|r| r.bars_rev == bars_rev).and_then(|_| rows_to_result(req, &rows)) {
             self.inner.counters.l3_hits.fetch_add(1, Ordering::Relaxed);
             let v = Arc::new(v);
-            self.write_back(req, key, &v, local_gen, remote_gen, false).await;
+            let l2_gen = ctx.remote_generation.filter(|_| ctx.l2_may_take(&v));
+            self.write_back(req, key, &v, local_gen, l2_gen, false).await;
             return Ok((v, Source::L3));
         }
         self.inner.counters.l3_misses.fetch_add(1, Ordering::Relaxed);
         self.inner.counters.loads.fetch_add(1, Ordering::Relaxed);
-        match loader(LoadContext { remote_generation: remote_gen }).await {
-            Ok(outcome) => {
+        match loader(ctx).await {
+            Ok(mut outcome) => {
+                if outcome.source == Source::Computed {
+                    outcome.value.bars_rev = Some(bars_rev);
+                }
                 let v = Arc::new(outcome.value);
-                if outcome.cacheable {
-                    let l2_gen = if outcome.l2_handled { None } else { remote_gen };
+                // An empty result (no bars yet) is an answer, not data to keep.
+                if outcome.cacheable && !v.dates.is_empty() && v.bars_rev == Some(bars_rev) {
+                    let l2_gen = if outcome.l2_handled || !ctx.l2_may_take(&v) { None } else { ctx.remote_generation };
                     self.write_back(req, key, &v, local_gen, l2_gen, outcome.source == Source::Computed).await;
                 }
                 Ok((v, outcome.source))
@@ -458,11 +621,14 @@ impl TieredCache {
 
     async fn write_l3(&self, req: &IndicatorRequest, value: &IndicatorResult, local_gen: u64) {
         let rows = result_to_rows(req, value);
+        if rows.is_empty() {
+            return;
+        }
         for attempt in 1..=3u32 {
             if self.local_generation(&req.symbol) != local_gen {
                 return;
             }
-            match self.inner.store.upsert_indicator_values(&rows).await {
+            match self.inner.timeseries.replace_indicator_values(&rows).await {
                 Ok(()) => return,
                 Err(e) => {
                     tracing::warn!(symbol = %req.symbol, code = req.spec.code, attempt, "L3 write failed: {e}");
@@ -485,9 +651,10 @@ impl TieredCache {
         }
     }
 
-    /// Fresh, already serialised values of a batch job into L2, in pipelined rounds,
-    /// each key with its own TTL jitter. L1 is left to readers: a batch process fills it
-    /// with nothing it will read again. Without Redis this does nothing.
+    /// Fresh, already serialised full-series values of a batch job into L2, in
+    /// pipelined rounds, each key with its own TTL jitter. L1 is left to readers: a
+    /// batch process fills it with nothing it will read again. Without Redis this does
+    /// nothing.
     pub async fn put_batch_l2(&self, items: Vec<(String, String)>) {
         let Some(l2) = &self.inner.l2 else { return };
         let mut items = items.into_iter().map(|(k, v)| (k, v, self.ttl_with_jitter())).collect::<Vec<_>>();
@@ -501,62 +668,132 @@ impl TieredCache {
         }
     }
 
-    /// Write-through of a fresh value: L1 and L2 now, L3 in the background.
-    pub async fn put(&self, req: &IndicatorRequest, value: IndicatorResult) {
-        let key = self.key(req);
-        let value = Arc::new(value);
-        if let Some(l2) = &self.inner.l2 {
-            if let Ok(text) = serde_json::to_string(value.as_ref()) {
-                let _ = l2.set(&key, &text, self.ttl_with_jitter()).await;
+    fn drop_local(&self, symbols: &[String]) {
+        if let Ok(mut g) = self.inner.generations.lock() {
+            for symbol in symbols {
+                *g.entry(symbol.clone()).or_insert(0) += 1;
             }
         }
-        self.inner.l1.insert(key, value.clone()).await;
-        self.spawn_l3_write(req, value, self.local_generation(&req.symbol));
-    }
-
-    fn drop_local(&self, symbol: &str) {
-        if let Ok(mut g) = self.inner.generations.lock() {
-            *g.entry(symbol.to_string()).or_insert(0) += 1;
+        if symbols.len() > MANY_SYMBOLS {
+            self.inner.l1.invalidate_all();
+        } else {
+            let prefixes: Vec<String> =
+                symbols.iter().map(|s| format!("{}ind:{s}:", self.inner.options.prefix)).collect();
+            let _ = self.inner.l1.invalidate_entries_if(move |k, _| prefixes.iter().any(|p| k.starts_with(p)));
         }
-        let prefix = format!("{}ind:{symbol}:", self.inner.options.prefix);
-        let _ = self.inner.l1.invalidate_entries_if(move |k, _| k.starts_with(&prefix));
         self.inner.unknown.invalidate_all();
     }
 
-    /// Invalidates every cached result of `symbol`: L1, then L2, then the store's rows,
-    /// on every instance. Redis trouble is logged, not returned; a store failure is.
-    pub async fn invalidate(&self, symbol: &str) -> Result<(), CacheError> {
-        self.drop_local(symbol);
-        if let Some(l2) = &self.inner.l2 {
-            let prefix = &self.inner.options.prefix;
-            let steps = async {
-                l2.bump_generation(&generation_key(prefix, symbol)).await?;
-                l2.delete_pattern(&symbol_pattern(prefix, symbol)).await?;
-                let msg = serde_json::to_string(&Invalidation {
-                    symbol: symbol.to_string(),
-                    origin: self.inner.instance.clone(),
-                })
-                .unwrap_or_default();
-                l2.publish(&self.inner.channel, &msg).await
-            };
-            if let Err(e) = steps.await {
-                tracing::warn!(
-                    symbol,
-                    "redis part of the invalidation skipped ({e}); other instances expire by L1 TTL"
-                );
+    /// Invalidates every cached result of `symbol` on every instance (see
+    /// [`TieredCache::invalidate_many`]).
+    pub async fn invalidate(&self, symbol: &str) -> Result<RemoteInvalidation, CacheError> {
+        self.invalidate_many(&[symbol.to_string()]).await
+    }
+
+    /// Invalidates every cached result of `symbols`: L1, then L2 (SCAN + UNLINK), then
+    /// the store's rows, and a message so that every other instance drops its L1
+    /// entries. Redis trouble is reported in the outcome, not as an error (the change
+    /// feed and the revision checks cover for it); a store failure is an error.
+    pub async fn invalidate_many(&self, symbols: &[String]) -> Result<RemoteInvalidation, CacheError> {
+        if symbols.is_empty() {
+            return Ok(RemoteInvalidation::Done);
+        }
+        self.drop_local(symbols);
+        let remote = match &self.inner.l2 {
+            None => RemoteInvalidation::NotConfigured,
+            Some(l2) => match self.invalidate_remote(l2, symbols).await {
+                Ok(()) => RemoteInvalidation::Done,
+                Err(e) => RemoteInvalidation::Failed(e.to_string()),
+            },
+        };
+        self.inner.timeseries.delete_indicator_values(symbols).await?;
+        Ok(remote)
+    }
+
+    async fn invalidate_remote(&self, l2: &L2, symbols: &[String]) -> Result<(), crate::redis_link::LinkError> {
+        let prefix = &self.inner.options.prefix;
+        let gens: Vec<String> = symbols.iter().map(|s| generation_key(prefix, s)).collect();
+        l2.bump_generations(&gens, self.bookkeeping_ttl()).await?;
+        if symbols.len() > MANY_SYMBOLS {
+            let wanted: HashSet<&str> = symbols.iter().map(String::as_str).collect();
+            let head = format!("{prefix}ind:");
+            l2.delete_matching(&format!("{prefix}ind:*"), |k| {
+                k.strip_prefix(&head).and_then(|rest| rest.split(':').next()).is_some_and(|s| wanted.contains(s))
+            })
+            .await?;
+        } else {
+            for s in symbols {
+                l2.delete_pattern(&symbol_pattern(prefix, s)).await?;
             }
         }
-        self.inner.store.delete_indicator_values(symbol).await?;
-        Ok(())
+        let msg = serde_json::to_string(&Invalidation {
+            symbol: None,
+            symbols: symbols.to_vec(),
+            origin: self.inner.instance.clone(),
+        })
+        .unwrap_or_default();
+        l2.publish(&self.inner.channel, &msg).await
+    }
+}
+
+/// How long bookkeeping keys (generations, fencing counters) live: longer than any
+/// value they guard (the L2 TTL plus its jitter), and at least a day.
+pub fn bookkeeping_ttl(l2_ttl: Duration) -> Duration {
+    (l2_ttl + Duration::from_secs(TTL_JITTER_SECS + 3600)).max(Duration::from_secs(86_400))
+}
+
+/// Polls the source store's change feed until the cache is dropped: every series
+/// written since the last poll has its symbol's L1 entries dropped. This reaches every
+/// instance on the same store whether or not Redis carries the invalidation message
+/// (Redis down, or embedded processes side by side on one SQLite file).
+async fn watch_change_feed(inner: Weak<Inner>, every: Duration) {
+    const BATCH: usize = 10_000;
+    let mut seen: Option<i64> = None;
+    loop {
+        let Some(strong) = inner.upgrade() else { return };
+        let source = strong.source.clone();
+        drop(strong);
+        match source.latest_rev().await {
+            Ok(latest) => {
+                let last = *seen.get_or_insert(latest);
+                if latest > last {
+                    let changed = source.series_changed_since(last, BATCH).await;
+                    let Some(strong) = inner.upgrade() else { return };
+                    let cache = TieredCache { inner: strong };
+                    match changed {
+                        Ok(changes) if changes.len() < BATCH => {
+                            let symbols: Vec<String> =
+                                changes.into_iter().map(|c| c.symbol).collect::<HashSet<_>>().into_iter().collect();
+                            tracing::debug!(count = symbols.len(), "bars changed in the store: L1 entries dropped");
+                            cache.drop_local(&symbols);
+                            seen = Some(latest);
+                        }
+                        Ok(_) => {
+                            cache.inner.l1.invalidate_all();
+                            seen = Some(latest);
+                        }
+                        Err(e) => tracing::debug!("change feed read failed: {e}"),
+                    }
+                }
+            }
+            Err(e) => tracing::debug!("change feed poll failed: {e}"),
+        }
+        match inner.upgrade() {
+            Some(strong) => strong.feed_polls.send_modify(|n| *n += 1),
+            None => return,
+        }
+        tokio::time::sleep(every).await;
     }
 }
 
 /// Receives invalidations from other instances until the cache is dropped; after every
 /// reconnection it empties L1, since messages sent meanwhile were lost.
-async fn subscribe_loop(inner: Weak<Inner>, client: redis::Client, channel: String) {
+async fn subscribe_loop(inner: Weak<Inner>, link: crate::redis_link::RedisLink, channel: String) {
     let mut subscribed_before = false;
     loop {
-        if let Ok(mut pubsub) = client.get_async_pubsub().await {
+        // While the breaker is open Redis is known to be down: no connect attempts.
+        link.breaker().wait_for(BreakerState::Closed).await;
+        if let Ok(mut pubsub) = link.client().get_async_pubsub().await {
             if pubsub.subscribe(&channel).await.is_ok() {
                 let Some(strong) = inner.upgrade() else {
                     return;
@@ -580,8 +817,13 @@ async fn subscribe_loop(inner: Weak<Inner>, client: redis::Client, channel: Stri
                         continue;
                     };
                     if inv.origin != strong.instance {
-                        TieredCache { inner: strong.clone() }.drop_local(&inv.symbol);
-                        let _ = strong.invalidated.send(inv.symbol);
+                        let mut symbols = inv.symbols;
+                        symbols.extend(inv.symbol);
+                        symbols.retain(|s| crate::market::valid_symbol(s));
+                        TieredCache { inner: strong.clone() }.drop_local(&symbols);
+                        for s in symbols {
+                            let _ = strong.invalidated.send(s);
+                        }
                     }
                 }
             }

@@ -16,26 +16,27 @@ pub struct BarsArgs {
     /// Symbol code.
     pub symbol: String,
     /// Frequency.
-    #[arg(long, default_value = "1d")]
+    #[arg(long, default_value = "1d", value_parser = super::import::parse_freq)]
     pub freq: String,
-    /// First date (inclusive), YYYY-MM-DD or a timestamp.
-    #[arg(long)]
-    pub start: Option<String>,
-    /// Last date (inclusive).
-    #[arg(long)]
-    pub end: Option<String>,
+    /// First bar (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or RFC 3339.
+    #[arg(long, value_parser = parse_time)]
+    pub start: Option<i64>,
+    /// Last bar (inclusive), in the same forms.
+    #[arg(long, value_parser = parse_time)]
+    pub end: Option<i64>,
     /// Only the latest N bars of the range.
     #[arg(long)]
     pub limit: Option<usize>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    /// Output format: `csv` (date,open,high,low,close,volume, one row per bar) or `json`
+    /// (one object with the bars).
+    #[arg(long, value_enum, default_value_t = Format::Csv, hide_possible_values = true)]
     pub format: Format,
 }
 
-fn bound(name: &str, text: &Option<String>) -> anyhow::Result<Option<i64>> {
-    text.as_deref()
-        .map(|t| parse_ts(t).ok_or_else(|| anyhow::anyhow!("--{name}: bad date `{t}` (use YYYY-MM-DD)")))
-        .transpose()
+/// A bar time on the command line.
+pub fn parse_time(text: &str) -> Result<i64, String> {
+    parse_ts(text)
+        .ok_or_else(|| format!("`{text}` is not a date or time (YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], RFC 3339)"))
 }
 
 /// Prints the bars; an unknown symbol is an error.
@@ -44,7 +45,7 @@ pub async fn run(args: &BarsArgs, store: &dyn Store, out: &mut dyn Write) -> any
     if store.symbol(&args.symbol).await?.is_none() {
         anyhow::bail!("unknown symbol `{}`", args.symbol);
     }
-    let range = BarRange { start: bound("start", &args.start)?, end: bound("end", &args.end)?, limit: args.limit };
+    let range = BarRange { start: args.start, end: args.end, limit: args.limit };
     let bars = store.read_bars(&args.symbol, &args.freq, &range).await?;
     match args.format {
         Format::Csv => {

@@ -26,7 +26,7 @@ pub enum Which {
     /// Concurrent requests through the scheduler (run several processes at once).
     Clcc(super::clcc::ClccArgs),
     /// Lock round trip against Redis's own SET NX PX + DEL; waiter time beyond the winner.
-    Lock(CacheArgs),
+    Lock(LockArgs),
     /// The daily job end to end: embedded, with Redis, with PostgreSQL, with two workers.
     Daily(DailyBenchArgs),
 }
@@ -62,9 +62,25 @@ pub struct CacheArgs {
     /// redis-server started for the run.
     #[arg(long)]
     pub redis: Option<String>,
-    /// L1 reads timed (L2 reads and redis-benchmark requests: a tenth of it).
-    #[arg(long, default_value_t = 100_000)]
-    pub iterations: usize,
+    /// L1 reads timed (L2 reads and redis-benchmark requests: a tenth of it, at least
+    /// 100 and 1,000).
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub iterations: u64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `mystocks bench lock`.
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// Redis to use; default: a private redis-server started for the run.
+    #[arg(long)]
+    pub redis: Option<String>,
+    /// Lock round trips timed, and as many raw SET NX PX + DEL; a tenth of it (50 to
+    /// 1,000) contended rounds of two instances.
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..=20_000))]
+    pub iterations: u64,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -127,7 +143,7 @@ pub async fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             return super::clcc::run(c, &rt, out).await;
         }
     };
-    let indicators = time_indicators(a.bars, a.runs, a.only.as_deref());
+    let indicators = time_indicators(a.bars, a.runs, a.only.as_deref())?;
     let panel = if a.no_panel { None } else { Some(time_panel(a.panel_symbols, a.panel_bars, 3)?) };
     let report = IndicatorBench { bars: a.bars, runs: a.runs, indicators, panel };
     if a.json {
@@ -226,9 +242,9 @@ async fn run_daily_bench(args: &DailyBenchArgs, out: &mut dyn Write) -> anyhow::
     Ok(())
 }
 
-async fn run_lock(args: &CacheArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+async fn run_lock(args: &LockArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let (url, private) = redis_for_bench(&args.redis).await?;
-    let report = crate::bench::time_lock(&url, args.iterations.min(20_000)).await?;
+    let report = crate::bench::time_lock(&url, args.iterations as usize).await?;
     drop(private);
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -244,7 +260,7 @@ async fn run_lock(args: &CacheArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 async fn run_cache(args: &CacheArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let (url, private) = redis_for_bench(&args.redis).await?;
-    let report = crate::bench::time_cache(&url, args.iterations).await?;
+    let report = crate::bench::time_cache(&url, args.iterations as usize).await?;
     drop(private);
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;

@@ -26,7 +26,7 @@ pub struct CalcArgs {
     /// CSV file (optionally .gz) with date,open,high,low,close,volume columns.
     #[arg(long)]
     pub input: PathBuf,
-    /// Indicator code, e.g. MACD (see the catalog).
+    /// Indicator code, e.g. MACD (`mystocks catalog` lists them).
     #[arg(long)]
     pub indicator: String,
     /// A parameter as NAME=VALUE; repeat for several.

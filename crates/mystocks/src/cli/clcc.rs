@@ -1,6 +1,8 @@
 //! `mystocks bench clcc`: many concurrent requests for a few keys through the scheduler,
 //! reporting how many computations this process did and whether every value was right.
 //! Several of these processes against one Redis show computations happen once overall.
+//! A run that saw a wrong answer or a failed request fails (exit code 1), after
+//! printing its report.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -121,5 +123,13 @@ pub async fn run(args: &ClccArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::
     } else {
         writeln!(out, "{report:#?}")?;
     }
+    out.flush()?;
+    anyhow::ensure!(
+        report.wrong == 0 && report.errors == 0,
+        "{} of {} answers differed from a fresh computation on the current bars and {} requests failed",
+        report.wrong,
+        report.requests,
+        report.errors
+    );
     Ok(())
 }

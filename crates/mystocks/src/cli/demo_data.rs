@@ -2,13 +2,17 @@
 
 use clap::Args;
 
-use crate::demo::generate;
-use crate::store::Store;
+use crate::demo::{generate, MAX_SYMBOLS};
+use crate::ingest::write_bars;
+use crate::runtime::Runtime;
+
+/// The most trading days a demo market spans (about 80 years).
+const MAX_DAYS: usize = 20_000;
 
 /// Arguments of `mystocks demo-data`.
 #[derive(Debug, Args)]
 pub struct DemoDataArgs {
-    /// Number of symbols.
+    /// Number of symbols (at most 7,000).
     #[arg(long, default_value_t = 50)]
     pub symbols: usize,
     /// Trading days per symbol.
@@ -19,12 +23,17 @@ pub struct DemoDataArgs {
     pub seed: u64,
 }
 
-/// Generates and imports the market.
-pub async fn run(args: &DemoDataArgs, store: &dyn Store, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    anyhow::ensure!(args.symbols > 0 && args.days > 0, "--symbols and --days must be at least 1");
+/// Generates and imports the market (cached results of its symbols invalidated).
+pub async fn run(args: &DemoDataArgs, rt: &Runtime, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        (1..=MAX_SYMBOLS).contains(&args.symbols),
+        "--symbols must be from 1 to {MAX_SYMBOLS} (the demo's board code ranges hold 1,000 codes each)"
+    );
+    anyhow::ensure!((1..=MAX_DAYS).contains(&args.days), "--days must be from 1 to {MAX_DAYS}");
     let (n, d, seed) = (args.symbols, args.days, args.seed);
     let market = tokio::task::spawn_blocking(move || generate(n, d, seed)).await?;
-    let stats = store.import_bars(&market.symbols, &market.bars).await?;
+    let store = rt.store.as_ref();
+    let stats = write_bars(store, &rt.cache, &market.symbols, &market.bars).await?.stats;
     writeln!(
         out,
         "demo market (seed {}): {} symbols, {} bars written to {}",

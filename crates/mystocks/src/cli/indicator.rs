@@ -1,5 +1,6 @@
 //! `mystocks indicator SYMBOL CODE`: one indicator through the full cache path
-//! (L1, L2, store, compute); the JSON form carries `"source"`.
+//! (L1, L2, store, compute); the JSON form carries `"source"`. Without `--start`,
+//! `--end` or `--limit` it covers every stored bar; those slice that full computation.
 
 use std::io::Write;
 
@@ -10,6 +11,7 @@ use super::calc::Format;
 use crate::cache::IndicatorRequest;
 use crate::format::shortest;
 use crate::runtime::Runtime;
+use crate::store::BarRange;
 
 /// Arguments of `mystocks indicator`.
 #[derive(Debug, Args)]
@@ -22,8 +24,17 @@ pub struct IndicatorArgs {
     #[arg(long = "param", value_parser = super::parse_key_value)]
     pub params: Vec<(String, String)>,
     /// Bar frequency.
-    #[arg(long, default_value = "1d")]
+    #[arg(long, default_value = "1d", value_parser = super::import::parse_freq)]
     pub freq: String,
+    /// First bar (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or RFC 3339.
+    #[arg(long, value_parser = super::bars::parse_time)]
+    pub start: Option<i64>,
+    /// Last bar (inclusive), in the same forms.
+    #[arg(long, value_parser = super::bars::parse_time)]
+    pub end: Option<i64>,
+    /// Only the latest N bars (of the range).
+    #[arg(long)]
+    pub limit: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
@@ -34,10 +45,12 @@ pub async fn run(args: &IndicatorArgs, rt: &Runtime, out: &mut dyn Write) -> any
     let given: Vec<(String, RawParam)> =
         args.params.iter().map(|(k, v)| (k.clone(), RawParam::Text(v.clone()))).collect();
     let req = IndicatorRequest::new(&args.symbol, &args.code, &given, &args.freq)?;
-    let (result, source) = rt.scheduler.get(&req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (full, source) = rt.scheduler.get(&req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let range = BarRange { start: args.start, end: args.end, limit: args.limit };
+    let result = full.slice(&range);
     match args.format {
         Format::Json => {
-            let mut doc = serde_json::to_value(result.as_ref())?;
+            let mut doc = serde_json::to_value(&result)?;
             doc["source"] = serde_json::json!(source.as_str());
             serde_json::to_writer(&mut *out, &doc)?;
             writeln!(out)?;

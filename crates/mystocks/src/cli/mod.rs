@@ -2,13 +2,17 @@
 
 pub mod bars;
 pub mod bench;
+pub mod cache;
 pub mod calc;
+pub mod catalog;
 pub mod clcc;
 pub mod daily;
 pub mod debug;
 pub mod demo_data;
 pub mod import;
 pub mod indicator;
+pub mod jobs;
+pub mod symbols;
 pub mod worker;
 
 use clap::{Parser, Subcommand};
@@ -33,12 +37,20 @@ pub enum Command {
     DemoData(demo_data::DemoDataArgs),
     /// Print stored bars of one symbol.
     Bars(bars::BarsArgs),
+    /// List the symbols in the store.
+    Symbols(symbols::SymbolsArgs),
+    /// Print the indicator catalog: codes, inputs, parameters with defaults, outputs.
+    Catalog(catalog::CatalogArgs),
     /// One indicator through the cache path (L1, L2, store, compute), with its source.
     Indicator(indicator::IndicatorArgs),
     /// The daily job: the standard indicator set for every symbol.
     Daily(daily::DailyArgs),
     /// Join running distributed daily jobs as one more consumer (needs Redis).
     Worker(worker::WorkerArgs),
+    /// List recent tasks, or show one (`jobs show ID`).
+    Jobs(jobs::JobsArgs),
+    /// Cache maintenance: `cache invalidate SYMBOL...`.
+    Cache(cache::CacheArgs),
     /// Run the project's benchmarks.
     Bench(bench::BenchArgs),
     /// Internal commands used by the tests.

@@ -37,19 +37,17 @@ pub async fn run(args: &WorkerArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow
         .stall_after(args.stall_after_batches);
     writeln!(out, "worker {name} ready")?;
     out.flush()?;
-    let (mut symbols, mut idle_since, mut group_ready) = (0usize, Instant::now(), false);
-    let stop = shutdown_signal();
+    let (mut symbols, mut idle_since, mut warned) = (0usize, Instant::now(), false);
+    let stop = crate::jobs::stop::shutdown_signal();
     tokio::pin!(stop);
     loop {
-        if !group_ready {
-            group_ready = consumer.queue().ensure_group().await.is_ok();
-        }
         // Stop between steps, never inside one: a batch read is finished and acknowledged.
         if futures::FutureExt::now_or_never(&mut stop).is_some() {
             break;
         }
         match consumer.step().await {
             Ok(Step::Worked { symbols: n, completed }) => {
+                warned = false;
                 symbols += n;
                 idle_since = Instant::now();
                 for task in completed {
@@ -68,10 +66,20 @@ pub async fn run(args: &WorkerArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow
                 break;
             }
             Err(e) => {
-                // Redis away (or came back empty: the group is recreated); keep trying.
-                tracing::warn!("worker step failed: {e:#}");
-                group_ready = false;
-                tokio::time::sleep(Duration::from_millis(500)).await;
+                // Redis away (or came back empty); keep trying, and count the time as
+                // idle: no work was done.
+                if !warned {
+                    tracing::warn!("worker step failed: {e:#}; retrying every 0.5 s");
+                    warned = true;
+                }
+                if args.exit_when_idle.is_some_and(|s| idle_since.elapsed().as_secs_f64() >= s) {
+                    break;
+                }
+                tokio::select! {
+                    () = &mut stop => break,
+                    () = tokio::time::sleep(Duration::from_millis(500)) => {}
+                }
+                continue;
             }
         }
     }
@@ -79,25 +87,4 @@ pub async fn run(args: &WorkerArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow
     rt.cache.flush().await;
     writeln!(out, "worker {name} stopped: {symbols} symbols, {} events", consumer.events())?;
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
 }

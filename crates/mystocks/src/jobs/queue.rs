@@ -1,13 +1,20 @@
-//! The distributed daily job's work queue: a Redis Stream (`{pubsub_prefix}jobs:daily`)
-//! with one consumer group that every worker reads from. An entry is one symbol of one
-//! task. A consumer acknowledges (and deletes) its entries once their results are stored
-//! and counted; entries a dead consumer left pending are claimed by the others with
-//! XAUTOCLAIM once they have been idle long enough.
+//! The distributed daily job's work queues: one Redis Stream per task
+//! (`{pubsub_prefix}jobs:daily:queue:{task_id}`, consumer group `workers`, one entry per
+//! symbol), and a registry of the tasks that have one (`{pubsub_prefix}jobs:daily:tasks`,
+//! a sorted set by start time). A job's consumers read only its own stream, so nothing
+//! of another task (live or dead) is ever taken by mistake; `mystocks worker` reads the
+//! streams of every live task (see [`super::tasks`]).
+//!
+//! A consumer acknowledges (and deletes) its entries once their results are stored and
+//! counted; entries a dead consumer left pending are claimed by the others with
+//! XAUTOCLAIM once they have been idle long enough. Streams and the registry expire with
+//! the task hash (7 days after their last write), so nothing stays in Redis forever.
 
 use std::time::Duration;
 
 use redis::streams::{StreamAutoClaimReply, StreamId, StreamReadReply};
 
+use super::tally::TASK_HASH_TTL_SECS;
 use crate::redis_link::{LinkError, RedisLink};
 
 /// The consumer group every worker joins.
@@ -27,134 +34,167 @@ pub struct WorkItem {
 }
 
 impl WorkItem {
-    fn from_entry(entry: &StreamId) -> Option<Self> {
+    fn from_entry(task_id: &str, entry: &StreamId) -> Option<Self> {
         Some(Self {
             id: entry.id.clone(),
-            task_id: entry.get("task")?,
+            task_id: task_id.to_string(),
             symbol: entry.get("symbol")?,
             until: entry.get::<String>("until").and_then(|u| u.parse().ok()),
         })
     }
 }
 
-/// The work queue in Redis.
+/// The work queues in Redis.
 #[derive(Clone)]
 pub struct WorkQueue {
     link: RedisLink,
-    key: String,
+    prefix: String,
 }
 
 impl WorkQueue {
-    /// The queue under the channel/stream prefix. It opens a connection of its own
+    /// The queues under the channel/stream prefix. It opens a connection of its own
     /// (same settings as `shared`): a blocking `XREADGROUP` on the process's multiplexed
     /// connection would hold up every command queued behind it, cache reads included.
     pub fn new(shared: &RedisLink, pubsub_prefix: &str) -> Result<Self, LinkError> {
-        Ok(Self { link: RedisLink::new(shared.config())?, key: format!("{pubsub_prefix}jobs:daily") })
+        Ok(Self { link: RedisLink::new(shared.config())?, prefix: pubsub_prefix.to_string() })
     }
 
-    /// The stream's key.
-    pub fn key(&self) -> &str {
-        &self.key
+    /// The stream of one task.
+    pub fn stream(&self, task_id: &str) -> String {
+        format!("{}jobs:daily:queue:{task_id}", self.prefix)
     }
 
-    /// Creates the stream and the group if missing (also after Redis came back empty).
-    pub async fn ensure_group(&self) -> Result<(), LinkError> {
-        let key = self.key.clone();
-        let created = self
-            .link
-            .run(|mut c| async move {
-                redis::cmd("XGROUP")
-                    .arg("CREATE")
-                    .arg(&key)
-                    .arg(GROUP)
-                    .arg("0")
-                    .arg("MKSTREAM")
-                    .query_async::<()>(&mut c)
-                    .await
-            })
-            .await;
+    /// The registry of tasks with a queue.
+    pub fn registry(&self) -> String {
+        format!("{}jobs:daily:tasks", self.prefix)
+    }
+
+    fn task_of<'k>(&self, stream: &'k str) -> Option<&'k str> {
+        stream.strip_prefix(&self.prefix)?.strip_prefix("jobs:daily:queue:")
+    }
+
+    /// Opens `task_id`'s queue: its stream and group (created if missing), one entry per
+    /// symbol, and its place in the registry.
+    pub async fn open_task(&self, task_id: &str, symbols: &[String], until: Option<i64>) -> Result<(), LinkError> {
+        let key = self.stream(task_id);
+        let created = {
+            let key = key.clone();
+            self.link
+                .run(|mut c| async move {
+                    redis::cmd("XGROUP")
+                        .arg("CREATE")
+                        .arg(&key)
+                        .arg(GROUP)
+                        .arg("0")
+                        .arg("MKSTREAM")
+                        .query_async::<()>(&mut c)
+                        .await
+                })
+                .await
+        };
         match created {
-            Err(LinkError::Redis(e)) if e.code() == Some("BUSYGROUP") => Ok(()),
-            other => other,
+            Err(LinkError::Redis(e)) if e.code() == Some("BUSYGROUP") => {}
+            other => other?,
         }
-    }
-
-    /// Appends one entry per symbol of `task_id`.
-    pub async fn enqueue(&self, task_id: &str, symbols: &[String], until: Option<i64>) -> Result<(), LinkError> {
         let until = until.map(|u| u.to_string()).unwrap_or_default();
         for chunk in symbols.chunks(5_000) {
             let mut pipe = redis::pipe();
             for s in chunk {
-                pipe.cmd("XADD")
-                    .arg(&self.key)
-                    .arg("*")
-                    .arg("task")
-                    .arg(task_id)
-                    .arg("symbol")
-                    .arg(s)
-                    .arg("until")
-                    .arg(&until)
-                    .ignore();
+                pipe.cmd("XADD").arg(&key).arg("*").arg("symbol").arg(s).arg("until").arg(&until).ignore();
             }
+            pipe.expire(&key, TASK_HASH_TTL_SECS).ignore();
             self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await?;
         }
-        Ok(())
+        let (registry, task, now) = (self.registry(), task_id.to_string(), chrono::Utc::now().timestamp_millis());
+        let mut pipe = redis::pipe();
+        pipe.zadd(&registry, &task, now).ignore().expire(&registry, TASK_HASH_TTL_SECS).ignore();
+        self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
     }
 
-    /// Up to `count` entries never delivered before, waiting at most `block`.
-    pub async fn read(&self, consumer: &str, count: usize, block: Duration) -> Result<Vec<WorkItem>, LinkError> {
-        let key = self.key.clone();
-        let reply: Option<StreamReadReply> = self
+    /// Closes `task_id`'s queue: the stream (with anything left in it) and its place in
+    /// the registry.
+    pub async fn close_task(&self, task_id: &str) -> Result<(), LinkError> {
+        let (key, registry, task) = (self.stream(task_id), self.registry(), task_id.to_string());
+        let mut pipe = redis::pipe();
+        pipe.del(&key).ignore().zrem(&registry, &task).ignore();
+        self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
+    }
+
+    /// The tasks with a queue, oldest first.
+    pub async fn tasks(&self) -> Result<Vec<String>, LinkError> {
+        let registry = self.registry();
+        self.link
+            .run(|mut c| async move { redis::cmd("ZRANGE").arg(&registry).arg(0).arg(-1).query_async(&mut c).await })
+            .await
+    }
+
+    /// Up to `count` entries of these tasks never delivered before, waiting at most
+    /// `block`. A task whose queue is gone meanwhile yields nothing.
+    pub async fn read(
+        &self,
+        consumer: &str,
+        tasks: &[String],
+        count: usize,
+        block: Duration,
+    ) -> Result<Vec<WorkItem>, LinkError> {
+        if tasks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = tasks.iter().map(|t| self.stream(t)).collect();
+        let reply: Result<Option<StreamReadReply>, LinkError> = self
             .link
             .run(|mut c| async move {
-                redis::cmd("XREADGROUP")
-                    .arg("GROUP")
-                    .arg(GROUP)
-                    .arg(consumer)
-                    .arg("COUNT")
-                    .arg(count)
-                    .arg("BLOCK")
-                    .arg(block.as_millis() as u64)
-                    .arg("STREAMS")
-                    .arg(&key)
-                    .arg(">")
-                    .query_async(&mut c)
-                    .await
+                let mut cmd = redis::cmd("XREADGROUP");
+                cmd.arg("GROUP").arg(GROUP).arg(consumer).arg("COUNT").arg(count);
+                cmd.arg("BLOCK").arg(block.as_millis() as u64).arg("STREAMS").arg(&keys);
+                for _ in &keys {
+                    cmd.arg(">");
+                }
+                cmd.query_async(&mut c).await
             })
-            .await?;
-        let entries: Vec<StreamId> =
-            reply.map(|r| r.keys.into_iter().flat_map(|k| k.ids).collect()).unwrap_or_default();
-        self.items(entries).await
+            .await;
+        let reply = match reply {
+            // A queue closed between the registry read and this one: read again next step.
+            Err(LinkError::Redis(e)) if e.code() == Some("NOGROUP") => return Ok(Vec::new()),
+            other => other?,
+        };
+        let mut items = Vec::new();
+        for stream in reply.map(|r| r.keys).unwrap_or_default() {
+            let Some(task) = self.task_of(&stream.key).map(str::to_string) else { continue };
+            items.extend(self.items(&task, stream.ids).await?);
+        }
+        Ok(items)
     }
 
     /// The entries as work items; malformed ones (not written by us) are acknowledged
     /// and dropped, so they are not claimed again and again.
-    async fn items(&self, entries: Vec<StreamId>) -> Result<Vec<WorkItem>, LinkError> {
+    async fn items(&self, task_id: &str, entries: Vec<StreamId>) -> Result<Vec<WorkItem>, LinkError> {
         let mut items = Vec::with_capacity(entries.len());
         let mut malformed = Vec::new();
         for entry in &entries {
-            match WorkItem::from_entry(entry) {
+            match WorkItem::from_entry(task_id, entry) {
                 Some(item) => items.push(item),
                 None => malformed.push(entry.id.clone()),
             }
         }
         if !malformed.is_empty() {
-            tracing::warn!(count = malformed.len(), "malformed work queue entries dropped");
-            self.ack(&malformed).await?;
+            tracing::warn!(count = malformed.len(), task = task_id, "malformed work queue entries dropped");
+            self.ack(task_id, &malformed).await?;
         }
         Ok(items)
     }
 
-    /// Takes over up to `count` entries that other consumers have left pending for at
-    /// least `min_idle`.
+    /// Takes over up to `count` entries of `task_id` that other consumers have left
+    /// pending for at least `min_idle`.
     pub async fn claim_stale(
         &self,
         consumer: &str,
+        task_id: &str,
         min_idle: Duration,
         count: usize,
     ) -> Result<Vec<WorkItem>, LinkError> {
-        let key = self.key.clone();
-        let reply: StreamAutoClaimReply = self
+        let key = self.stream(task_id);
+        let reply: Result<StreamAutoClaimReply, LinkError> = self
             .link
             .run(|mut c| async move {
                 redis::cmd("XAUTOCLAIM")
@@ -168,33 +208,41 @@ impl WorkQueue {
                     .query_async(&mut c)
                     .await
             })
-            .await?;
-        self.items(reply.claimed).await
+            .await;
+        match reply {
+            Err(LinkError::Redis(e)) if e.code() == Some("NOGROUP") => Ok(Vec::new()),
+            other => self.items(task_id, other?.claimed).await,
+        }
     }
 
-    /// Removes `consumer` from the group when it holds no pending entries (a consumer
-    /// leaving with work pending stays, so that its entries can still be claimed).
-    /// Returns whether it was removed.
-    pub async fn leave(&self, consumer: &str) -> Result<bool, LinkError> {
-        let key = self.key.clone();
-        let pending: Vec<redis::Value> = self
-            .link
-            .run(|mut c| async move {
-                redis::cmd("XPENDING")
-                    .arg(&key)
-                    .arg(GROUP)
-                    .arg("-")
-                    .arg("+")
-                    .arg(1)
-                    .arg(consumer)
-                    .query_async(&mut c)
-                    .await
-            })
-            .await?;
-        if !pending.is_empty() {
-            return Ok(false);
+    /// Removes `consumer` from `task_id`'s group when it holds no pending entries there
+    /// (a consumer leaving with work pending stays, so that its entries can still be
+    /// claimed). Returns whether it was removed.
+    pub async fn leave(&self, consumer: &str, task_id: &str) -> Result<bool, LinkError> {
+        let key = self.stream(task_id);
+        let pending: Result<Vec<redis::Value>, LinkError> = {
+            let key = key.clone();
+            self.link
+                .run(|mut c| async move {
+                    redis::cmd("XPENDING")
+                        .arg(&key)
+                        .arg(GROUP)
+                        .arg("-")
+                        .arg("+")
+                        .arg(1)
+                        .arg(consumer)
+                        .query_async(&mut c)
+                        .await
+                })
+                .await
+        };
+        match pending {
+            Err(LinkError::Redis(e)) if e.code() == Some("NOGROUP") => return Ok(false),
+            Ok(p) if !p.is_empty() => return Ok(false),
+            other => {
+                other?;
+            }
         }
-        let key = self.key.clone();
         self.link
             .run(|mut c| async move {
                 redis::cmd("XGROUP")
@@ -209,14 +257,15 @@ impl WorkQueue {
         Ok(true)
     }
 
-    /// Acknowledges and deletes `ids`, so the stream only holds outstanding work.
-    pub async fn ack(&self, ids: &[String]) -> Result<(), LinkError> {
+    /// Acknowledges and deletes `ids` of `task_id`, so the stream only holds outstanding work.
+    pub async fn ack(&self, task_id: &str, ids: &[String]) -> Result<(), LinkError> {
         if ids.is_empty() {
             return Ok(());
         }
+        let key = self.stream(task_id);
         let mut pipe = redis::pipe();
-        pipe.cmd("XACK").arg(&self.key).arg(GROUP).arg(ids).ignore();
-        pipe.cmd("XDEL").arg(&self.key).arg(ids).ignore();
+        pipe.cmd("XACK").arg(&key).arg(GROUP).arg(ids).ignore();
+        pipe.cmd("XDEL").arg(&key).arg(ids).ignore();
         self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
     }
 }

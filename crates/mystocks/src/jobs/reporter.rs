@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::batch::SymbolOutcome;
-use super::tally::{task_hash_fields, task_hash_key, Tallied, TASK_HASH_TTL_SECS};
+use super::tally::{task_hash_fields, task_hash_key, Failure, Tallied, TASK_HASH_TTL_SECS};
 use crate::bus::channels::Channel;
 use crate::bus::events::{Event, EventBody, StockIndicatorsCompleted, TaskCompleted, TaskProgress, TaskResult};
 use crate::bus::Bus;
@@ -18,6 +18,10 @@ use crate::store::{JobRecord, JobStatus};
 
 /// The task type of the daily job.
 pub const TASK_TYPE: &str = "batch_daily";
+
+/// Failures listed in a job record's result (the report lists up to
+/// [`super::tally::FAILURES_KEPT`]).
+const FAILURES_IN_RECORD: usize = 100;
 
 /// Rounds to `digits` decimals, for event fields.
 fn round(x: f64, digits: i32) -> f64 {
@@ -96,11 +100,45 @@ impl<'a> Reporter<'a> {
         })
     }
 
-    /// The start: status running, one `task.progress`; returns the job record written.
-    pub async fn start(&self, processed: u64, total: u64, started_ms: i64) -> anyhow::Result<JobRecord> {
-        let record = self.save(JobStatus::Running, processed, total, 0, started_ms, None).await?;
+    /// The start: status running, one `task.progress`; returns the job record written,
+    /// with `spec` (what the task runs on, for a resume).
+    pub async fn start(
+        &self,
+        processed: u64,
+        total: u64,
+        started_ms: i64,
+        spec: serde_json::Value,
+    ) -> anyhow::Result<JobRecord> {
+        let mut record = self.record(JobStatus::Running, processed, total, 0, started_ms, None, None);
+        record.spec = Some(spec);
+        self.save(&record).await?;
         self.task_event(self.progress(format!("Starting {total} symbols"), processed, total, 0)).await;
         Ok(record)
+    }
+
+    /// The task stopped before the end (a signal, or its coordinator went away): status
+    /// interrupted, one last `task.progress` saying so and how to go on.
+    pub async fn interrupt(
+        &self,
+        processed: u64,
+        total: u64,
+        failed: u64,
+        started_ms: i64,
+        why: &str,
+    ) -> anyhow::Result<()> {
+        let now = chrono::Utc::now().timestamp();
+        let record = self.record(JobStatus::Interrupted, processed, total, failed, started_ms, Some(now), None);
+        self.save(&record).await?;
+        let message = format!(
+            "Interrupted ({why}) at {processed}/{total}; `mystocks daily --resume {}` continues it",
+            self.task_id
+        );
+        let mut body = self.progress(message, processed, total, failed);
+        if let EventBody::TaskProgress(p) = &mut body {
+            p.status = JobStatus::Interrupted.as_str().to_string();
+        }
+        self.task_event(body).await;
+        Ok(())
     }
 
     /// Announces what recording `outcomes` counted: one `stock.indicators.completed`
@@ -130,18 +168,29 @@ impl<'a> Reporter<'a> {
         }
         self.publish_all(&events).await;
         if let Some(c) = last_due.filter(|_| !tallied.completed) {
-            self.save(JobStatus::Running, c.processed, tallied.total, c.failed, tallied.started_ms, None).await?;
-        }
-        if tallied.completed {
-            self.complete(tallied.processed, tallied.total, tallied.failed, tallied.started_ms).await?;
+            let record =
+                self.record(JobStatus::Running, c.processed, tallied.total, c.failed, tallied.started_ms, None, None);
+            self.save(&record).await?;
         }
         Ok(())
     }
 
-    /// The end: status completed, one `task.completed`.
-    pub async fn complete(&self, processed: u64, total: u64, failed: u64, started_ms: i64) -> anyhow::Result<()> {
+    /// The end: status completed (the record's result lists the first `failures`), one
+    /// `task.completed`.
+    pub async fn complete(
+        &self,
+        processed: u64,
+        total: u64,
+        failed: u64,
+        started_ms: i64,
+        failures: &[Failure],
+    ) -> anyhow::Result<()> {
         let now_ms = chrono::Utc::now().timestamp_millis();
-        self.save(JobStatus::Completed, processed, total, failed, started_ms, Some(now_ms / 1000)).await?;
+        let shown = &failures[..failures.len().min(FAILURES_IN_RECORD)];
+        let result = serde_json::json!({"success": processed - failed, "failed": failed, "failures": shown});
+        let record =
+            self.record(JobStatus::Completed, processed, total, failed, started_ms, Some(now_ms / 1000), Some(result));
+        self.save(&record).await?;
         self.task_event(EventBody::TaskCompleted(TaskCompleted {
             task_id: self.task_id.clone(),
             task_type: TASK_TYPE.to_string(),
@@ -153,8 +202,8 @@ impl<'a> Reporter<'a> {
         Ok(())
     }
 
-    /// Writes the job record (and the Redis hash when asked to; best effort); returns it.
-    async fn save(
+    #[allow(clippy::too_many_arguments)]
+    fn record(
         &self,
         status: JobStatus,
         processed: u64,
@@ -162,10 +211,10 @@ impl<'a> Reporter<'a> {
         failed: u64,
         started_ms: i64,
         finished_at: Option<i64>,
-    ) -> anyhow::Result<JobRecord> {
+        result: Option<serde_json::Value>,
+    ) -> JobRecord {
         let progress = if total == 0 { 100.0 } else { processed as f64 * 100.0 / total as f64 };
-        let done = status == JobStatus::Completed;
-        let record = JobRecord {
+        JobRecord {
             task_id: self.task_id.clone(),
             task_type: TASK_TYPE.to_string(),
             status,
@@ -175,18 +224,23 @@ impl<'a> Reporter<'a> {
             failed: failed as i64,
             started_at: Some(started_ms / 1000),
             finished_at,
-            result: done.then(|| serde_json::json!({"success": processed - failed, "failed": failed})),
-        };
-        self.rt.store.upsert_job(&record).await?;
+            result,
+            spec: None,
+        }
+    }
+
+    /// Writes the job record (and the Redis hash when asked to; best effort).
+    async fn save(&self, record: &JobRecord) -> anyhow::Result<()> {
+        self.rt.store.upsert_job(record).await?;
         if let Some(link) = &self.hash {
             let key = task_hash_key(&self.rt.config.cache_prefix, &record.task_id);
-            let fields = task_hash_fields(&record);
+            let fields = task_hash_fields(record);
             let mut pipe = redis::pipe();
             pipe.hset_multiple(&key, &fields).ignore().expire(&key, TASK_HASH_TTL_SECS).ignore();
             if let Err(e) = link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await {
                 tracing::debug!(key, "task hash not written: {e}");
             }
         }
-        Ok(record)
+        Ok(())
     }
 }

@@ -171,9 +171,22 @@ impl Tally for LocalTally {
     }
 }
 
+/// Failure reasons kept per task (the count is exact; the list keeps the first ones).
+pub const FAILURES_KEPT: usize = 1000;
+
+/// One symbol that failed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Failure {
+    /// The symbol.
+    pub symbol: String,
+    /// Why.
+    pub reason: String,
+}
+
 /// Counts a batch into the task hash (KEYS[1]) and done-set (KEYS[2]) while the hash
-/// says the task is queued (`queue` = 1). ARGV: now (epoch s), TTL, the 50-symbol step,
-/// then symbol, failed (0/1) pairs. Returns completed, processed, failed, total,
+/// says the task is queued (`queue` = 1), and keeps the first failures' reasons in the
+/// list KEYS[3]. ARGV: now (epoch s), TTL, the 50-symbol step, the failures kept, then
+/// symbol, failed (0/1), reason triples. Returns completed, processed, failed, total,
 /// started_ms, then index, processed, failed, due for each symbol counted now; or -1
 /// when the task is not queued.
 const RECORD: &str = r"
@@ -184,17 +197,21 @@ local failed = tonumber(redis.call('HGET', KEYS[1], 'failed'))
 local last = tonumber(redis.call('HGET', KEYS[1], 'last_reported') or '0')
 local step = tonumber(ARGV[3])
 local out = {0, 0, 0, total, tonumber(redis.call('HGET', KEYS[1], 'started_ms') or '0')}
-for i = 4, #ARGV, 2 do
+local kept = tonumber(ARGV[4])
+for i = 5, #ARGV, 3 do
   if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then
     processed = processed + 1
-    if ARGV[i + 1] == '1' then failed = failed + 1 end
+    if ARGV[i + 1] == '1' then
+      failed = failed + 1
+      if failed <= kept then redis.call('RPUSH', KEYS[3], ARGV[i] .. '\t' .. ARGV[i + 2]) end
+    end
     local grown = processed - last
     local due = 0
     if grown >= step or grown * 100 >= total then
       last = processed
       due = 1
     end
-    table.insert(out, (i - 4) / 2)
+    table.insert(out, (i - 5) / 3)
     table.insert(out, processed)
     table.insert(out, failed)
     table.insert(out, due)
@@ -210,6 +227,7 @@ redis.call('HSET', KEYS[1], 'processed', processed, 'failed', failed, 'last_repo
   'progress', string.format('%.2f', progress))
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[2])
 out[2] = processed
 out[3] = failed
 return out
@@ -223,6 +241,7 @@ pub struct RedisTally {
     link: RedisLink,
     hash: String,
     done: String,
+    failures: String,
 }
 
 impl RedisTally {
@@ -230,7 +249,32 @@ impl RedisTally {
     pub fn new(link: RedisLink, cache_prefix: &str, task_id: &str) -> Self {
         let hash = task_hash_key(cache_prefix, task_id);
         let done = format!("{hash}:done");
-        Self { link, hash, done }
+        let failures = format!("{hash}:failures");
+        Self { link, hash, done, failures }
+    }
+
+    /// The reasons of the first [`FAILURES_KEPT`] failed symbols, in the order counted.
+    pub async fn failures(&self) -> Result<Vec<Failure>, LinkError> {
+        let key = self.failures.clone();
+        let items: Vec<String> = self
+            .link
+            .run(|mut c| async move { redis::cmd("LRANGE").arg(&key).arg(0).arg(-1).query_async(&mut c).await })
+            .await?;
+        Ok(items
+            .into_iter()
+            .map(|item| match item.split_once('\t') {
+                Some((symbol, reason)) => Failure { symbol: symbol.to_string(), reason: reason.to_string() },
+                None => Failure { symbol: item, reason: String::new() },
+            })
+            .collect())
+    }
+
+    /// Marks the task `status` (interrupted, failed) and stops workers counting into it.
+    pub async fn stop(&self, status: &str) -> Result<(), LinkError> {
+        let hash = self.hash.clone();
+        let mut pipe = redis::pipe();
+        pipe.hdel(&hash, "queue").ignore().hset(&hash, "status", status).ignore();
+        self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
     }
 
     /// Starts (or restarts, for `--resume`) the task from its running job `record`:
@@ -246,7 +290,7 @@ impl RedisTally {
             ("queue", "1".to_string()),
         ]);
         let mut pipe = redis::pipe();
-        pipe.atomic().del(&set).ignore().del(&hash).ignore();
+        pipe.atomic().del(&set).ignore().del(&hash).ignore().del(&self.failures).ignore();
         for chunk in done.chunks(10_000) {
             pipe.sadd(&set, chunk).ignore();
         }
@@ -292,9 +336,14 @@ impl RedisTally {
 impl Tally for RedisTally {
     async fn record(&self, outcomes: &[SymbolOutcome]) -> Result<Tallied, TallyError> {
         let mut call = RECORD_SCRIPT.key(&self.hash);
-        call.key(&self.done).arg(chrono::Utc::now().timestamp()).arg(TASK_HASH_TTL_SECS).arg(EVERY_SYMBOLS);
+        call.key(&self.done)
+            .key(&self.failures)
+            .arg(chrono::Utc::now().timestamp())
+            .arg(TASK_HASH_TTL_SECS)
+            .arg(EVERY_SYMBOLS)
+            .arg(FAILURES_KEPT);
         for o in outcomes {
-            call.arg(&o.symbol).arg(u8::from(o.failed()));
+            call.arg(&o.symbol).arg(u8::from(o.failed())).arg(o.error.as_deref().unwrap_or("failed"));
         }
         let out: Vec<i64> = self.link.run(|mut c| async move { call.invoke_async(&mut c).await }).await?;
         if out.first().is_none_or(|&v| v < 0) || out.len() < 5 {

@@ -1,9 +1,10 @@
 //! A consumer of the distributed daily job's [`WorkQueue`]: `mystocks worker` runs one
-//! until stopped, and the coordinating `mystocks daily` runs one for its own task. Each
-//! step reads a batch of new entries (or, when there are none, claims entries another
-//! consumer left idle too long), computes and stores them, counts them into their task's
-//! [`RedisTally`], announces what the tally says, and only then acknowledges them. A
-//! consumer that dies before acknowledging leaves its entries for the others.
+//! over every live task until stopped, and the coordinating `mystocks daily` runs one
+//! over its own task only. Each step reads a batch of new entries (or, when there are
+//! none, claims entries another consumer left idle too long), computes and stores them,
+//! counts them into their task's [`RedisTally`], announces what the tally says, and only
+//! then acknowledges them. A consumer that dies before acknowledging leaves its entries
+//! for the others.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use super::batch::StandardBatch;
 use super::queue::{WorkItem, WorkQueue};
 use super::reporter::Reporter;
 use super::tally::{RedisTally, Tally, TallyError};
+use super::tasks::open_tasks;
 use crate::bus::Bus;
 use crate::redis_link::RedisLink;
 use crate::runtime::Runtime;
@@ -56,6 +58,10 @@ pub struct Consumer<'a> {
     retired_events: u64,
     reads: u64,
     stall_after: Option<u64>,
+    /// Only this task's queue (the coordinator's own consumer); `None`: every live task.
+    only_task: Option<String>,
+    /// Tasks this consumer has read from (to leave their groups).
+    joined: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Consumer<'a> {
@@ -80,7 +86,15 @@ impl<'a> Consumer<'a> {
             retired_events: 0,
             reads: 0,
             stall_after: None,
+            only_task: None,
+            joined: Default::default(),
         })
+    }
+
+    /// Reads `task_id`'s queue only (a job's own consumers take only its entries).
+    pub fn only(mut self, task_id: &str) -> Self {
+        self.only_task = Some(task_id.to_string());
+        self
     }
 
     /// For crash tests: after reading `batches` non-empty batches, read one more and
@@ -97,19 +111,40 @@ impl<'a> Consumer<'a> {
 
     /// A name unique to this process: host and pid.
     pub fn default_name(role: &str) -> String {
-        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
+        let host = gethostname::gethostname().to_string_lossy().into_owned();
+        let host: String =
+            host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+        let host = if host.is_empty() { "localhost".to_string() } else { host };
         format!("{role}-{host}-{}", std::process::id())
+    }
+
+    /// The tasks to read: the own one, or every live task (retiring dead ones).
+    async fn tasks(&self) -> anyhow::Result<Vec<String>> {
+        Ok(match &self.only_task {
+            Some(task) => vec![task.clone()],
+            None => open_tasks(self.rt, self.bus, &self.link, &self.queue).await?.live,
+        })
     }
 
     /// Reads (or claims) one batch and processes it.
     pub async fn step(&mut self) -> anyhow::Result<Step> {
-        let mut items = self.queue.read(&self.name, BATCH, READ_BLOCK).await?;
-        if items.is_empty() {
-            items = self.queue.claim_stale(&self.name, self.claim_idle, BATCH).await?;
+        let tasks = self.tasks().await?;
+        if tasks.is_empty() {
+            // Nothing is open: look again after a read's wait.
+            tokio::time::sleep(READ_BLOCK).await;
+            return Ok(Step::Idle);
+        }
+        let mut items = self.queue.read(&self.name, &tasks, BATCH, READ_BLOCK).await?;
+        for task in &tasks {
+            if !items.is_empty() {
+                break;
+            }
+            items = self.queue.claim_stale(&self.name, task, self.claim_idle, BATCH).await?;
         }
         if items.is_empty() {
             return Ok(Step::Idle);
         }
+        self.joined.extend(items.iter().map(|i| i.task_id.clone()));
         self.reads += 1;
         if self.stall_after.is_some_and(|n| self.reads > n) {
             return Ok(Step::Stalled);
@@ -145,6 +180,11 @@ impl<'a> Consumer<'a> {
                     }
                     if let Some(reporter) = self.reporters.get(&task_id) {
                         reporter.batch(&outcomes, &tallied).await?;
+                        if tallied.completed {
+                            let failures = tally.failures().await.unwrap_or_default();
+                            let (p, t, f, s) = (tallied.processed, tallied.total, tallied.failed, tallied.started_ms);
+                            reporter.complete(p, t, f, s, &failures).await?;
+                        }
                     }
                     if tallied.completed {
                         // Nothing more will be said about it.
@@ -159,16 +199,19 @@ impl<'a> Consumer<'a> {
                 Err(TallyError::Redis(e)) => return Err(e.into()),
             }
             let ids: Vec<String> = group.into_iter().map(|i| i.id).collect();
-            self.queue.ack(&ids).await?;
+            self.queue.ack(&task_id, &ids).await?;
             symbols_done += symbols.len();
         }
         Ok(Step::Worked { symbols: symbols_done, completed })
     }
 
-    /// Leaves the group if nothing is pending with this consumer (best effort).
+    /// Leaves the groups of the tasks it read from, where nothing is pending with it
+    /// (best effort).
     pub async fn leave(&self) {
-        if let Err(e) = self.queue.leave(&self.name).await {
-            tracing::debug!(consumer = %self.name, "did not leave the group: {e}");
+        for task in &self.joined {
+            if let Err(e) = self.queue.leave(&self.name, task).await {
+                tracing::debug!(consumer = %self.name, task, "did not leave the group: {e}");
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 //! Redis locks: `SET key token NX PX ttl`, with the fencing counter incremented in the
 //! same script; release and extend are Lua compare-and-delete / compare-and-pexpire, so
-//! only the holder of the token can do either.
+//! only the holder of the token can do either. The fencing counter is kept (its TTL
+//! renewed at every acquire) longer than any value it fences, so it never restarts
+//! below a fence a value was written with, and never stays in Redis forever.
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -12,7 +14,9 @@ use crate::redis_link::RedisLink;
 
 const ACQUIRE: &str = r"
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return redis.call('INCR', KEYS[2])
+  local fence = redis.call('INCR', KEYS[2])
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  return fence
 end
 return 0
 ";
@@ -39,12 +43,23 @@ static EXTEND_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::
 #[derive(Debug, Clone)]
 pub struct RedisLocks {
     link: RedisLink,
+    fence_ttl: Duration,
 }
 
+/// How long a fencing counter is kept after its last acquire, unless told otherwise.
+pub const DEFAULT_FENCE_TTL: Duration = Duration::from_secs(86_400);
+
 impl RedisLocks {
-    /// Locks on `link`.
+    /// Locks on `link`, fencing counters kept [`DEFAULT_FENCE_TTL`].
     pub fn new(link: RedisLink) -> Self {
-        Self { link }
+        Self { link, fence_ttl: DEFAULT_FENCE_TTL }
+    }
+
+    /// Keeps fencing counters `ttl` after their last acquire (longer than any value
+    /// written under a fence lives).
+    pub fn with_fence_ttl(mut self, ttl: Duration) -> Self {
+        self.fence_ttl = ttl;
+        self
     }
 }
 
@@ -65,7 +80,7 @@ impl LockBackend for RedisLocks {
 
     async fn try_acquire(&self, key: &str, token: &str, ttl: Duration) -> Result<Option<u64>, LockError> {
         let mut call = ACQUIRE_SCRIPT.key(key);
-        call.key(fence_key(key)).arg(token).arg(millis(ttl));
+        call.key(fence_key(key)).arg(token).arg(millis(ttl)).arg(millis(self.fence_ttl.max(ttl)));
         let fence: u64 = self.link.run(|mut c| async move { call.invoke_async(&mut c).await }).await?;
         Ok((fence > 0).then_some(fence))
     }

@@ -105,6 +105,41 @@ pub(crate) fn implied_symbols<'a>(batches: impl IntoIterator<Item = &'a SymbolBa
         .collect()
 }
 
+/// The `span` of L3 rows that belong to a result over every bar of the series (what a
+/// request without a range asks for); a span N > 0 is a result over the latest N bars.
+pub const FULL_SERIES: u32 = 0;
+
+/// What a read must know about a series before it trusts anything cached for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesState {
+    /// The symbol is in the store.
+    pub symbol_known: bool,
+    /// The series' revision; `None` when it has no bars at that frequency.
+    pub rev: Option<i64>,
+}
+
+/// A series written at revision `rev` (the change feed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesChange {
+    /// Symbol code.
+    pub symbol: String,
+    /// Frequency.
+    pub freq: String,
+    /// The revision it was written at.
+    pub rev: i64,
+}
+
+/// How many bars a series has and its first and last times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BarSpan {
+    /// Number of bars.
+    pub bars: usize,
+    /// First bar time.
+    pub first_ts: i64,
+    /// Last bar time.
+    pub last_ts: i64,
+}
+
 /// One indicator result row of the L3 tier: all output values at one bar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorRow {
@@ -122,6 +157,10 @@ pub struct IndicatorRow {
     pub values: Vec<Option<f64>>,
     /// When the values were computed (epoch seconds), if known.
     pub computed_at: Option<i64>,
+    /// [`FULL_SERIES`] for a result over every bar, N for one over the latest N bars.
+    pub span: u32,
+    /// The revision of the series the values were computed from.
+    pub bars_rev: i64,
 }
 
 /// Status of a job (SPEC section 4).
@@ -136,6 +175,9 @@ pub enum JobStatus {
     Completed,
     /// Stopped by an error.
     Failed,
+    /// Stopped on request (a signal) or because its coordinator went away: `--resume`
+    /// continues it.
+    Interrupted,
 }
 
 impl JobStatus {
@@ -146,6 +188,7 @@ impl JobStatus {
             JobStatus::Running => "running",
             JobStatus::Completed => "completed",
             JobStatus::Failed => "failed",
+            JobStatus::Interrupted => "interrupted",
         }
     }
 
@@ -156,6 +199,7 @@ impl JobStatus {
             "running" => JobStatus::Running,
             "completed" => JobStatus::Completed,
             "failed" => JobStatus::Failed,
+            "interrupted" => JobStatus::Interrupted,
             _ => return None,
         })
     }
@@ -184,6 +228,8 @@ pub struct JobRecord {
     pub finished_at: Option<i64>,
     /// Result summary (JSON), once finished.
     pub result: Option<serde_json::Value>,
+    /// What the task was started with (JSON: `symbols`, `until`), for a resume.
+    pub spec: Option<serde_json::Value>,
 }
 
 /// What an import wrote.
@@ -193,6 +239,8 @@ pub struct ImportStats {
     pub symbols: usize,
     /// Bars written (inserted or updated).
     pub bars: usize,
+    /// The revision the written series now have (0 when nothing was written).
+    pub rev: i64,
 }
 
 /// Why a store operation failed.
@@ -202,21 +250,24 @@ pub enum StoreError {
     #[error("unsupported store URL `{0}`: use sqlite://PATH or postgres://...")]
     UnsupportedUrl(String),
     /// The database reported an error.
-    #[error("database error: {0}")]
+    #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// The database server did not answer.
+    #[error("database server unreachable: {0}")]
+    Unreachable(String),
     /// A migration failed.
-    #[error("migration failed: {0}")]
+    #[error("migration failed")]
     Migration(#[from] sqlx::migrate::MigrateError),
     /// Stored data could not be decoded.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
     /// Filesystem trouble creating the database file's folder.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The path.
         path: String,
-        /// The error.
-        source: std::io::Error,
+        /// The error (in the message, so not also a source: printed once).
+        error: std::io::Error,
     },
 }
 
@@ -259,36 +310,71 @@ pub trait Store: Send + Sync {
         until: i64,
     ) -> StoreResult<HashMap<String, Vec<Bar>>>;
 
+    /// Whether the symbol exists and the revision of its series at `freq`, in one
+    /// round trip. Read it before the bars: a result is then never labelled newer than
+    /// the bars it was computed from.
+    async fn series_state(&self, symbol: &str, freq: &str) -> StoreResult<SeriesState>;
+
+    /// The revisions of several symbols' series at `freq` (symbols without bars absent).
+    async fn series_revs(&self, symbols: &[String], freq: &str) -> StoreResult<HashMap<String, i64>>;
+
+    /// The number of bars of a series and its first and last times (`None`: no bars).
+    async fn bar_span(&self, symbol: &str, freq: &str) -> StoreResult<Option<BarSpan>>;
+
+    /// The latest revision given to any write of bars.
+    async fn latest_rev(&self) -> StoreResult<i64>;
+
+    /// The series written after revision `after`, oldest first, at most `limit`.
+    async fn series_changed_since(&self, after: i64, limit: usize) -> StoreResult<Vec<SeriesChange>>;
+
     /// Inserts or updates indicator rows (one transaction).
     async fn upsert_indicator_values(&self, rows: &[IndicatorRow]) -> StoreResult<()>;
 
-    /// Indicator rows of one (symbol, code, params_hash, freq) in a range, oldest first.
+    /// Replaces every row of one result (the symbol, code, params_hash, freq and span of
+    /// `rows`, which must all share them) by `rows`, in one transaction: a reader sees
+    /// the old result or the new one, never a mixture.
+    async fn replace_indicator_values(&self, rows: &[IndicatorRow]) -> StoreResult<()>;
+
+    /// Indicator rows of one (symbol, code, params_hash, freq, span) in a range, oldest first.
     async fn read_indicator_values(
         &self,
         symbol: &str,
         code: &str,
         params_hash: &str,
         freq: &str,
+        span: u32,
         range: &BarRange,
     ) -> StoreResult<Vec<IndicatorRow>>;
 
-    /// The latest row per symbol for one (code, params_hash, freq).
+    /// The latest row per symbol for one (code, params_hash, freq, span).
     async fn latest_indicator_values(
         &self,
         code: &str,
         params_hash: &str,
         freq: &str,
+        span: u32,
         symbols: &[String],
     ) -> StoreResult<Vec<IndicatorRow>>;
 
-    /// Deletes every indicator row of a symbol (cache invalidation); returns the count.
-    async fn delete_indicator_values(&self, symbol: &str) -> StoreResult<u64>;
+    /// Deletes every indicator row of these symbols (cache invalidation); returns the count.
+    async fn delete_indicator_values(&self, symbols: &[String]) -> StoreResult<u64>;
 
     /// Inserts or replaces a job record.
     async fn upsert_job(&self, job: &JobRecord) -> StoreResult<()>;
 
     /// One job record.
     async fn job(&self, task_id: &str) -> StoreResult<Option<JobRecord>>;
+
+    /// The latest `limit` job records, newest first (without their `spec`).
+    async fn list_jobs(&self, limit: usize) -> StoreResult<Vec<JobRecord>>;
+}
+
+/// The distinct (symbol, freq) series of an import, sorted (the order writers lock in).
+pub(crate) fn written_series(batches: &[&SymbolBars]) -> Vec<(String, String)> {
+    let mut series: Vec<(String, String)> = batches.iter().map(|b| (b.symbol.clone(), b.freq.clone())).collect();
+    series.sort();
+    series.dedup();
+    series
 }
 
 /// Opens the store for `url`, creating and migrating it as needed.
@@ -302,7 +388,6 @@ pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
     }
 }
 
-/// Encodes indicator output values as the JSON array both backends store.
 /// Each symbol once, first occurrence first: a batched read asked for a symbol twice
 /// must still return its bars once.
 pub(crate) fn distinct_symbols(symbols: &[String]) -> Vec<&str> {
@@ -310,6 +395,7 @@ pub(crate) fn distinct_symbols(symbols: &[String]) -> Vec<&str> {
     symbols.iter().map(String::as_str).filter(|s| seen.insert(*s)).collect()
 }
 
+/// Encodes indicator output values as the JSON array both backends store.
 pub(crate) fn encode_values(values: &[Option<f64>]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".to_string())
 }

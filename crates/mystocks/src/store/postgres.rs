@@ -26,6 +26,9 @@ const BULK_LOAD_ROWS: usize = 100_000;
 /// Imports at least this large refresh the planner statistics of `bars`.
 const ANALYZE_AFTER_ROWS: usize = 50_000;
 
+/// How long opening the store waits for the server.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Bytes buffered before each COPY chunk is sent.
 const COPY_CHUNK: usize = 1 << 20;
 
@@ -40,6 +43,15 @@ pub struct PgStore {
 impl PgStore {
     async fn import_once(&self, symbols: &[Symbol], batches: &[&SymbolBars]) -> StoreResult<ImportStats> {
         let mut tx = self.pool.begin().await?;
+        // The revision first: its row lock orders concurrent writers of bars, so
+        // revisions become visible in order (the change feed relies on it).
+        let rev: i64 = if batches.is_empty() {
+            0
+        } else {
+            sqlx::query_scalar("update store_counters set value = value + 1 where name = 'bars_rev' returning value")
+                .fetch_one(&mut *tx)
+                .await?
+        };
         insert_symbols(&mut tx, symbols, true).await?;
         let implied = implied_symbols(batches.iter().copied());
         insert_symbols(&mut tx, &implied, false).await?;
@@ -51,8 +63,9 @@ impl PgStore {
         // table with INSERT ... ON CONFLICT DO UPDATE instead.
         let total: usize = batches.iter().map(|b| b.bars.len()).sum();
         if total >= BULK_LOAD_ROWS && bulk_load_into_empty(&mut tx, batches, &mut text, &mut rows).await? {
+            mark_series(&mut tx, batches, rev).await?;
             tx.commit().await?;
-            return self.after_import(batches, rows).await;
+            return self.after_import(batches, rows, rev).await;
         }
         sqlx::query("savepoint direct_copy").execute(&mut *tx).await?;
         let direct = copy_bars(
@@ -91,11 +104,12 @@ impl PgStore {
             }
             Err(e) => return Err(e),
         }
+        mark_series(&mut tx, batches, rev).await?;
         tx.commit().await?;
-        self.after_import(batches, rows).await
+        self.after_import(batches, rows, rev).await
     }
 
-    async fn after_import(&self, batches: &[&SymbolBars], rows: usize) -> StoreResult<ImportStats> {
+    async fn after_import(&self, batches: &[&SymbolBars], rows: usize, rev: i64) -> StoreResult<ImportStats> {
         if rows >= ANALYZE_AFTER_ROWS {
             // Fresh statistics let the planner walk the primary key for range reads right
             // away instead of waiting for autovacuum; a failure here costs only speed.
@@ -104,7 +118,7 @@ impl PgStore {
             }
         }
         let touched: std::collections::HashSet<&str> = batches.iter().map(|b| b.symbol.as_str()).collect();
-        Ok(ImportStats { symbols: touched.len(), bars: rows })
+        Ok(ImportStats { symbols: touched.len(), bars: rows, rev })
     }
 
     async fn read_latest_part(
@@ -163,6 +177,12 @@ impl PgStore {
 
     /// Connects to `url` and applies the migrations.
     pub async fn open(url: &str) -> StoreResult<Self> {
+        // One plain connection first: a refused port or a bad password is reported at
+        // once (the pool would keep retrying until its acquire timeout, silently).
+        let first = tokio::time::timeout(CONNECT_TIMEOUT, sqlx::PgConnection::connect(url))
+            .await
+            .map_err(|_| StoreError::Unreachable(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())))??;
+        let _ = first.close().await;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(std::time::Duration::from_secs(10))
@@ -307,7 +327,53 @@ fn indicator_from(row: &PgRow) -> Result<IndicatorRow, sqlx::Error> {
         ts: row.try_get("ts")?,
         values: row.try_get("vals")?,
         computed_at: row.try_get("computed_at")?,
+        span: row.try_get::<i32, _>("span")?.max(0) as u32,
+        bars_rev: row.try_get("bars_rev")?,
     })
+}
+
+/// Gives revision `rev` to every series the import wrote (inside its transaction).
+async fn mark_series(conn: &mut sqlx::PgConnection, batches: &[&SymbolBars], rev: i64) -> StoreResult<()> {
+    let (symbols, freqs): (Vec<String>, Vec<String>) = written_series(batches).into_iter().unzip();
+    sqlx::query(
+        "insert into bar_series (symbol, freq, rev) select s, f, $3 from unnest($1::text[], $2::text[]) as t(s, f) \
+         on conflict (symbol, freq) do update set rev = excluded.rev",
+    )
+    .bind(&symbols)
+    .bind(&freqs)
+    .bind(rev)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_indicator_rows(conn: &mut sqlx::PgConnection, rows: &[IndicatorRow]) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
+            "insert into indicator_values (symbol, code, params_hash, freq, span, ts, vals, computed_at, bars_rev) ",
+        );
+        qb.push_values(chunk, |mut b, r| {
+            b.push_bind(&r.symbol)
+                .push_bind(&r.code)
+                .push_bind(&r.params_hash)
+                .push_bind(&r.freq)
+                .push_bind(r.span.min(i32::MAX as u32) as i32)
+                .push_bind(r.ts)
+                .push_bind(&r.values)
+                .push_bind(r.computed_at)
+                .push_bind(r.bars_rev);
+        });
+        qb.push(
+            " on conflict (symbol, code, params_hash, freq, span, ts) do update set vals = excluded.vals, \
+             computed_at = excluded.computed_at, bars_rev = excluded.bars_rev",
+        );
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn json_column(text: Option<String>, what: &str) -> StoreResult<Option<serde_json::Value>> {
+    text.map(|r| serde_json::from_str(&r).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))).transpose()
 }
 
 fn job_from(row: &PgRow) -> StoreResult<JobRecord> {
@@ -323,9 +389,8 @@ fn job_from(row: &PgRow) -> StoreResult<JobRecord> {
         failed: row.try_get("failed")?,
         started_at: row.try_get("started_at")?,
         finished_at: row.try_get("finished_at")?,
-        result: result
-            .map(|r| serde_json::from_str(&r).map_err(|e| StoreError::Corrupt(format!("job result: {e}"))))
-            .transpose()?,
+        result: json_column(result, "job result")?,
+        spec: json_column(row.try_get("spec")?, "job spec")?,
     })
 }
 
@@ -439,24 +504,83 @@ impl Store for PgStore {
         Ok(out)
     }
 
+    async fn series_state(&self, symbol: &str, freq: &str) -> StoreResult<SeriesState> {
+        let row: Option<(Option<i64>,)> = sqlx::query_as(
+            "select b.rev from symbols s left join bar_series b on b.symbol = s.code and b.freq = $1 \
+             where s.code = $2",
+        )
+        .bind(freq)
+        .bind(symbol)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some((rev,)) => SeriesState { symbol_known: true, rev },
+            None => SeriesState { symbol_known: false, rev: None },
+        })
+    }
+
+    async fn series_revs(&self, symbols: &[String], freq: &str) -> StoreResult<HashMap<String, i64>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("select symbol, rev from bar_series where symbol = any($1) and freq = $2")
+                .bind(symbols)
+                .bind(freq)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    async fn bar_span(&self, symbol: &str, freq: &str) -> StoreResult<Option<BarSpan>> {
+        let (n, first, last): (i64, Option<i64>, Option<i64>) =
+            sqlx::query_as("select count(*), min(ts), max(ts) from bars where symbol = $1 and freq = $2")
+                .bind(symbol)
+                .bind(freq)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(match (first, last) {
+            (Some(first_ts), Some(last_ts)) if n > 0 => Some(BarSpan { bars: n as usize, first_ts, last_ts }),
+            _ => None,
+        })
+    }
+
+    async fn latest_rev(&self) -> StoreResult<i64> {
+        let rev: Option<i64> = sqlx::query_scalar("select value from store_counters where name = 'bars_rev'")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(rev.unwrap_or(0))
+    }
+
+    async fn series_changed_since(&self, after: i64, limit: usize) -> StoreResult<Vec<SeriesChange>> {
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("select symbol, freq, rev from bar_series where rev > $1 order by rev limit $2")
+                .bind(after)
+                .bind(limit.min(i64::MAX as usize) as i64)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(symbol, freq, rev)| SeriesChange { symbol, freq, rev }).collect())
+    }
+
     async fn upsert_indicator_values(&self, rows: &[IndicatorRow]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
-                "insert into indicator_values (symbol, code, params_hash, freq, ts, vals, computed_at) ",
-            );
-            qb.push_values(chunk, |mut b, r| {
-                b.push_bind(&r.symbol)
-                    .push_bind(&r.code)
-                    .push_bind(&r.params_hash)
-                    .push_bind(&r.freq)
-                    .push_bind(r.ts)
-                    .push_bind(&r.values)
-                    .push_bind(r.computed_at);
-            });
-            qb.push(" on conflict (symbol, code, params_hash, freq, ts) do update set vals = excluded.vals, computed_at = excluded.computed_at");
-            qb.build().execute(&mut *tx).await?;
-        }
+        insert_indicator_rows(&mut tx, rows).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn replace_indicator_values(&self, rows: &[IndicatorRow]) -> StoreResult<()> {
+        let Some(first) = rows.first() else { return Ok(()) };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "delete from indicator_values \
+             where symbol = $1 and code = $2 and params_hash = $3 and freq = $4 and span = $5",
+        )
+        .bind(&first.symbol)
+        .bind(&first.code)
+        .bind(&first.params_hash)
+        .bind(&first.freq)
+        .bind(first.span.min(i32::MAX as u32) as i32)
+        .execute(&mut *tx)
+        .await?;
+        insert_indicator_rows(&mut tx, rows).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -467,17 +591,20 @@ impl Store for PgStore {
         code: &str,
         params_hash: &str,
         freq: &str,
+        span: u32,
         range: &BarRange,
     ) -> StoreResult<Vec<IndicatorRow>> {
         let rows = sqlx::query(
-            "select symbol, code, params_hash, freq, ts, vals, computed_at from indicator_values \
-             where symbol = $1 and code = $2 and params_hash = $3 and freq = $4 and ts >= $5 and ts <= $6 \
-             order by ts desc limit $7",
+            "select symbol, code, params_hash, freq, span, ts, vals, computed_at, bars_rev from indicator_values \
+             where symbol = $1 and code = $2 and params_hash = $3 and freq = $4 and span = $5 \
+               and ts >= $6 and ts <= $7 \
+             order by ts desc limit $8",
         )
         .bind(symbol)
         .bind(code)
         .bind(params_hash)
         .bind(freq)
+        .bind(span.min(i32::MAX as u32) as i32)
         .bind(range.lower())
         .bind(range.upper())
         .bind(range.limit_i64())
@@ -493,11 +620,13 @@ impl Store for PgStore {
         code: &str,
         params_hash: &str,
         freq: &str,
+        span: u32,
         symbols: &[String],
     ) -> StoreResult<Vec<IndicatorRow>> {
         let rows = sqlx::query(
-            "select distinct on (symbol) symbol, code, params_hash, freq, ts, vals, computed_at from indicator_values \
-             where code = $1 and params_hash = $2 and freq = $3 \
+            "select distinct on (symbol) symbol, code, params_hash, freq, span, ts, vals, computed_at, bars_rev \
+             from indicator_values \
+             where code = $1 and params_hash = $2 and freq = $3 and span = $5 \
                and (cardinality($4::text[]) = 0 or symbol = any($4)) \
              order by symbol, ts desc",
         )
@@ -505,26 +634,33 @@ impl Store for PgStore {
         .bind(params_hash)
         .bind(freq)
         .bind(symbols)
+        .bind(span.min(i32::MAX as u32) as i32)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(indicator_from).collect::<Result<_, _>>()?)
     }
 
-    async fn delete_indicator_values(&self, symbol: &str) -> StoreResult<u64> {
-        let done =
-            sqlx::query("delete from indicator_values where symbol = $1").bind(symbol).execute(&self.pool).await?;
+    async fn delete_indicator_values(&self, symbols: &[String]) -> StoreResult<u64> {
+        if symbols.is_empty() {
+            return Ok(0);
+        }
+        let done = sqlx::query("delete from indicator_values where symbol = any($1)")
+            .bind(symbols)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 
     async fn upsert_job(&self, job: &JobRecord) -> StoreResult<()> {
         sqlx::query(
             "insert into jobs (task_id, task_type, status, progress, processed, total, failed, \
-                               started_at, finished_at, result, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                               started_at, finished_at, result, updated_at, spec) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              on conflict (task_id) do update set task_type = excluded.task_type, status = excluded.status, \
                progress = excluded.progress, processed = excluded.processed, total = excluded.total, \
                failed = excluded.failed, started_at = excluded.started_at, finished_at = excluded.finished_at, \
-               result = excluded.result, updated_at = excluded.updated_at",
+               result = excluded.result, updated_at = excluded.updated_at, \
+               spec = coalesce(excluded.spec, jobs.spec)",
         )
         .bind(&job.task_id)
         .bind(&job.task_type)
@@ -537,6 +673,7 @@ impl Store for PgStore {
         .bind(job.finished_at)
         .bind(job.result.as_ref().map(|r| r.to_string()))
         .bind(chrono::Utc::now().timestamp())
+        .bind(job.spec.as_ref().map(|r| r.to_string()))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -545,6 +682,17 @@ impl Store for PgStore {
     async fn job(&self, task_id: &str) -> StoreResult<Option<JobRecord>> {
         let row = sqlx::query("select * from jobs where task_id = $1").bind(task_id).fetch_optional(&self.pool).await?;
         row.as_ref().map(job_from).transpose()
+    }
+
+    async fn list_jobs(&self, limit: usize) -> StoreResult<Vec<JobRecord>> {
+        let rows = sqlx::query(
+            "select task_id, task_type, status, progress, processed, total, failed, started_at, finished_at, \
+                    result, null::text as spec from jobs order by started_at desc nulls last, task_id desc limit $1",
+        )
+        .bind(limit.min(i64::MAX as usize) as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(job_from).collect()
     }
 }
 

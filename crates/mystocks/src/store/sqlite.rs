@@ -40,8 +40,7 @@ impl SqliteStore {
             .foreign_keys(false);
         let path = opts.get_filename().to_path_buf();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|error| StoreError::Io { path: dir.display().to_string(), error })?;
         }
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
         MIGRATOR.run(&pool).await?;
@@ -79,6 +78,8 @@ fn indicator_from(row: &SqliteRow) -> StoreResult<IndicatorRow> {
         ts: row.try_get("ts")?,
         values: decode_values(&vals)?,
         computed_at: row.try_get("computed_at")?,
+        span: row.try_get::<i64, _>("span")?.clamp(0, i64::from(u32::MAX)) as u32,
+        bars_rev: row.try_get("bars_rev")?,
     })
 }
 
@@ -95,10 +96,57 @@ fn job_from(row: &SqliteRow) -> StoreResult<JobRecord> {
         failed: row.try_get("failed")?,
         started_at: row.try_get("started_at")?,
         finished_at: row.try_get("finished_at")?,
-        result: result
-            .map(|r| serde_json::from_str(&r).map_err(|e| StoreError::Corrupt(format!("job result: {e}"))))
-            .transpose()?,
+        result: json_column(result, "job result")?,
+        spec: json_column(row.try_get("spec")?, "job spec")?,
     })
+}
+
+fn json_column(text: Option<String>, what: &str) -> StoreResult<Option<serde_json::Value>> {
+    text.map(|r| serde_json::from_str(&r).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))).transpose()
+}
+
+/// Takes the next bar revision and gives it to every written series (inside the
+/// import's transaction).
+async fn bump_series(conn: &mut SqliteConnection, batches: &[SymbolBars]) -> StoreResult<i64> {
+    let rev: i64 =
+        sqlx::query_scalar("update store_counters set value = value + 1 where name = 'bars_rev' returning value")
+            .fetch_one(&mut *conn)
+            .await?;
+    let refs: Vec<&SymbolBars> = batches.iter().collect();
+    for chunk in written_series(&refs).chunks(ROWS_PER_STATEMENT) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("insert into bar_series (symbol, freq, rev) ");
+        qb.push_values(chunk, |mut b, (symbol, freq)| {
+            b.push_bind(symbol).push_bind(freq).push_bind(rev);
+        });
+        qb.push(" on conflict (symbol, freq) do update set rev = excluded.rev");
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(rev)
+}
+
+async fn insert_indicator_rows(conn: &mut SqliteConnection, rows: &[IndicatorRow]) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "insert into indicator_values (symbol, code, params_hash, freq, span, ts, vals, computed_at, bars_rev) ",
+        );
+        qb.push_values(chunk, |mut b, r| {
+            b.push_bind(&r.symbol)
+                .push_bind(&r.code)
+                .push_bind(&r.params_hash)
+                .push_bind(&r.freq)
+                .push_bind(i64::from(r.span))
+                .push_bind(r.ts)
+                .push_bind(encode_values(&r.values))
+                .push_bind(r.computed_at)
+                .push_bind(r.bars_rev);
+        });
+        qb.push(
+            " on conflict (symbol, code, params_hash, freq, span, ts) do update set vals = excluded.vals, \
+             computed_at = excluded.computed_at, bars_rev = excluded.bars_rev",
+        );
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 async fn insert_symbols(conn: &mut SqliteConnection, symbols: &[Symbol], overwrite: bool) -> StoreResult<()> {
@@ -184,8 +232,9 @@ impl Store for SqliteStore {
                         written += chunk.len();
                     }
                 }
+                let rev = if batches.is_empty() { 0 } else { bump_series(conn, &batches).await? };
                 let touched: std::collections::HashSet<&str> = batches.iter().map(|b| b.symbol.as_str()).collect();
-                Ok(ImportStats { symbols: touched.len(), bars: written })
+                Ok(ImportStats { symbols: touched.len(), bars: written, rev })
             })
         })
         .await?;
@@ -296,26 +345,84 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    async fn series_state(&self, symbol: &str, freq: &str) -> StoreResult<SeriesState> {
+        let row: Option<(Option<i64>,)> = sqlx::query_as(
+            "select b.rev from symbols s left join bar_series b on b.symbol = s.code and b.freq = ? where s.code = ?",
+        )
+        .bind(freq)
+        .bind(symbol)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some((rev,)) => SeriesState { symbol_known: true, rev },
+            None => SeriesState { symbol_known: false, rev: None },
+        })
+    }
+
+    async fn series_revs(&self, symbols: &[String], freq: &str) -> StoreResult<HashMap<String, i64>> {
+        let list = serde_json::to_string(symbols).unwrap_or_else(|_| "[]".into());
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "select b.symbol, b.rev from json_each(?) s join bar_series b on b.symbol = s.value and b.freq = ?",
+        )
+        .bind(list)
+        .bind(freq)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    async fn bar_span(&self, symbol: &str, freq: &str) -> StoreResult<Option<BarSpan>> {
+        let (n, first, last): (i64, Option<i64>, Option<i64>) =
+            sqlx::query_as("select count(*), min(ts), max(ts) from bars where symbol = ? and freq = ?")
+                .bind(symbol)
+                .bind(freq)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(match (first, last) {
+            (Some(first_ts), Some(last_ts)) if n > 0 => Some(BarSpan { bars: n as usize, first_ts, last_ts }),
+            _ => None,
+        })
+    }
+
+    async fn latest_rev(&self) -> StoreResult<i64> {
+        let rev: Option<i64> = sqlx::query_scalar("select value from store_counters where name = 'bars_rev'")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(rev.unwrap_or(0))
+    }
+
+    async fn series_changed_since(&self, after: i64, limit: usize) -> StoreResult<Vec<SeriesChange>> {
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("select symbol, freq, rev from bar_series where rev > ? order by rev limit ?")
+                .bind(after)
+                .bind(limit.min(i64::MAX as usize) as i64)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(symbol, freq, rev)| SeriesChange { symbol, freq, rev }).collect())
+    }
+
     async fn upsert_indicator_values(&self, rows: &[IndicatorRow]) -> StoreResult<()> {
+        let rows = rows.to_vec();
+        self.write(move |conn| Box::pin(async move { insert_indicator_rows(conn, &rows).await })).await
+    }
+
+    async fn replace_indicator_values(&self, rows: &[IndicatorRow]) -> StoreResult<()> {
+        let Some(first) = rows.first().cloned() else { return Ok(()) };
         let rows = rows.to_vec();
         self.write(move |conn| {
             Box::pin(async move {
-                for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-                    let mut qb: QueryBuilder<Sqlite> =
-                        QueryBuilder::new("insert into indicator_values (symbol, code, params_hash, freq, ts, vals, computed_at) ");
-                    qb.push_values(chunk, |mut b, r| {
-                        b.push_bind(&r.symbol)
-                            .push_bind(&r.code)
-                            .push_bind(&r.params_hash)
-                            .push_bind(&r.freq)
-                            .push_bind(r.ts)
-                            .push_bind(encode_values(&r.values))
-                            .push_bind(r.computed_at);
-                    });
-                    qb.push(" on conflict (symbol, code, params_hash, freq, ts) do update set vals = excluded.vals, computed_at = excluded.computed_at");
-                    qb.build().execute(&mut *conn).await?;
-                }
-                Ok(())
+                sqlx::query(
+                    "delete from indicator_values \
+                     where symbol = ? and code = ? and params_hash = ? and freq = ? and span = ?",
+                )
+                .bind(&first.symbol)
+                .bind(&first.code)
+                .bind(&first.params_hash)
+                .bind(&first.freq)
+                .bind(i64::from(first.span))
+                .execute(&mut *conn)
+                .await?;
+                insert_indicator_rows(conn, &rows).await
             })
         })
         .await
@@ -327,17 +434,19 @@ impl Store for SqliteStore {
         code: &str,
         params_hash: &str,
         freq: &str,
+        span: u32,
         range: &BarRange,
     ) -> StoreResult<Vec<IndicatorRow>> {
         let rows = sqlx::query(
-            "select symbol, code, params_hash, freq, ts, vals, computed_at from indicator_values \
-             where symbol = ? and code = ? and params_hash = ? and freq = ? and ts >= ? and ts <= ? \
+            "select symbol, code, params_hash, freq, span, ts, vals, computed_at, bars_rev from indicator_values \
+             where symbol = ? and code = ? and params_hash = ? and freq = ? and span = ? and ts >= ? and ts <= ? \
              order by ts desc limit ?",
         )
         .bind(symbol)
         .bind(code)
         .bind(params_hash)
         .bind(freq)
+        .bind(i64::from(span))
         .bind(range.lower())
         .bind(range.upper())
         .bind(range.limit_i64())
@@ -353,34 +462,41 @@ impl Store for SqliteStore {
         code: &str,
         params_hash: &str,
         freq: &str,
+        span: u32,
         symbols: &[String],
     ) -> StoreResult<Vec<IndicatorRow>> {
         let list = serde_json::to_string(symbols).unwrap_or_else(|_| "[]".into());
         let rows = sqlx::query(
-            "select iv.symbol, iv.code, iv.params_hash, iv.freq, iv.ts, iv.vals, iv.computed_at \
+            "select iv.symbol, iv.code, iv.params_hash, iv.freq, iv.span, iv.ts, iv.vals, iv.computed_at, iv.bars_rev \
              from indicator_values iv join ( \
                  select symbol, max(ts) as ts from indicator_values \
-                 where code = ?1 and params_hash = ?2 and freq = ?3 \
+                 where code = ?1 and params_hash = ?2 and freq = ?3 and span = ?5 \
                    and (?4 = '[]' or symbol in (select value from json_each(?4))) \
                  group by symbol) latest \
              on iv.symbol = latest.symbol and iv.ts = latest.ts \
-             where iv.code = ?1 and iv.params_hash = ?2 and iv.freq = ?3 order by iv.symbol",
+             where iv.code = ?1 and iv.params_hash = ?2 and iv.freq = ?3 and iv.span = ?5 order by iv.symbol",
         )
         .bind(code)
         .bind(params_hash)
         .bind(freq)
         .bind(list)
+        .bind(i64::from(span))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(indicator_from).collect()
     }
 
-    async fn delete_indicator_values(&self, symbol: &str) -> StoreResult<u64> {
-        let symbol = symbol.to_string();
+    async fn delete_indicator_values(&self, symbols: &[String]) -> StoreResult<u64> {
+        if symbols.is_empty() {
+            return Ok(0);
+        }
+        let list = serde_json::to_string(symbols).unwrap_or_else(|_| "[]".into());
         self.write(move |conn| {
             Box::pin(async move {
-                let done =
-                    sqlx::query("delete from indicator_values where symbol = ?").bind(symbol).execute(conn).await?;
+                let done = sqlx::query("delete from indicator_values where symbol in (select value from json_each(?))")
+                    .bind(list)
+                    .execute(conn)
+                    .await?;
                 Ok(done.rows_affected())
             })
         })
@@ -393,12 +509,13 @@ impl Store for SqliteStore {
             Box::pin(async move {
                 sqlx::query(
                     "insert into jobs (task_id, task_type, status, progress, processed, total, failed, \
-                                       started_at, finished_at, result, updated_at) \
-                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                                       started_at, finished_at, result, updated_at, spec) \
+                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
                      on conflict (task_id) do update set task_type = excluded.task_type, status = excluded.status, \
                        progress = excluded.progress, processed = excluded.processed, total = excluded.total, \
                        failed = excluded.failed, started_at = excluded.started_at, finished_at = excluded.finished_at, \
-                       result = excluded.result, updated_at = excluded.updated_at",
+                       result = excluded.result, updated_at = excluded.updated_at, \
+                       spec = coalesce(excluded.spec, jobs.spec)",
                 )
                 .bind(&job.task_id)
                 .bind(&job.task_type)
@@ -411,6 +528,7 @@ impl Store for SqliteStore {
                 .bind(job.finished_at)
                 .bind(job.result.as_ref().map(|r| r.to_string()))
                 .bind(chrono::Utc::now().timestamp())
+                .bind(job.spec.as_ref().map(|r| r.to_string()))
                 .execute(conn)
                 .await?;
                 Ok(())
@@ -422,5 +540,16 @@ impl Store for SqliteStore {
     async fn job(&self, task_id: &str) -> StoreResult<Option<JobRecord>> {
         let row = sqlx::query("select * from jobs where task_id = ?").bind(task_id).fetch_optional(&self.pool).await?;
         row.as_ref().map(job_from).transpose()
+    }
+
+    async fn list_jobs(&self, limit: usize) -> StoreResult<Vec<JobRecord>> {
+        let rows = sqlx::query(
+            "select task_id, task_type, status, progress, processed, total, failed, started_at, finished_at, \
+                    result, null as spec from jobs order by started_at desc, task_id desc limit ?",
+        )
+        .bind(limit.min(i64::MAX as usize) as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(job_from).collect()
     }
 }

@@ -91,6 +91,7 @@ pub fn link(url: &str) -> mystocks::redis_link::RedisLink {
         enable_cache: true,
         enable_pubsub: true,
         enable_lock: true,
+        tls_ca_cert: None,
     })
     .expect("link")
 }

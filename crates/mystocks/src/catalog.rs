@@ -1,0 +1,71 @@
+//! The indicator catalog as data (SPEC section 6): per indicator its code, group,
+//! inputs, parameters (name, type, default, min, max) and outputs. `mystocks catalog`
+//! prints it, and the server will serve the same document.
+
+use indicators::{ParamKind, ParamSpec};
+use serde::Serialize;
+
+/// One parameter of a catalog entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogParam {
+    /// Name.
+    pub name: &'static str,
+    /// `integer`, `real` or `matype`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Default (an integer for integer types).
+    pub default: serde_json::Value,
+    /// Smallest valid value.
+    pub min: serde_json::Value,
+    /// Largest valid value.
+    pub max: serde_json::Value,
+}
+
+/// One indicator of the catalog.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogEntry {
+    /// Code, e.g. `MACD`.
+    pub code: &'static str,
+    /// `overlap`, `momentum`, `volume`, `volatility` or `china`.
+    pub group: &'static str,
+    /// One line for people.
+    pub description: &'static str,
+    /// Input columns, e.g. `["high","low","close"]`.
+    pub inputs: Vec<&'static str>,
+    /// Parameters.
+    pub params: Vec<CatalogParam>,
+    /// Output names.
+    pub outputs: Vec<&'static str>,
+}
+
+fn number(kind: ParamKind, v: f64) -> serde_json::Value {
+    match kind {
+        ParamKind::Real => serde_json::json!(v),
+        ParamKind::Int | ParamKind::MaType => serde_json::json!(v as i64),
+    }
+}
+
+fn param(p: &ParamSpec) -> CatalogParam {
+    CatalogParam {
+        name: p.name,
+        kind: p.kind.name(),
+        default: number(p.kind, p.default),
+        min: number(p.kind, p.min),
+        max: number(p.kind, p.max),
+    }
+}
+
+/// Every indicator, in catalog order.
+pub fn entries() -> Vec<CatalogEntry> {
+    indicators::catalog()
+        .iter()
+        .map(|s| CatalogEntry {
+            code: s.code,
+            group: s.group,
+            description: s.description,
+            inputs: s.inputs.iter().map(|f| f.name()).collect(),
+            params: s.params.iter().map(param).collect(),
+            outputs: s.outputs.to_vec(),
+        })
+        .collect()
+}
