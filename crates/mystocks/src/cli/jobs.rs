@@ -18,7 +18,7 @@ pub struct JobsArgs {
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     /// Print JSON.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub json: bool,
 }
 

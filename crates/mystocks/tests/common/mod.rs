@@ -95,3 +95,40 @@ pub fn link(url: &str) -> mystocks::redis_link::RedisLink {
     })
     .expect("link")
 }
+
+/// The `mystocks` binary under test: this build's, or `MYSTOCKS_TEST_BIN` (to check
+/// that a test fails on an older build).
+pub fn bin() -> String {
+    std::env::var("MYSTOCKS_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_mystocks").to_string())
+}
+
+/// Runs the real `mystocks` binary in `dir` with `DATABASE_URL` = `db` and the given
+/// extra variables (no Redis unless one of them names it).
+pub fn mystocks(dir: &std::path::Path, db: &str, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new(bin());
+    cmd.args(args).current_dir(dir).env("DATABASE_URL", db).env_remove("TIMESERIES_URL");
+    for k in ["REDIS_URL", "REDIS_HOST", "REDIS_TLS_CA_CERT", "RUST_LOG"] {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("mystocks runs")
+}
+
+/// Standard output as text.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `mystocks` and parses its standard output as one JSON document; it must succeed.
+pub fn json_of(dir: &std::path::Path, db: &str, env: &[(&str, &str)], args: &[&str]) -> serde_json::Value {
+    let o = mystocks(dir, db, env, args);
+    assert!(o.status.success(), "mystocks {args:?} failed: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("mystocks {args:?}: not JSON ({e}): {}", stdout(&o)))
+}
