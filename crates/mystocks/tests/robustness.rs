@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::{json_of, mystocks, stderr, stdout, RedisServer};
+use common::{json_of, mystocks, open_task_by_hand, stderr, stdout, RedisServer};
 use serde_json::Value;
 
 fn sqlite(dir: &std::path::Path) -> String {
@@ -180,26 +180,6 @@ fn failed_symbols_are_listed_with_their_reason() {
     assert_eq!(report["failures"][0]["reason"], "no daily bars on or before the as-of date", "{report}");
     let job = json_of(dir.path(), &db, &[], &["jobs", "show", report["task_id"].as_str().unwrap(), "--json"]);
     assert_eq!(job["result"]["failures"][0]["symbol"], "NOBARS1", "{job}");
-}
-
-/// What a coordinator puts in Redis for a task: its hash, registry entry and queue, and
-/// (when it is alive) its lock.
-fn open_task_by_hand(redis: &RedisServer, task: &str, symbols: &[&str], coordinator_alive: bool) {
-    let now = chrono::Utc::now().timestamp_millis();
-    let mut pipe = redis::pipe();
-    if coordinator_alive {
-        pipe.cmd("SET").arg(format!("mystocks:lock:batch:{task}")).arg("tok").arg("PX").arg(60_000).ignore();
-    }
-    let fields = [("status", "running".to_string()), ("queue", "1".into()), ("total", symbols.len().to_string())];
-    pipe.hset_multiple(format!("mystocks:task:{task}"), &fields).ignore();
-    pipe.hset_multiple(format!("mystocks:task:{task}"), &[("processed", "0"), ("failed", "0")]).ignore();
-    let queue = format!("mystocks:jobs:daily:queue:{task}");
-    pipe.cmd("XGROUP").arg("CREATE").arg(&queue).arg("workers").arg("0").arg("MKSTREAM").ignore();
-    for s in symbols {
-        pipe.cmd("XADD").arg(&queue).arg("*").arg("symbol").arg(*s).arg("until").arg("").ignore();
-    }
-    pipe.zadd("mystocks:jobs:daily:tasks", task, now).ignore();
-    pipe.query::<()>(&mut redis.conn()).unwrap();
 }
 
 #[test]

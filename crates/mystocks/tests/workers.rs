@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-use common::RedisServer;
+use common::{open_task_by_hand, RedisServer};
 use mystocks::bus::events::EventBody;
 use mystocks::bus::redis::RedisBus;
 use mystocks::bus::Bus;
@@ -209,37 +209,6 @@ fn a_worker_needs_redis_and_stops_when_idle() {
     // Idle, it wrote nothing to Redis.
     let keys: u64 = redis::cmd("DBSIZE").query(&mut redis.conn()).unwrap();
     assert_eq!(keys, 0);
-}
-
-/// What a coordinator puts in Redis for a live task of `symbols` (its lock, hash,
-/// registry entry and queue), written by hand so that a test controls each part.
-fn open_task_by_hand(redis: &RedisServer, task: &str, symbols: &[&str], coordinator_alive: bool) {
-    let mut c = redis.conn();
-    let now = chrono::Utc::now().timestamp_millis();
-    let mut pipe = redis::pipe();
-    if coordinator_alive {
-        pipe.cmd("SET").arg(format!("mystocks:lock:batch:{task}")).arg("tok").arg("PX").arg(60_000).ignore();
-    }
-    pipe.hset_multiple(
-        format!("mystocks:task:{task}"),
-        &[
-            ("status", "running".to_string()),
-            ("queue", "1".to_string()),
-            ("total", symbols.len().to_string()),
-            ("processed", "0".to_string()),
-            ("failed", "0".to_string()),
-            ("last_reported", "0".to_string()),
-            ("started_ms", now.to_string()),
-        ],
-    )
-    .ignore();
-    let queue = format!("mystocks:jobs:daily:queue:{task}");
-    pipe.cmd("XGROUP").arg("CREATE").arg(&queue).arg("workers").arg("0").arg("MKSTREAM").ignore();
-    for s in symbols {
-        pipe.cmd("XADD").arg(&queue).arg("*").arg("symbol").arg(*s).arg("until").arg("").ignore();
-    }
-    pipe.zadd("mystocks:jobs:daily:tasks", task, now).ignore();
-    pipe.query::<()>(&mut c).unwrap();
 }
 
 #[test]

@@ -5,6 +5,10 @@ use std::fmt;
 
 use thiserror::Error;
 
+/// How long a task's records live in Redis after their last write (SPEC section 3: the
+/// task hash, 7 days): its hash, its stream `events:task:{id}`, its work queue.
+pub const TASK_TTL_SECS: i64 = 7 * 86_400;
+
 /// A malformed channel name.
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error("unknown or malformed channel `{0}`")]

@@ -48,7 +48,7 @@ const SYMBOL_STREAM_TTL_SECS: u64 = 86_400;
 /// ones a day after their last event; the fixed channels' are bounded by MAXLEN only.
 fn stream_ttl(channel: &Channel) -> u64 {
     match channel {
-        Channel::Task(_) => crate::jobs::tally::TASK_HASH_TTL_SECS as u64,
+        Channel::Task(_) => super::channels::TASK_TTL_SECS as u64,
         Channel::MarketSymbol(_) => SYMBOL_STREAM_TTL_SECS,
         _ => 0,
     }

@@ -29,6 +29,7 @@
 pub mod keys;
 pub mod l2;
 pub mod tiered;
+mod watch;
 
 use std::collections::BTreeMap;
 

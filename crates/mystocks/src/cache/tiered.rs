@@ -4,10 +4,9 @@
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::StreamExt;
 use rand::Rng;
 use serde::Serialize;
 use tokio::sync::{broadcast, watch, OnceCell};
@@ -178,23 +177,23 @@ pub enum RemoteInvalidation {
     Failed(String),
 }
 
-struct Inner {
+pub(super) struct Inner {
     options: CacheOptions,
-    l1: moka::future::Cache<String, Arc<IndicatorResult>>,
+    pub(super) l1: moka::future::Cache<String, Arc<IndicatorResult>>,
     unknown: moka::future::Cache<String, ()>,
     l2: Option<L2>,
     /// Symbols, bars and their revisions.
-    source: Arc<dyn Store>,
+    pub(super) source: Arc<dyn Store>,
     /// The L3 tier.
     timeseries: Arc<dyn Store>,
     generations: Mutex<HashMap<String, u64>>,
     inflight: tokio::sync::Mutex<HashMap<String, Arc<OnceCell<Loaded>>>>,
     counters: Counters,
-    instance: String,
+    pub(super) instance: String,
     channel: String,
-    invalidated: broadcast::Sender<String>,
-    subscriptions: watch::Sender<u64>,
-    feed_polls: watch::Sender<u64>,
+    pub(super) invalidated: broadcast::Sender<String>,
+    pub(super) subscriptions: watch::Sender<u64>,
+    pub(super) feed_polls: watch::Sender<u64>,
     pending_writes: AtomicU64,
     writes_done: tokio::sync::Notify,
 }
@@ -202,18 +201,18 @@ struct Inner {
 /// The tiered cache; cheap to clone.
 #[derive(Clone)]
 pub struct TieredCache {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
 /// The invalidation message: the symbols whose results are gone, and who sent it (an
 /// instance ignores its own). One symbol in `symbol` (older senders) or many in `symbols`.
 #[derive(Serialize, serde::Deserialize)]
-struct Invalidation {
+pub(super) struct Invalidation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    symbol: Option<String>,
+    pub(super) symbol: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    symbols: Vec<String>,
-    origin: String,
+    pub(super) symbols: Vec<String>,
+    pub(super) origin: String,
 }
 
 /// Above this many symbols an invalidation empties L1 whole and scans L2 once.
@@ -267,11 +266,15 @@ impl TieredCache {
         });
         if pubsub {
             if let Some(l2) = &inner.l2 {
-                tokio::spawn(subscribe_loop(Arc::downgrade(&inner), l2.link().clone(), inner.channel.clone()));
+                tokio::spawn(super::watch::subscribe_loop(
+                    Arc::downgrade(&inner),
+                    l2.link().clone(),
+                    inner.channel.clone(),
+                ));
             }
         }
         if let Some(every) = poll {
-            tokio::spawn(watch_change_feed(Arc::downgrade(&inner), every));
+            tokio::spawn(super::watch::watch_change_feed(Arc::downgrade(&inner), every));
         }
         Self { inner }
     }
@@ -668,7 +671,7 @@ impl TieredCache {
         }
     }
 
-    fn drop_local(&self, symbols: &[String]) {
+    pub(super) fn drop_local(&self, symbols: &[String]) {
         if let Ok(mut g) = self.inner.generations.lock() {
             for symbol in symbols {
                 *g.entry(symbol.clone()).or_insert(0) += 1;
@@ -740,97 +743,4 @@ impl TieredCache {
 /// value they guard (the L2 TTL plus its jitter), and at least a day.
 pub fn bookkeeping_ttl(l2_ttl: Duration) -> Duration {
     (l2_ttl + Duration::from_secs(TTL_JITTER_SECS + 3600)).max(Duration::from_secs(86_400))
-}
-
-/// Polls the source store's change feed until the cache is dropped: every series
-/// written since the last poll has its symbol's L1 entries dropped. This reaches every
-/// instance on the same store whether or not Redis carries the invalidation message
-/// (Redis down, or embedded processes side by side on one SQLite file).
-async fn watch_change_feed(inner: Weak<Inner>, every: Duration) {
-    const BATCH: usize = 10_000;
-    let mut seen: Option<i64> = None;
-    loop {
-        let Some(strong) = inner.upgrade() else { return };
-        let source = strong.source.clone();
-        drop(strong);
-        match source.latest_rev().await {
-            Ok(latest) => {
-                let last = *seen.get_or_insert(latest);
-                if latest > last {
-                    let changed = source.series_changed_since(last, BATCH).await;
-                    let Some(strong) = inner.upgrade() else { return };
-                    let cache = TieredCache { inner: strong };
-                    match changed {
-                        Ok(changes) if changes.len() < BATCH => {
-                            let symbols: Vec<String> =
-                                changes.into_iter().map(|c| c.symbol).collect::<HashSet<_>>().into_iter().collect();
-                            tracing::debug!(count = symbols.len(), "bars changed in the store: L1 entries dropped");
-                            cache.drop_local(&symbols);
-                            seen = Some(latest);
-                        }
-                        Ok(_) => {
-                            cache.inner.l1.invalidate_all();
-                            seen = Some(latest);
-                        }
-                        Err(e) => tracing::debug!("change feed read failed: {e}"),
-                    }
-                }
-            }
-            Err(e) => tracing::debug!("change feed poll failed: {e}"),
-        }
-        match inner.upgrade() {
-            Some(strong) => strong.feed_polls.send_modify(|n| *n += 1),
-            None => return,
-        }
-        tokio::time::sleep(every).await;
-    }
-}
-
-/// Receives invalidations from other instances until the cache is dropped; after every
-/// reconnection it empties L1, since messages sent meanwhile were lost.
-async fn subscribe_loop(inner: Weak<Inner>, link: crate::redis_link::RedisLink, channel: String) {
-    let mut subscribed_before = false;
-    loop {
-        // While the breaker is open Redis is known to be down: no connect attempts.
-        link.breaker().wait_for(BreakerState::Closed).await;
-        if let Ok(mut pubsub) = link.client().get_async_pubsub().await {
-            if pubsub.subscribe(&channel).await.is_ok() {
-                let Some(strong) = inner.upgrade() else {
-                    return;
-                };
-                if subscribed_before {
-                    strong.l1.invalidate_all();
-                    tracing::info!("invalidation channel back: L1 emptied (messages may have been missed)");
-                }
-                subscribed_before = true;
-                strong.subscriptions.send_modify(|n| *n += 1);
-                drop(strong);
-                let mut messages = pubsub.on_message();
-                while let Some(msg) = messages.next().await {
-                    let Some(strong) = inner.upgrade() else {
-                        return;
-                    };
-                    let Ok(payload) = msg.get_payload::<String>() else {
-                        continue;
-                    };
-                    let Ok(inv) = serde_json::from_str::<Invalidation>(&payload) else {
-                        continue;
-                    };
-                    if inv.origin != strong.instance {
-                        let mut symbols = inv.symbols;
-                        symbols.extend(inv.symbol);
-                        symbols.retain(|s| crate::market::valid_symbol(s));
-                        TieredCache { inner: strong.clone() }.drop_local(&symbols);
-                        for s in symbols {
-                            let _ = strong.invalidated.send(s);
-                        }
-                    }
-                }
-            }
-        }
-        if inner.strong_count() == 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
 }

@@ -17,7 +17,7 @@ use crate::redis_link::{LinkError, RedisLink};
 use crate::store::JobRecord;
 
 /// How long the Redis task hash and done-set are kept (SPEC section 3).
-pub const TASK_HASH_TTL_SECS: i64 = 7 * 86_400;
+pub const TASK_HASH_TTL_SECS: i64 = crate::bus::channels::TASK_TTL_SECS;
 
 /// The Redis hash of a task: `{REDIS_CACHE_PREFIX}task:{task_id}` (SPEC section 3).
 pub fn task_hash_key(cache_prefix: &str, task_id: &str) -> String {

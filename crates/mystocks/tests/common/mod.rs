@@ -132,3 +132,35 @@ pub fn json_of(dir: &std::path::Path, db: &str, env: &[(&str, &str)], args: &[&s
     assert!(o.status.success(), "mystocks {args:?} failed: {}", stderr(&o));
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("mystocks {args:?}: not JSON ({e}): {}", stdout(&o)))
 }
+
+/// What a coordinator puts in Redis for a task of `symbols` (its hash, registry entry
+/// and queue, and its lock while it is alive), written by hand so that a test controls
+/// each part.
+pub fn open_task_by_hand(redis: &RedisServer, task: &str, symbols: &[&str], coordinator_alive: bool) {
+    let mut c = redis.conn();
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut pipe = redis::pipe();
+    if coordinator_alive {
+        pipe.cmd("SET").arg(format!("mystocks:lock:batch:{task}")).arg("tok").arg("PX").arg(60_000).ignore();
+    }
+    pipe.hset_multiple(
+        format!("mystocks:task:{task}"),
+        &[
+            ("status", "running".to_string()),
+            ("queue", "1".to_string()),
+            ("total", symbols.len().to_string()),
+            ("processed", "0".to_string()),
+            ("failed", "0".to_string()),
+            ("last_reported", "0".to_string()),
+            ("started_ms", now.to_string()),
+        ],
+    )
+    .ignore();
+    let queue = format!("mystocks:jobs:daily:queue:{task}");
+    pipe.cmd("XGROUP").arg("CREATE").arg(&queue).arg("workers").arg("0").arg("MKSTREAM").ignore();
+    for s in symbols {
+        pipe.cmd("XADD").arg(&queue).arg("*").arg("symbol").arg(*s).arg("until").arg("").ignore();
+    }
+    pipe.zadd("mystocks:jobs:daily:tasks", task, now).ignore();
+    pipe.query::<()>(&mut c).unwrap();
+}
