@@ -7,7 +7,7 @@ import json
 
 import redis.asyncio as aioredis
 
-from conftest import PREFIX, market_csv, pyref_bars
+from conftest import PREFIX, free_port, market_csv, pyref_bars
 
 
 def python_writes(url: str, symbol: str, code: str, bars: dict) -> tuple[str, dict]:
@@ -85,3 +85,46 @@ def test_a_narrower_python_value_is_replaced_by_every_bar_which_python_reads(eng
     python_writes(redis_server.url, "000002", "RSI", pyref_bars(csv, "000002", last=250))
     again = engine.json("indicator", "000002", "RSI")
     assert len(again["dates"]) == 300
+
+
+def test_bars_rewritten_while_redis_was_down_retire_the_python_value(engine, redis_server, tmp_path):
+    """A Python value carries no revision: only the dates say what it covers. Bars
+    corrected (same dates) while the engine could not reach Redis leave it in place; the
+    engine must neither answer with it meanwhile nor leave it for Python clients once
+    Redis is reachable again."""
+    import copy
+
+    csv = market_csv(tmp_path / "m.csv", symbols=2, days=120)
+    engine.run("import", str(csv))
+    key, value = python_writes(redis_server.url, "000001", "RSI", pyref_bars(csv, "000001"))
+    assert engine.json("indicator", "000001", "RSI")["source"] == "l2", "valid before the correction"
+
+    # Every close of 000001 corrected (same dates), imported with Redis out of reach.
+    fixed = tmp_path / "fixed.csv"
+    lines = csv.read_text().splitlines()
+    out = [lines[0]]
+    header = lines[0].split(",")
+    at = {name: header.index(name) for name in ("symbol", "open", "high", "low", "close")}
+    for i, line in enumerate(lines[1:]):
+        row = line.split(",")
+        if row[at["symbol"]] == "000001":
+            # A shift that varies from bar to bar changes every difference RSI sees.
+            for name in ("open", "high", "low", "close"):
+                row[at[name]] = repr(round(float(row[at[name]]) + 0.37 * (i % 5), 2))
+            out.append(",".join(row))
+    fixed.write_text("\n".join(out) + "\n")
+    offline = copy.copy(engine)
+    offline.env = dict(engine.env, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    done = offline.run("import", str(fixed))
+    assert "could not be told" in done.stderr or "unavailable" in done.stderr, done.stderr
+    assert redis_server.client.get(key) is not None, "Redis was out of reach: the Python value is still there"
+
+    # Back on Redis: the engine answers from the corrected bars, not the Python value...
+    got = engine.json("indicator", "000001", "RSI")
+    assert got["source"] == "computed", got["source"]
+    assert got["outputs"]["real"] != value["outputs"]["real"], "the corrected bars changed RSI"
+    engine.run("cache", "invalidate", "000001")
+    assert engine.json("indicator", "000001", "RSI")["outputs"] == got["outputs"], "equal to a fresh computation"
+    # ...and what a Python client now reads under the shared key is the corrected series.
+    now = json.loads(redis_server.client.get(key))
+    assert now["outputs"] == got["outputs"] and now["dates"] == got["dates"]

@@ -339,7 +339,7 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
         l2_ttl: std::time::Duration::from_secs(600),
         change_poll: None,
     };
-    let cache = TieredCache::new(options, store.clone(), store.clone(), Some(L2::new(link.clone())), false);
+    let cache = TieredCache::new(options, store.clone(), store.clone(), Some(L2::new(link.clone())), false).await;
     let req = IndicatorRequest::new::<&str>(&market.symbols[0].code, "MACD", &[], "1d")?;
     let bars = market.bars[0].bars.clone();
     let value = compute_result(&req, &bars)?;
@@ -383,7 +383,7 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
                     l2_ttl: std::time::Duration::from_secs(600),
                     change_poll: None,
                 };
-                let cache = TieredCache::new(options, store.clone(), store.clone(), Some(L2::new(link)), false);
+                let cache = TieredCache::new(options, store.clone(), store.clone(), Some(L2::new(link)), false).await;
                 let mut samples = Vec::with_capacity(n);
                 for _ in 0..n {
                     let t = Instant::now();
@@ -558,7 +558,7 @@ pub async fn time_lock(redis_url: &str, iterations: usize) -> anyhow::Result<Loc
     let store = crate::store::open(&format!("sqlite://{}/b.db", dir.display())).await?;
     let market = crate::demo::generate(1, 250, 1);
     store.import_bars(&market.symbols, &market.bars).await?;
-    let instance = || {
+    let instance = || async {
         let link = RedisLink::new(&config)?;
         let options = CacheOptions {
             prefix: format!("mystocks-bench-{run_id}:"),
@@ -568,7 +568,7 @@ pub async fn time_lock(redis_url: &str, iterations: usize) -> anyhow::Result<Loc
             l2_ttl: std::time::Duration::from_secs(600),
             change_poll: None,
         };
-        let cache = TieredCache::new(options, store.clone(), store.clone(), Some(L2::new(link.clone())), false);
+        let cache = TieredCache::new(options, store.clone(), store.clone(), Some(L2::new(link.clone())), false).await;
         let locks = LockService::new(
             Arc::new(RedisLocks::new(link.clone())),
             &format!("mystocks-bench-{run_id}:lock:"),
@@ -581,7 +581,7 @@ pub async fn time_lock(redis_url: &str, iterations: usize) -> anyhow::Result<Loc
             Some((link.client().clone(), format!("mystocks-bench-{run_id}:"))),
         ))
     };
-    let (a, b) = (instance()?, instance()?);
+    let (a, b) = (instance().await?, instance().await?);
     let (mut winner, mut extra) = (Vec::new(), Vec::new());
     let rounds = (iterations / 10).clamp(50, 1000);
     for round in 0..rounds {

@@ -9,7 +9,10 @@
 //! cannot write back either. Should Redis be unreachable, the store's revision of each
 //! written series still changes in the same transaction: no instance takes an L2 or L3
 //! value of the old bars (each is checked against the revision), and every instance's
-//! L1 learns of the write from the store's change feed within a second.
+//! L1 learns of the write from the store's change feed within a second. Values written
+//! by another system carry no revision: for them the invalidation waits in the store's
+//! outbox (and no instance takes such a value for those symbols meanwhile) until an
+//! instance that reaches Redis carries it out.
 
 use crate::cache::{CacheError, RemoteInvalidation, TieredCache};
 use crate::store::{ImportStats, Store, Symbol, SymbolBars};
@@ -34,15 +37,25 @@ pub async fn write_bars(
     let mut touched: Vec<String> = batches.iter().map(|b| b.symbol.clone()).collect();
     touched.sort();
     touched.dedup();
-    let before = cache.invalidate_many(&touched).await.map_err(invalidation)?;
+    let before = cache.invalidate_many(&touched).await.map_err(|e| invalidation("before writing bars", e))?;
+    if let RemoteInvalidation::Failed(_) = before {
+        cache.queue_remote_invalidation(&touched).await.map_err(|e| invalidation("before writing bars", e))?;
+    }
     let stats = store.import_bars(symbols, batches).await?;
-    let after = cache.invalidate_many(&touched).await.map_err(invalidation)?;
+    let after = cache
+        .invalidate_many(&touched)
+        .await
+        .map_err(|e| invalidation("after writing bars (they are written; run `mystocks cache invalidate`)", e))?;
+    if let (RemoteInvalidation::Done, RemoteInvalidation::Failed(_)) = (&before, &after) {
+        cache.queue_remote_invalidation(&touched).await.map_err(|e| invalidation("after writing bars", e))?;
+    }
     let remote = match (before, after) {
         (RemoteInvalidation::Failed(e), _) | (_, RemoteInvalidation::Failed(e)) => {
             tracing::warn!(
                 symbols = touched.len(),
                 "bars written, but Redis could not be told ({e}): other instances drop their cached \
-                 results of these symbols from the store's change feed instead, within a second"
+                 results of these symbols from the store's change feed instead, within a second, and \
+                 their Redis values are deleted once Redis is back"
             );
             RemoteInvalidation::Failed(e)
         }
@@ -51,6 +64,6 @@ pub async fn write_bars(
     Ok(Written { stats, remote })
 }
 
-fn invalidation(e: CacheError) -> anyhow::Error {
-    anyhow::anyhow!("invalidating the cached results before writing bars: {e}")
+fn invalidation(when: &str, e: CacheError) -> anyhow::Error {
+    anyhow::anyhow!("invalidating the cached results {when}: {e}")
 }

@@ -62,7 +62,15 @@ impl Runtime {
         let l2 = redis.clone().filter(|r| r.config().enable_cache).map(L2::new);
         let pubsub = redis.as_ref().is_some_and(|r| r.config().enable_pubsub);
         let options = CacheOptions::from_config(&config);
-        let cache = TieredCache::new(options, store.clone(), timeseries.clone(), l2, pubsub);
+        let cache = TieredCache::new(options, store.clone(), timeseries.clone(), l2, pubsub).await;
+        if cache.mode() == crate::cache::Mode::Distributed {
+            // Invalidations left by writes made while Redis was down, carried out before
+            // this process reads anything (long-running ones also do it on every
+            // reconnection).
+            if let Err(e) = cache.drain_outbox().await {
+                tracing::warn!("invalidations queued while Redis was down not carried out yet: {e}");
+            }
+        }
         let backend: Arc<dyn LockBackend> = match redis.clone().filter(|r| r.config().enable_lock) {
             // Fencing counters outlive every L2 value they fence.
             Some(link) => Arc::new(RedisLocks::new(link).with_fence_ttl(bookkeeping_ttl(config.redis_cache_ttl))),

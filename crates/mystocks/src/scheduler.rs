@@ -124,8 +124,7 @@ impl SmartScheduler {
     }
 
     fn resource(req: &IndicatorRequest) -> String {
-        let code = if req.freq == "1d" { req.spec.code.to_string() } else { format!("{}@{}", req.spec.code, req.freq) };
-        LockService::calc_resource(&req.symbol, &code, &req.params_hash)
+        format!("calc:{}", crate::cache::keys::result_id(&req.symbol, req.spec.code, &req.params_hash, &req.freq))
     }
 
     fn done_channel(&self, req: &IndicatorRequest) -> Option<String> {

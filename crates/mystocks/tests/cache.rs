@@ -34,9 +34,9 @@ async fn store_with_market(dir: &tempfile::TempDir) -> Arc<dyn Store> {
     store
 }
 
-fn cache(store: &Arc<dyn Store>, redis: Option<&str>) -> TieredCache {
+async fn cache(store: &Arc<dyn Store>, redis: Option<&str>) -> TieredCache {
     let l2 = redis.map(|url| L2::new(link(url)));
-    TieredCache::new(options(), store.clone(), store.clone(), l2, redis.is_some())
+    TieredCache::new(options(), store.clone(), store.clone(), l2, redis.is_some()).await
 }
 
 fn req(symbol: &str, code: &str) -> IndicatorRequest {
@@ -73,7 +73,7 @@ async fn keys_ttls_and_backfill_from_each_tier() {
     let r = req("000001", "MACD");
     let key = "mystocks:ind:000001:MACD:d7b32e6c";
 
-    let a = cache(&store, Some(&redis.url()));
+    let a = cache(&store, Some(&redis.url())).await;
     assert_eq!(a.key(&r), key);
     assert_eq!(get(&a, &store, &r, &runs).await.unwrap(), Source::Computed);
     a.flush().await;
@@ -91,12 +91,12 @@ async fn keys_ttls_and_backfill_from_each_tier() {
         .unwrap();
     assert_eq!(rows.len(), 200, "computed results reach L3");
 
-    let b = cache(&store, Some(&redis.url()));
+    let b = cache(&store, Some(&redis.url())).await;
     assert_eq!(get(&b, &store, &r, &runs).await.unwrap(), Source::L2, "a second instance reads L2");
     assert!(b.l1_contains(key), "an L2 hit fills L1");
 
     let _: () = conn.del(key).unwrap();
-    let c = cache(&store, Some(&redis.url()));
+    let c = cache(&store, Some(&redis.url())).await;
     assert_eq!(get(&c, &store, &r, &runs).await.unwrap(), Source::L3);
     assert!(c.l1_contains(key), "an L3 hit fills L1");
     assert!(conn.exists::<_, bool>(key).unwrap(), "and L2");
@@ -109,7 +109,7 @@ async fn concurrent_misses_run_the_loader_once() {
     let redis = RedisServer::start();
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_market(&dir).await;
-    let c = cache(&store, Some(&redis.url()));
+    let c = cache(&store, Some(&redis.url())).await;
     let runs = Arc::new(AtomicUsize::new(0));
     let r = req("600000", "RSI");
     let tasks: Vec<_> = (0..64)
@@ -129,8 +129,8 @@ async fn a_slow_load_does_not_write_back_after_an_invalidation() {
     let redis = RedisServer::start();
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_market(&dir).await;
-    let a = cache(&store, Some(&redis.url()));
-    let b = cache(&store, Some(&redis.url()));
+    let a = cache(&store, Some(&redis.url())).await;
+    let b = cache(&store, Some(&redis.url())).await;
     let r = req("300001", "ATR");
     let key = a.key(&r);
     let started = Arc::new(tokio::sync::Notify::new());
@@ -170,8 +170,8 @@ async fn invalidation_reaches_every_instance() {
     let redis = RedisServer::start();
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_market(&dir).await;
-    let a = cache(&store, Some(&redis.url()));
-    let b = cache(&store, Some(&redis.url()));
+    let a = cache(&store, Some(&redis.url())).await;
+    let b = cache(&store, Some(&redis.url())).await;
     a.wait_subscribed(1).await;
     b.wait_subscribed(1).await;
     let runs = Arc::new(AtomicUsize::new(0));
@@ -200,7 +200,7 @@ async fn redis_killed_mid_stream_no_read_fails_and_recovery_needs_no_restart() {
     let mut redis = RedisServer::start();
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_market(&dir).await;
-    let c = cache(&store, Some(&redis.url()));
+    let c = cache(&store, Some(&redis.url())).await;
     let runs = Arc::new(AtomicUsize::new(0));
     let symbols: Vec<String> = generate(30, 1, 4).symbols.into_iter().map(|s| s.code).collect();
     for s in &symbols[..10] {
@@ -231,6 +231,9 @@ async fn redis_killed_mid_stream_no_read_fails_and_recovery_needs_no_restart() {
         .await
         .expect("the breaker closes by itself once Redis answers");
     assert_eq!(c.mode(), Mode::Distributed);
+    // Back on the invalidation channel too (which empties L1: messages may have been
+    // missed, and loads in flight then do not write back).
+    tokio::time::timeout(Duration::from_secs(10), c.wait_subscribed(2)).await.expect("resubscribed");
     let r = req(&symbols[3], "WILLR");
     assert_eq!(get(&c, &store, &r, &runs).await.unwrap(), Source::Computed);
     assert!(redis.conn().exists::<_, bool>(c.key(&r)).unwrap(), "L2 fills again");
@@ -242,7 +245,7 @@ async fn redis_down_at_start_degrades_and_embedded_mode_needs_none() {
     let store = store_with_market(&dir).await;
     // Nothing listens on this port: Redis is down from the start.
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let c = cache(&store, Some(&format!("redis://127.0.0.1:{dead}/0")));
+    let c = cache(&store, Some(&format!("redis://127.0.0.1:{dead}/0"))).await;
     let runs = Arc::new(AtomicUsize::new(0));
     for code in ["SMA", "EMA", "RSI", "ATR"] {
         assert_eq!(get(&c, &store, &req("000001", code), &runs).await.unwrap(), Source::Computed);
@@ -250,7 +253,7 @@ async fn redis_down_at_start_degrades_and_embedded_mode_needs_none() {
     assert_eq!(get(&c, &store, &req("000001", "SMA"), &runs).await.unwrap(), Source::L1);
     assert_eq!(c.mode(), Mode::Degraded);
 
-    let e = cache(&store, None);
+    let e = cache(&store, None).await;
     assert_eq!(e.mode(), Mode::Embedded);
     e.flush().await;
     c.flush().await;
@@ -262,7 +265,7 @@ async fn redis_down_at_start_degrades_and_embedded_mode_needs_none() {
 async fn unknown_symbols_are_remembered_briefly() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_market(&dir).await;
-    let c = cache(&store, None);
+    let c = cache(&store, None).await;
     let runs = Arc::new(AtomicUsize::new(0));
     for _ in 0..5 {
         let err = get(&c, &store, &req("NOSUCH", "RSI"), &runs).await.unwrap_err();
@@ -270,4 +273,30 @@ async fn unknown_symbols_are_remembered_briefly() {
     }
     assert_eq!(runs.load(Ordering::SeqCst), 0, "the store's series state says unknown before any computation");
     assert_eq!(c.stats().negative_hits, 4, "repeated misses do not reach the store");
+}
+
+/// A batch job's L2 write is refused for a symbol invalidated (its bars rewritten) after
+/// the job read its generation: the job's values of the old bars never land in L2.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_write_after_an_invalidation_is_refused() {
+    let redis = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_market(&dir).await;
+    let c = cache(&store, Some(&redis.url())).await;
+    let symbols = vec!["000001".to_string(), "000002".to_string()];
+    let read_before = c.remote_generations(&symbols).await.expect("Redis is up");
+    // The bars of 000001 are rewritten while the batch computes.
+    c.invalidate("000001").await.unwrap();
+    let items = symbols
+        .iter()
+        .map(|s| (c.key(&req(s, "RSI")), s.clone(), format!("{{\"symbol\":\"{s}\"}}")))
+        .collect::<Vec<_>>();
+    c.put_batch_l2(items, &read_before).await;
+    let mut conn = redis.conn();
+    let stale: Option<String> = conn.get(c.key(&req("000001", "RSI"))).unwrap();
+    assert_eq!(stale, None, "the invalidated symbol's value was refused");
+    let kept: Option<String> = conn.get(c.key(&req("000002", "RSI"))).unwrap();
+    assert_eq!(kept.as_deref(), Some("{\"symbol\":\"000002\"}"), "the other one was written");
+    let ttl: i64 = conn.ttl(c.key(&req("000002", "RSI"))).unwrap();
+    assert!(ttl > 3600, "with the L2 TTL and its jitter: {ttl}");
 }

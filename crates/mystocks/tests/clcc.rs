@@ -109,7 +109,7 @@ async fn a_stale_holder_cannot_overwrite_a_newer_result() {
         l2_ttl: Duration::from_secs(60),
         change_poll: None,
     };
-    let cache = TieredCache::new(opts, store.clone(), store.clone(), Some(L2::new(l.clone())), false);
+    let cache = TieredCache::new(opts, store.clone(), store.clone(), Some(L2::new(l.clone())), false).await;
     let locks = LockService::new(Arc::new(RedisLocks::new(l)), "mystocks:lock:", Duration::from_secs(30));
     let r = IndicatorRequest::new::<&str>(&m.symbols[0].code, "RSI", &[], "1d").unwrap();
     let bars = store.read_bars(&r.symbol, "1d", &BarRange::default()).await.unwrap();

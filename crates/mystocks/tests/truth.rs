@@ -198,8 +198,8 @@ fn options() -> CacheOptions {
 }
 
 /// An instance: a cache on the shared store, with Redis at `url` as L2.
-fn instance(store: &Arc<dyn Store>, url: &str) -> TieredCache {
-    TieredCache::new(options(), store.clone(), store.clone(), Some(L2::new(link(url))), true)
+async fn instance(store: &Arc<dyn Store>, url: &str) -> TieredCache {
+    TieredCache::new(options(), store.clone(), store.clone(), Some(L2::new(link(url))), true).await
 }
 
 async fn read(cache: &TieredCache, store: &Arc<dyn Store>, req: &IndicatorRequest) -> (Source, Vec<Option<f64>>) {
@@ -233,8 +233,8 @@ async fn a_write_of_bars_reaches_every_instance_with_or_without_redis() {
             .clone()
     };
 
-    let a = instance(&store, &redis.url());
-    let b = instance(&store, &redis.url());
+    let a = instance(&store, &redis.url()).await;
+    let b = instance(&store, &redis.url()).await;
     b.wait_subscribed(1).await;
     assert_eq!(read(&b, &store, &req).await.0, Source::Computed);
     assert_eq!(read(&b, &store, &req).await.0, Source::L1);
@@ -261,7 +261,7 @@ async fn a_write_of_bars_reaches_every_instance_with_or_without_redis() {
         drop(l);
         format!("redis://127.0.0.1:{port}/0")
     };
-    let a_cut_off = instance(&store, &dead);
+    let a_cut_off = instance(&store, &dead).await;
     let polls = b.feed_polls();
     let seed3 = mystocks::demo::generate(3, 120, 3);
     let written = mystocks::ingest::write_bars(store.as_ref(), &a_cut_off, &seed3.symbols, &seed3.bars).await.unwrap();

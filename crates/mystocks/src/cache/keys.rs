@@ -73,15 +73,21 @@ pub fn params_hash(params: &Params) -> String {
     hash_canonical(&canonical_params(params))
 }
 
-/// `P ind:{symbol}:{code}:{params_hash}` for daily bars; other frequencies put the
-/// frequency after the code (`MACD@15m`) so that they never collide with daily results.
-/// `symbol` and `freq` must already be validated (no `*?[:` or whitespace can occur).
-pub fn indicator_key(prefix: &str, symbol: &str, code: &str, params_hash: &str, freq: &str) -> String {
+/// What names one result in every key about it: `{symbol}:{code}:{params_hash}` for
+/// daily bars; other frequencies put the frequency after the code (`MACD@15m`) so that
+/// they never collide with daily results. `symbol` and `freq` must already be validated
+/// (no `*?[:` or whitespace can occur).
+pub fn result_id(symbol: &str, code: &str, params_hash: &str, freq: &str) -> String {
     if freq == "1d" {
-        format!("{prefix}ind:{symbol}:{code}:{params_hash}")
+        format!("{symbol}:{code}:{params_hash}")
     } else {
-        format!("{prefix}ind:{symbol}:{code}@{freq}:{params_hash}")
+        format!("{symbol}:{code}@{freq}:{params_hash}")
     }
+}
+
+/// `P ind:{result_id}` (see [`result_id`]): the L2 key of one result.
+pub fn indicator_key(prefix: &str, symbol: &str, code: &str, params_hash: &str, freq: &str) -> String {
+    format!("{prefix}ind:{}", result_id(symbol, code, params_hash, freq))
 }
 
 /// The pattern matching every indicator key of one symbol.
@@ -98,11 +104,7 @@ pub fn generation_key(prefix: &str, symbol: &str) -> String {
 /// The fencing record of one result: the newest lock fence that wrote it (bookkeeping:
 /// its own namespace, never under `ind:`).
 pub fn fence_key(prefix: &str, symbol: &str, code: &str, params_hash: &str, freq: &str) -> String {
-    if freq == "1d" {
-        format!("{prefix}fence:{symbol}:{code}:{params_hash}")
-    } else {
-        format!("{prefix}fence:{symbol}:{code}@{freq}:{params_hash}")
-    }
+    format!("{prefix}fence:{}", result_id(symbol, code, params_hash, freq))
 }
 
 /// True for a bar frequency we accept in keys: a number and a unit (`1d`, `15m`, `1h`, `1w`, `1mo`).

@@ -24,15 +24,19 @@ pub struct L2 {
     counters: std::sync::Arc<L2Counters>,
 }
 
-/// Sets KEYS[1] = ARGV[1] with TTL ARGV[2] only while the generation KEYS[2] still
-/// equals ARGV[3]: a reader that loaded before an invalidation cannot write back after it.
-const SET_IF_GENERATION: &str = r"
-local current = redis.call('GET', KEYS[2]) or '0'
-if current == ARGV[3] then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-  return 1
+/// For each item i: sets KEYS[2i-1] = ARGV[3i-2] with TTL ARGV[3i-1] only while the
+/// generation KEYS[2i] still equals ARGV[3i]: a writer that read its bars before an
+/// invalidation cannot write after it. Returns how many were written.
+const SET_EACH_IF_GENERATION: &str = r"
+local written = 0
+for i = 1, #KEYS / 2 do
+  local current = redis.call('GET', KEYS[2 * i]) or '0'
+  if current == ARGV[3 * i] then
+    redis.call('SET', KEYS[2 * i - 1], ARGV[3 * i - 2], 'EX', ARGV[3 * i - 1])
+    written = written + 1
+  end
 end
-return 0
+return written
 ";
 
 /// Sets KEYS[1] = ARGV[1] (TTL ARGV[2]) only while the generation KEYS[2] equals ARGV[3]
@@ -55,8 +59,23 @@ return 1
 
 static SET_FENCED_SCRIPT: std::sync::LazyLock<redis::Script> =
     std::sync::LazyLock::new(|| redis::Script::new(SET_FENCED));
-static SET_IF_GENERATION_SCRIPT: std::sync::LazyLock<redis::Script> =
-    std::sync::LazyLock::new(|| redis::Script::new(SET_IF_GENERATION));
+static SET_EACH_IF_GENERATION_SCRIPT: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(SET_EACH_IF_GENERATION));
+
+/// One write guarded by a generation (see [`L2::set_each_if_generation`]).
+#[derive(Debug, Clone)]
+pub struct GuardedWrite {
+    /// The value's key.
+    pub key: String,
+    /// The generation counter that guards it.
+    pub generation_key: String,
+    /// The generation read before the value's bars were.
+    pub generation: u64,
+    /// The value.
+    pub value: String,
+    /// Its TTL.
+    pub ttl: Duration,
+}
 
 /// Outcome of a fenced write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,10 +158,28 @@ impl L2 {
         value: &str,
         ttl: Duration,
     ) -> Result<bool, LinkError> {
-        let mut invocation = SET_IF_GENERATION_SCRIPT.key(key);
-        invocation.key(generation_key).arg(value).arg(ttl.as_secs().max(1)).arg(generation.to_string());
-        let written: i64 = self.link.run(|mut c| async move { invocation.invoke_async(&mut c).await }).await?;
-        Ok(written == 1)
+        let write = GuardedWrite {
+            key: key.to_string(),
+            generation_key: generation_key.to_string(),
+            generation,
+            value: value.to_string(),
+            ttl,
+        };
+        Ok(self.set_each_if_generation(std::slice::from_ref(&write)).await? == 1)
+    }
+
+    /// Many guarded writes in one script call: each is written only while its
+    /// generation still has the value read before its bars were. Returns how many were.
+    pub async fn set_each_if_generation(&self, writes: &[GuardedWrite]) -> Result<u64, LinkError> {
+        if writes.is_empty() {
+            return Ok(0);
+        }
+        let mut invocation = SET_EACH_IF_GENERATION_SCRIPT.prepare_invoke();
+        for w in writes {
+            invocation.key(&w.key).key(&w.generation_key);
+            invocation.arg(&w.value).arg(w.ttl.as_secs().max(1)).arg(w.generation.to_string());
+        }
+        self.link.run(|mut c| async move { invocation.invoke_async(&mut c).await }).await
     }
 
     /// The generation counter and the value, in one round trip (MGET).
@@ -163,9 +200,19 @@ impl L2 {
 
     /// The current generation of a counter key (0 when absent).
     pub async fn generation(&self, generation_key: &str) -> Result<u64, LinkError> {
-        let key = generation_key.to_string();
-        let v: Option<u64> = self.link.run(|mut c| async move { c.get(key).await }).await?;
-        Ok(v.unwrap_or(0))
+        Ok(self.generations(&[generation_key.to_string()]).await?.first().copied().unwrap_or(0))
+    }
+
+    /// The current generations of counter keys, in order (0 when absent).
+    pub async fn generations(&self, generation_keys: &[String]) -> Result<Vec<u64>, LinkError> {
+        let mut out = Vec::with_capacity(generation_keys.len());
+        for chunk in generation_keys.chunks(1000) {
+            let keys = chunk.to_vec();
+            let values: Vec<Option<u64>> =
+                self.link.run(|mut c| async move { redis::cmd("MGET").arg(keys).query_async(&mut c).await }).await?;
+            out.extend(values.into_iter().map(|v| v.unwrap_or(0)));
+        }
+        Ok(out)
     }
 
     /// INCR generation counters, each kept for `ttl` from now (a counter that expires
@@ -215,18 +262,6 @@ impl L2 {
             counter.fetch_add(1, Ordering::Relaxed);
         }
         Ok(values)
-    }
-
-    /// SET EX of many (key, value, ttl) triples in one pipelined round trip.
-    pub async fn mset_each(&self, items: &[(String, String, Duration)]) -> Result<(), LinkError> {
-        if items.is_empty() {
-            return Ok(());
-        }
-        let mut pipe = redis::pipe();
-        for (k, v, ttl) in items {
-            pipe.set_ex(k, v, ttl.as_secs().max(1)).ignore();
-        }
-        self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
     }
 
     /// Deletes every key matching `pattern` with SCAN + UNLINK (never KEYS, which would

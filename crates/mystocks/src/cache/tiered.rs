@@ -12,7 +12,7 @@ use serde::Serialize;
 use tokio::sync::{broadcast, watch, OnceCell};
 
 use super::keys::{generation_key, symbol_pattern};
-use super::l2::L2;
+use super::l2::{GuardedWrite, L2};
 use super::{result_to_rows, rows_to_result, CacheError, IndicatorRequest, IndicatorResult, Source};
 use crate::redis_link::{BreakerState, BreakerStats};
 use crate::store::time::format_ts;
@@ -186,8 +186,13 @@ pub(super) struct Inner {
     pub(super) source: Arc<dyn Store>,
     /// The L3 tier.
     timeseries: Arc<dyn Store>,
+    /// Per-symbol local generations, bumped by every invalidation of the symbol.
     generations: Mutex<HashMap<String, u64>>,
-    inflight: tokio::sync::Mutex<HashMap<String, Arc<OnceCell<Loaded>>>>,
+    /// Bumped whenever L1 is emptied whole: part of every symbol's generation.
+    epoch: AtomicU64,
+    /// Loads in flight, by key and the generation they started under: a caller that
+    /// arrives after an invalidation never joins a load of the old bars.
+    inflight: tokio::sync::Mutex<HashMap<(String, u64), Arc<OnceCell<Loaded>>>>,
     counters: Counters,
     pub(super) instance: String,
     channel: String,
@@ -215,16 +220,16 @@ pub(super) struct Invalidation {
     pub(super) origin: String,
 }
 
-/// Above this many symbols an invalidation empties L1 whole and scans L2 once.
+/// Above this many symbols an invalidation empties L1 whole instead of one symbol at a time.
 const MANY_SYMBOLS: usize = 64;
 
 impl TieredCache {
     /// A cache whose L3 tier is `timeseries`, reading symbols, bars and their revisions
     /// from `source`, with Redis as L2 when given. With `pubsub`, invalidations are
     /// published and received on `{pubsub_prefix}cache:invalidate`. It polls `source`'s
-    /// change feed every [`CacheOptions::change_poll`]. Must be called inside a Tokio
-    /// runtime.
-    pub fn new(
+    /// change feed every [`CacheOptions::change_poll`], from the store's revision read
+    /// here, before the cache serves anything.
+    pub async fn new(
         options: CacheOptions,
         source: Arc<dyn Store>,
         timeseries: Arc<dyn Store>,
@@ -254,6 +259,7 @@ impl TieredCache {
             source,
             timeseries,
             generations: Mutex::new(HashMap::new()),
+            epoch: AtomicU64::new(0),
             inflight: tokio::sync::Mutex::new(HashMap::new()),
             counters: Counters { evictions, ..Default::default() },
             instance: format!("{:016x}", rand::random::<u64>()),
@@ -274,7 +280,8 @@ impl TieredCache {
             }
         }
         if let Some(every) = poll {
-            tokio::spawn(super::watch::watch_change_feed(Arc::downgrade(&inner), every));
+            let start = inner.source.latest_rev().await.ok();
+            tokio::spawn(super::watch::watch_change_feed(Arc::downgrade(&inner), every, start));
         }
         Self { inner }
     }
@@ -351,8 +358,25 @@ impl TieredCache {
         }
     }
 
+    /// The symbol's local generation: its own invalidations plus the whole-L1 ones.
+    /// Both only grow, so any invalidation since a load began changes the sum.
     fn local_generation(&self, symbol: &str) -> u64 {
-        self.inner.generations.lock().map(|g| g.get(symbol).copied().unwrap_or(0)).unwrap_or(0)
+        let own = self.inner.generations.lock().map(|g| g.get(symbol).copied().unwrap_or(0)).unwrap_or(0);
+        own + self.inner.epoch.load(Ordering::Acquire)
+    }
+
+    /// Puts a loaded value in L1 unless its symbol was invalidated since the load began
+    /// (`local_gen`). Inserted first and checked after: an invalidation that runs
+    /// between a check and an insert would miss the entry, one that runs before the
+    /// check is seen by it, and one that runs after the insert removes it.
+    async fn l1_put(&self, symbol: &str, key: &str, value: Arc<IndicatorResult>, local_gen: u64) {
+        if self.local_generation(symbol) != local_gen {
+            return;
+        }
+        self.inner.l1.insert(key.to_string(), value).await;
+        if self.local_generation(symbol) != local_gen {
+            self.inner.l1.invalidate(key).await;
+        }
     }
 
     fn ttl_with_jitter(&self) -> Duration {
@@ -395,14 +419,15 @@ impl TieredCache {
             self.inner.counters.negative_hits.fetch_add(1, Ordering::Relaxed);
             return Err(Arc::new(CacheError::UnknownSymbol(req.symbol.clone())));
         }
+        let flight = (key.clone(), self.local_generation(&req.symbol));
         let cell = {
             let mut map = self.inner.inflight.lock().await;
-            map.entry(key.clone()).or_insert_with(|| Arc::new(OnceCell::new())).clone()
+            map.entry(flight.clone()).or_insert_with(|| Arc::new(OnceCell::new())).clone()
         };
-        let result = cell.get_or_init(|| self.load_through(req, &key, loader)).await.clone();
+        let result = cell.get_or_init(|| self.load_through(req, &key, flight.1, loader)).await.clone();
         let mut map = self.inner.inflight.lock().await;
-        if map.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
-            map.remove(&key);
+        if map.get(&flight).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+            map.remove(&flight);
         }
         result
     }
@@ -463,7 +488,9 @@ impl TieredCache {
     ///
     /// A value with a revision answers only at that revision. A value without one
     /// (written by another system) answers when its dates are exactly the stored bars'
-    /// (the same count, first and last); it is then completed from the request.
+    /// (the same count, first and last) and no invalidation of the symbol is waiting in
+    /// the outbox (bars rewritten while Redis was down); it is then completed from the
+    /// request.
     async fn answers(
         &self,
         req: &IndicatorRequest,
@@ -480,6 +507,7 @@ impl TieredCache {
                         span.bars == dates
                             && value.dates.first() == Some(&format_ts(span.first_ts, &req.freq))
                             && value.dates.last() == Some(&format_ts(span.last_ts, &req.freq))
+                            && matches!(self.inner.source.invalidation_queued(&req.symbol).await, Ok(false))
                     }
                     _ => false,
                 },
@@ -495,12 +523,11 @@ impl TieredCache {
         Ok(Arc::new(value))
     }
 
-    async fn load_through<F, Fut>(&self, req: &IndicatorRequest, key: &str, loader: F) -> Loaded
+    async fn load_through<F, Fut>(&self, req: &IndicatorRequest, key: &str, local_gen: u64, loader: F) -> Loaded
     where
         F: FnOnce(LoadContext) -> Fut,
         Fut: Future<Output = Result<LoadOutcome, CacheError>>,
     {
-        let local_gen = self.local_generation(&req.symbol);
         // The revision first: whatever is read after it (cached values, bars) is at
         // least that new.
         let state =
@@ -520,9 +547,7 @@ impl TieredCache {
             if let Some(v) = found {
                 match self.answers(req, v, bars_rev).await {
                     Ok(v) => {
-                        if self.local_generation(&req.symbol) == local_gen {
-                            self.inner.l1.insert(key.to_string(), v.clone()).await;
-                        }
+                        self.l1_put(&req.symbol, key, v.clone(), local_gen).await;
                         return Ok((v, Source::L2));
                     }
                     Err(dates) => ctx.l2_held_dates = Some(dates),
@@ -542,7 +567,9 @@ impl TieredCache {
             )
             .await
             .map_err(|e| Arc::new(CacheError::Store(e)))?;
-        if let Some(v) = rows.first().filter(|r| r.bars_rev == bars_rev).and_then(|_| rows_to_result(req, &rows)) {
+        // Every row at the current revision: rows of two writers never mix into one answer.
+        let current = !rows.is_empty() && rows.iter().all(|r| r.bars_rev == bars_rev);
+        if let Some(v) = rows_to_result(req, &rows).filter(|_| current) {
             self.inner.counters.l3_hits.fetch_add(1, Ordering::Relaxed);
             let v = Arc::new(v);
             let l2_gen = ctx.remote_generation.filter(|_| ctx.l2_may_take(&v));
@@ -602,7 +629,7 @@ impl TieredCache {
                 Err(e) => tracing::warn!(key, "result not serialisable: {e}"),
             }
         }
-        self.inner.l1.insert(key.to_string(), value.clone()).await;
+        self.l1_put(&req.symbol, key, value.clone(), local_gen).await;
         if to_l3 {
             self.spawn_l3_write(req, value.clone(), local_gen);
         }
@@ -654,20 +681,52 @@ impl TieredCache {
         }
     }
 
-    /// Fresh, already serialised full-series values of a batch job into L2, in
-    /// pipelined rounds, each key with its own TTL jitter. L1 is left to readers: a
-    /// batch process fills it with nothing it will read again. Without Redis this does
-    /// nothing.
-    pub async fn put_batch_l2(&self, items: Vec<(String, String)>) {
+    /// The Redis generations of `symbols` now (`None` without Redis, or when it is
+    /// unavailable): read before a batch reads its bars, so that
+    /// [`TieredCache::put_batch_l2`] can refuse what an invalidation made stale meanwhile.
+    pub async fn remote_generations(&self, symbols: &[String]) -> Option<HashMap<String, u64>> {
+        let l2 = self.inner.l2.as_ref()?;
+        let keys: Vec<String> = symbols.iter().map(|s| generation_key(&self.inner.options.prefix, s)).collect();
+        let gens = l2.generations(&keys).await.ok()?;
+        Some(symbols.iter().cloned().zip(gens).collect())
+    }
+
+    /// Fresh, already serialised full-series values of a batch job into L2, `(key,
+    /// symbol, json)`, each written only while its symbol's generation is still the one
+    /// in `generations` (read before the bars), in rounds of 1,000, each key with its own
+    /// TTL jitter. L1 is left to readers: a batch process fills it with nothing it will
+    /// read again. Without Redis this does nothing.
+    pub async fn put_batch_l2(&self, items: Vec<(String, String, String)>, generations: &HashMap<String, u64>) {
         let Some(l2) = &self.inner.l2 else { return };
-        let mut items = items.into_iter().map(|(k, v)| (k, v, self.ttl_with_jitter())).collect::<Vec<_>>();
-        while !items.is_empty() {
-            let rest = items.split_off(items.len().min(1000));
-            if let Err(e) = l2.mset_each(&items).await {
-                tracing::debug!("batch L2 write skipped: {e}");
-                return;
+        let prefix = &self.inner.options.prefix;
+        let mut writes = items
+            .into_iter()
+            .filter_map(|(key, symbol, value)| {
+                Some(GuardedWrite {
+                    key,
+                    generation_key: generation_key(prefix, &symbol),
+                    generation: *generations.get(&symbol)?,
+                    value,
+                    ttl: self.ttl_with_jitter(),
+                })
+            })
+            .collect::<Vec<_>>();
+        while !writes.is_empty() {
+            let rest = writes.split_off(writes.len().min(1000));
+            match l2.set_each_if_generation(&writes).await {
+                Ok(n) if n < writes.len() as u64 => {
+                    tracing::debug!(
+                        refused = writes.len() as u64 - n,
+                        "batch L2 values invalidated meanwhile: not written"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::debug!("batch L2 write skipped: {e}");
+                    return;
+                }
             }
-            items = rest;
+            writes = rest;
         }
     }
 
@@ -678,12 +737,20 @@ impl TieredCache {
             }
         }
         if symbols.len() > MANY_SYMBOLS {
-            self.inner.l1.invalidate_all();
+            self.drop_all();
         } else {
             let prefixes: Vec<String> =
                 symbols.iter().map(|s| format!("{}ind:{s}:", self.inner.options.prefix)).collect();
             let _ = self.inner.l1.invalidate_entries_if(move |k, _| prefixes.iter().any(|p| k.starts_with(p)));
         }
+        self.inner.unknown.invalidate_all();
+    }
+
+    /// Empties L1 whole, and makes every load in flight leave it alone (when the
+    /// symbols changed cannot be told one by one).
+    pub(super) fn drop_all(&self) {
+        self.inner.epoch.fetch_add(1, Ordering::AcqRel);
+        self.inner.l1.invalidate_all();
         self.inner.unknown.invalidate_all();
     }
 
@@ -713,21 +780,49 @@ impl TieredCache {
         Ok(remote)
     }
 
+    /// Keeps an invalidation Redis could not carry in the store's outbox, for
+    /// [`TieredCache::drain_outbox`] to carry out once Redis is back.
+    pub async fn queue_remote_invalidation(&self, symbols: &[String]) -> Result<(), CacheError> {
+        Ok(self.inner.source.queue_invalidations(symbols).await?)
+    }
+
+    /// Carries out the invalidations Redis could not carry when they were made (see
+    /// [`crate::ingest`]): deletes those symbols' L2 values, bumps their generations and
+    /// tells every instance, then clears them from the outbox. Returns how many symbols;
+    /// nothing to do without Redis.
+    pub async fn drain_outbox(&self) -> Result<usize, String> {
+        let Some(l2) = &self.inner.l2 else { return Ok(0) };
+        let mut done = 0;
+        loop {
+            let queued = self.inner.source.queued_invalidations(1000).await.map_err(|e| e.to_string())?;
+            if queued.is_empty() {
+                return Ok(done);
+            }
+            let (ids, mut symbols): (Vec<i64>, Vec<String>) = queued.into_iter().unzip();
+            symbols.sort();
+            symbols.dedup();
+            self.drop_local(&symbols);
+            self.invalidate_remote(l2, &symbols).await.map_err(|e| e.to_string())?;
+            self.inner.source.clear_invalidations(&ids).await.map_err(|e| e.to_string())?;
+            tracing::info!(symbols = symbols.len(), "invalidations queued while Redis was down carried out");
+            done += symbols.len();
+        }
+    }
+
     async fn invalidate_remote(&self, l2: &L2, symbols: &[String]) -> Result<(), crate::redis_link::LinkError> {
         let prefix = &self.inner.options.prefix;
         let gens: Vec<String> = symbols.iter().map(|s| generation_key(prefix, s)).collect();
         l2.bump_generations(&gens, self.bookkeeping_ttl()).await?;
-        if symbols.len() > MANY_SYMBOLS {
+        // Every SCAN walks the whole keyspace: one pass for however many symbols.
+        if let [one] = symbols {
+            l2.delete_pattern(&symbol_pattern(prefix, one)).await?;
+        } else {
             let wanted: HashSet<&str> = symbols.iter().map(String::as_str).collect();
             let head = format!("{prefix}ind:");
             l2.delete_matching(&format!("{prefix}ind:*"), |k| {
                 k.strip_prefix(&head).and_then(|rest| rest.split(':').next()).is_some_and(|s| wanted.contains(s))
             })
             .await?;
-        } else {
-            for s in symbols {
-                l2.delete_pattern(&symbol_pattern(prefix, s)).await?;
-            }
         }
         let msg = serde_json::to_string(&Invalidation {
             symbol: None,

@@ -17,16 +17,28 @@ use crate::redis_link::BreakerState;
 /// written since the last poll has its symbol's L1 entries dropped. This reaches every
 /// instance on the same store whether or not Redis carries the invalidation message
 /// (Redis down, or embedded processes side by side on one SQLite file).
-pub(super) async fn watch_change_feed(inner: Weak<Inner>, every: Duration) {
+///
+/// `start` is the store's revision read before the cache served anything, so no write
+/// after it goes unseen; when it could not be read, the first poll that succeeds
+/// empties L1 (loads before it may hold results of bars written meanwhile).
+pub(super) async fn watch_change_feed(inner: Weak<Inner>, every: Duration, start: Option<i64>) {
     const BATCH: usize = 10_000;
-    let mut seen: Option<i64> = None;
+    let mut seen: Option<i64> = start;
     loop {
         let Some(strong) = inner.upgrade() else { return };
         let source = strong.source.clone();
         drop(strong);
         match source.latest_rev().await {
             Ok(latest) => {
-                let last = *seen.get_or_insert(latest);
+                let last = match seen {
+                    Some(last) => last,
+                    None => {
+                        let Some(strong) = inner.upgrade() else { return };
+                        TieredCache { inner: strong }.drop_all();
+                        seen = Some(latest);
+                        latest
+                    }
+                };
                 if latest > last {
                     let changed = source.series_changed_since(last, BATCH).await;
                     let Some(strong) = inner.upgrade() else { return };
@@ -40,7 +52,7 @@ pub(super) async fn watch_change_feed(inner: Weak<Inner>, every: Duration) {
                             seen = Some(latest);
                         }
                         Ok(_) => {
-                            cache.inner.l1.invalidate_all();
+                            cache.drop_all();
                             seen = Some(latest);
                         }
                         Err(e) => tracing::debug!("change feed read failed: {e}"),
@@ -70,12 +82,16 @@ pub(super) async fn subscribe_loop(inner: Weak<Inner>, link: crate::redis_link::
                     return;
                 };
                 if subscribed_before {
-                    strong.l1.invalidate_all();
+                    TieredCache { inner: strong.clone() }.drop_all();
                     tracing::info!("invalidation channel back: L1 emptied (messages may have been missed)");
                 }
                 subscribed_before = true;
+                let cache = TieredCache { inner: strong.clone() };
+                if let Err(e) = cache.drain_outbox().await {
+                    tracing::debug!("invalidation outbox not drained: {e}");
+                }
                 strong.subscriptions.send_modify(|n| *n += 1);
-                drop(strong);
+                drop((strong, cache));
                 let mut messages = pubsub.on_message();
                 while let Some(msg) = messages.next().await {
                     let Some(strong) = inner.upgrade() else {

@@ -70,6 +70,13 @@ impl StandardBatch {
 
     /// Computes and stores `symbols`; one outcome per symbol, in order.
     pub async fn run(&self, rt: &Runtime, symbols: &[String]) -> anyhow::Result<Vec<SymbolOutcome>> {
+        // The L2 key names no date, so it must always hold the latest result: an as-of run
+        // writes L3 only. Generations before bars: an L2 write is refused if the symbol
+        // was invalidated (its bars rewritten) after they were read.
+        let generations = match self.until {
+            None => rt.cache.remote_generations(symbols).await,
+            Some(_) => None,
+        };
         // Revisions before bars: a value is never labelled newer than what it read.
         let revs = rt.store.series_revs(symbols, "1d").await?;
         // One bar more than the window tells whether the window is the whole series.
@@ -82,10 +89,7 @@ impl StandardBatch {
             })
             .collect::<anyhow::Result<_>>()?;
         let cache = rt.cache.clone();
-        // The L2 key names no date, so it must always hold the latest result: an as-of run
-        // writes L3 only.
-        let latest = self.until.is_none();
-        let l2 = latest && cache.has_l2();
+        let l2 = generations.is_some();
         let until = self.until;
         let computed = tokio::task::spawn_blocking(move || {
             use rayon::prelude::*;
@@ -127,7 +131,7 @@ impl StandardBatch {
                                 // Serialised here, on every core, for the L2 write.
                                 let Ok(json) = serde_json::to_string(&value) else { continue };
                                 rows.extend(latest_row(r, &value, BARS as u32, rev));
-                                payloads.push((cache.key(r), json));
+                                payloads.push((cache.key(r), r.symbol.clone(), json));
                             } else {
                                 match compute_latest_row(r, &cols, computed_at, BARS as u32, rev) {
                                     Ok(row) => rows.extend(row),
@@ -151,7 +155,9 @@ impl StandardBatch {
             to_cache.extend(p);
             outcomes.push(outcome);
         }
-        rt.cache.put_batch_l2(to_cache).await;
+        if let Some(generations) = &generations {
+            rt.cache.put_batch_l2(to_cache, generations).await;
+        }
         if !rows.is_empty() {
             rt.timeseries.upsert_indicator_values(&rows).await?;
         }

@@ -79,18 +79,12 @@ impl WorkQueue {
         let key = self.stream(task_id);
         let created = {
             let key = key.clone();
-            self.link
-                .run(|mut c| async move {
-                    redis::cmd("XGROUP")
-                        .arg("CREATE")
-                        .arg(&key)
-                        .arg(GROUP)
-                        .arg("0")
-                        .arg("MKSTREAM")
-                        .query_async::<()>(&mut c)
-                        .await
-                })
-                .await
+            // The expiry goes with the creation: a stream is never left without one (Redis
+            // runs both even when the group exists already and the first one errs).
+            let mut pipe = redis::pipe();
+            pipe.cmd("XGROUP").arg("CREATE").arg(&key).arg(GROUP).arg("0").arg("MKSTREAM").ignore();
+            pipe.expire(&key, TASK_HASH_TTL_SECS).ignore();
+            self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
         };
         match created {
             Err(LinkError::Redis(e)) if e.code() == Some("BUSYGROUP") => {}

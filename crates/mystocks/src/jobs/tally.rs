@@ -274,6 +274,7 @@ impl RedisTally {
         let hash = self.hash.clone();
         let mut pipe = redis::pipe();
         pipe.hdel(&hash, "queue").ignore().hset(&hash, "status", status).ignore();
+        pipe.expire(&hash, TASK_HASH_TTL_SECS).ignore();
         self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
     }
 

@@ -119,11 +119,6 @@ impl LockService {
         self.backend.info(&self.key(resource)).await
     }
 
-    /// The lock that makes one (symbol, indicator, params) computation happen once.
-    pub fn calc_resource(symbol: &str, code: &str, params_hash: &str) -> String {
-        format!("calc:{symbol}:{code}:{params_hash}")
-    }
-
     /// The lock of one batch task (the daily job).
     pub fn batch_resource(task_id: &str) -> String {
         format!("batch:{task_id}")

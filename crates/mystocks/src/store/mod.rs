@@ -367,6 +367,19 @@ pub trait Store: Send + Sync {
 
     /// The latest `limit` job records, newest first (without their `spec`).
     async fn list_jobs(&self, limit: usize) -> StoreResult<Vec<JobRecord>>;
+
+    /// Keeps an invalidation Redis could not carry (the invalidation outbox), one entry
+    /// per symbol, until [`Store::clear_invalidations`].
+    async fn queue_invalidations(&self, symbols: &[String]) -> StoreResult<()>;
+
+    /// The oldest `limit` queued invalidations: `(id, symbol)`.
+    async fn queued_invalidations(&self, limit: usize) -> StoreResult<Vec<(i64, String)>>;
+
+    /// Removes queued invalidations once carried out (by id: entries queued meanwhile stay).
+    async fn clear_invalidations(&self, ids: &[i64]) -> StoreResult<()>;
+
+    /// Whether an invalidation of `symbol` is queued (its L2 values may be stale).
+    async fn invalidation_queued(&self, symbol: &str) -> StoreResult<bool>;
 }
 
 /// The distinct (symbol, freq) series of an import, sorted (the order writers lock in).

@@ -640,6 +640,33 @@ impl Store for PgStore {
         Ok(rows.iter().map(indicator_from).collect::<Result<_, _>>()?)
     }
 
+    async fn queue_invalidations(&self, symbols: &[String]) -> StoreResult<()> {
+        sqlx::query("insert into invalidation_outbox (symbol) select unnest($1::text[])")
+            .bind(symbols)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn queued_invalidations(&self, limit: usize) -> StoreResult<Vec<(i64, String)>> {
+        Ok(sqlx::query_as("select id, symbol from invalidation_outbox order by id limit $1")
+            .bind(limit.min(i64::MAX as usize) as i64)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn clear_invalidations(&self, ids: &[i64]) -> StoreResult<()> {
+        sqlx::query("delete from invalidation_outbox where id = any($1)").bind(ids).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn invalidation_queued(&self, symbol: &str) -> StoreResult<bool> {
+        Ok(sqlx::query_scalar("select exists (select 1 from invalidation_outbox where symbol = $1)")
+            .bind(symbol)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     async fn delete_indicator_values(&self, symbols: &[String]) -> StoreResult<u64> {
         if symbols.is_empty() {
             return Ok(0);

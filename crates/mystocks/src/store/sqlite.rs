@@ -486,6 +486,48 @@ impl Store for SqliteStore {
         rows.iter().map(indicator_from).collect()
     }
 
+    async fn queue_invalidations(&self, symbols: &[String]) -> StoreResult<()> {
+        let list = serde_json::to_string(symbols).unwrap_or_else(|_| "[]".into());
+        self.write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("insert into invalidation_outbox (symbol) select value from json_each(?)")
+                    .bind(list)
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn queued_invalidations(&self, limit: usize) -> StoreResult<Vec<(i64, String)>> {
+        Ok(sqlx::query_as("select id, symbol from invalidation_outbox order by id limit ?")
+            .bind(limit.min(i64::MAX as usize) as i64)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn clear_invalidations(&self, ids: &[i64]) -> StoreResult<()> {
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        self.write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("delete from invalidation_outbox where id in (select value from json_each(?))")
+                    .bind(list)
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn invalidation_queued(&self, symbol: &str) -> StoreResult<bool> {
+        Ok(sqlx::query_scalar("select exists (select 1 from invalidation_outbox where symbol = ?)")
+            .bind(symbol)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     async fn delete_indicator_values(&self, symbols: &[String]) -> StoreResult<u64> {
         if symbols.is_empty() {
             return Ok(0);
