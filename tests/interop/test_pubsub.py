@@ -69,3 +69,33 @@ def test_events_a_python_client_publishes_reach_the_engine(engine, redis_server)
     assert stock["stock_code"] == "000005" and stock["from_cache_count"] == 1
     assert completed["event_type"] == "task.completed" and completed["result"] == {"success": 9, "failed": 1}
     assert all(line["event_id"] for line in lines), "delivered with an id of their own"
+
+
+def test_every_message_under_the_prefix_is_json(engine, redis_server, tmp_path):
+    """A client of the replaced system subscribed to everything under the prefix parses
+    every message, the engine's internal notices (invalidations, announcements of a
+    computation to waiting instances) included."""
+    csv = market_csv(tmp_path / "m.csv", symbols=3, days=60)
+    sub = redis_server.client.pubsub()
+    sub.psubscribe(f"{PREFIX}*")
+    assert sub.get_message(timeout=5)["type"] == "psubscribe"
+    engine.run("import", str(csv))
+    engine.run("indicator", "000001", "MACD")
+    engine.run("cache", "invalidate", "000001")
+    engine.run("daily", "--symbols", "000002")
+    channels = set()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        message = sub.get_message(timeout=0.5)
+        if message is None:
+            if {f"{PREFIX}cache:invalidate", f"{PREFIX}events:tasks"} <= channels and any(":done" in c for c in channels):
+                break
+            continue
+        if message["type"] != "pmessage":
+            continue
+        body = json.loads(message["data"])
+        assert isinstance(body, dict) and body.get("event_type") and body.get("version") == "1.0", message
+        channels.add(message["channel"])
+    assert f"{PREFIX}cache:invalidate" in channels, channels
+    assert f"{PREFIX}calc:000001:MACD:d7b32e6c:done" in channels, channels
+    assert f"{PREFIX}events:tasks" in channels, channels

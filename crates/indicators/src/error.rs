@@ -20,6 +20,14 @@ pub enum IndicatorError {
         /// The parameter names the indicator accepts.
         valid: String,
     },
+    /// The same parameter was given more than once (which one would win is a guess).
+    #[error("{code}: parameter `{name}` is given more than once")]
+    DuplicateParam {
+        /// Indicator code.
+        code: &'static str,
+        /// Parameter name.
+        name: &'static str,
+    },
     /// The value is of the right type but outside the valid range.
     #[error("{code}: parameter `{name}` = {value} is out of range; valid range is {min}..={max}")]
     OutOfRange {

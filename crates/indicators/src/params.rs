@@ -144,6 +144,7 @@ impl Params {
         given: &[(S, RawParam)],
     ) -> Result<Self, IndicatorError> {
         let mut values: Vec<ParamValue> = specs.iter().map(ParamSpec::default_value).collect();
+        let mut seen = vec![false; specs.len()];
         for (name, raw) in given {
             let name = name.as_ref();
             let Some(pos) = specs.iter().position(|s| s.name.eq_ignore_ascii_case(name)) else {
@@ -157,6 +158,9 @@ impl Params {
                     },
                 });
             };
+            if std::mem::replace(&mut seen[pos], true) {
+                return Err(IndicatorError::DuplicateParam { code, name: specs[pos].name });
+            }
             values[pos] = parse_value(code, &specs[pos], raw)?;
         }
         Ok(Self { specs, values })

@@ -26,6 +26,9 @@ fn wrong_type_and_unknown_name_are_errors() {
     assert!(matches!(err, IndicatorError::Unsupported { name: "matype", .. }), "{err}");
     let err = find("BBANDS").unwrap().resolve(&[("nbdevup", RawParam::from("abc"))]).unwrap_err();
     assert!(matches!(err, IndicatorError::WrongType { name: "nbdevup", .. }), "{err}");
+    // A name given twice (in any case) is refused rather than guessed.
+    let err = find("SMA").unwrap().resolve(&[("timeperiod", RawParam::Int(5)), ("TimePeriod", RawParam::Int(6))]);
+    assert_eq!(err.unwrap_err().to_string(), "SMA: parameter `timeperiod` is given more than once");
 }
 
 #[test]

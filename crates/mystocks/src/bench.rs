@@ -204,7 +204,9 @@ pub async fn time_store(
     out.push(timing);
 
     if let Some(admin) = postgres_admin_url {
-        let scratch = postgres::ScratchDatabase::create(admin, "mystocks_bench").await?;
+        let scratch = postgres::ScratchDatabase::create(admin, "mystocks_bench")
+            .await
+            .map_err(|e| anyhow::anyhow!("--postgres {}: {e}", crate::config::redact(admin)))?;
         let store = postgres::PgStore::open(scratch.url()).await?;
         // The yardstick: PostgreSQL's own COPY of the same rows into a plain table.
         sqlx::query(
@@ -318,6 +320,14 @@ pub struct CacheBench {
     pub l2_single_thread_to_redis_p50: f64,
 }
 
+/// A benchmark against Redis needs it up: says which URL and why not, instead of
+/// timing the breaker.
+async fn reachable(link: &crate::redis_link::RedisLink, url: &str) -> anyhow::Result<()> {
+    link.check()
+        .await
+        .map_err(|e| anyhow::anyhow!("--redis {}: {}", crate::config::redact(url), crate::redis_link::describe(&e)))
+}
+
 /// Runs the cache benchmark against the Redis at `redis_url` (port used for redis-benchmark).
 pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<CacheBench> {
     use crate::cache::l2::L2;
@@ -330,6 +340,7 @@ pub async fn time_cache(redis_url: &str, iterations: usize) -> anyhow::Result<Ca
     let market = crate::demo::generate(1, 250, 1);
     store.import_bars(&market.symbols, &market.bars).await?;
     let link = RedisLink::new(&bench_redis_config(redis_url))?;
+    reachable(&link, redis_url).await?;
     let options_prefix = format!("mystocks-bench-{}:", std::process::id());
     let options = CacheOptions {
         prefix: options_prefix.clone(),
@@ -522,6 +533,7 @@ pub async fn time_lock(redis_url: &str, iterations: usize) -> anyhow::Result<Loc
     };
     let run_id = std::process::id();
     let link = RedisLink::new(&config)?;
+    reachable(&link, redis_url).await?;
     let locks = LockService::new(
         Arc::new(RedisLocks::new(link.clone())),
         &format!("mystocks-bench-{run_id}:lock:"),
@@ -661,7 +673,11 @@ pub async fn time_daily(
     let sqlite_url = format!("sqlite://{}/bench.db", dir.display());
     let mut out = Vec::new();
     let scratch = match postgres_admin_url {
-        Some(admin) => Some(ScratchDatabase::create(admin, "mystocks_bench_daily").await?),
+        Some(admin) => Some(
+            ScratchDatabase::create(admin, "mystocks_bench_daily")
+                .await
+                .map_err(|e| anyhow::anyhow!("--postgres {}: {e}", crate::config::redact(admin)))?,
+        ),
         None => None,
     };
     let mut setups: Vec<(String, String, Option<&str>, bool)> = vec![

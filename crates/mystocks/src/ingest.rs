@@ -26,6 +26,15 @@ pub struct Written {
     pub remote: RemoteInvalidation,
 }
 
+/// How a write of bars treats the bars already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteMode {
+    /// Bars at the same times are updated, others kept (`import`).
+    Merge,
+    /// Each written series is replaced whole (`demo-data`: a regenerated market).
+    Replace,
+}
+
 /// Writes `batches` (and `symbols`' metadata) in one transaction, invalidating the
 /// cached results of every symbol written before and after it.
 pub async fn write_bars(
@@ -33,6 +42,7 @@ pub async fn write_bars(
     cache: &TieredCache,
     symbols: &[Symbol],
     batches: &[SymbolBars],
+    mode: WriteMode,
 ) -> anyhow::Result<Written> {
     let mut touched: Vec<String> = batches.iter().map(|b| b.symbol.clone()).collect();
     touched.sort();
@@ -41,7 +51,10 @@ pub async fn write_bars(
     if let RemoteInvalidation::Failed(_) = before {
         cache.queue_remote_invalidation(&touched).await.map_err(|e| invalidation("before writing bars", e))?;
     }
-    let stats = store.import_bars(symbols, batches).await?;
+    let stats = match mode {
+        WriteMode::Merge => store.import_bars(symbols, batches).await?,
+        WriteMode::Replace => store.replace_bars(symbols, batches).await?,
+    };
     let after = cache
         .invalidate_many(&touched)
         .await

@@ -19,7 +19,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            // sqlx reports statements over a second at warn, SQL text and all: a large
+            // import's bulk statements are slow by nature, not a problem to report.
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,sqlx::query=error".into()),
+        )
         .with_writer(std::io::stderr)
         // Colour codes only for a person at a terminal, never into a log file or pipe.
         .with_ansi(std::io::stderr().is_terminal())

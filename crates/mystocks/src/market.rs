@@ -57,6 +57,40 @@ impl BarSeries {
     pub fn is_empty(&self) -> bool {
         self.dates.is_empty()
     }
+
+    /// The bars oldest first (files may list them newest first); two bars at one time
+    /// are an error naming both lines (`path` for the message).
+    pub fn into_time_order(self, path: &str) -> Result<BarSeries, CsvError> {
+        let n = self.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| self.ts[i]);
+        for w in order.windows(2) {
+            if self.ts[w[0]] == self.ts[w[1]] {
+                let (a, b) = (self.lines[w[0]].min(self.lines[w[1]]), self.lines[w[0]].max(self.lines[w[1]]));
+                let whose = self.symbol.as_deref().map(|s| format!(" for {s}")).unwrap_or_default();
+                return Err(CsvError::BadRow {
+                    path: path.to_string(),
+                    line: b,
+                    reason: format!("duplicate bar{whose} at {} (also on line {a})", self.dates[w[0]]),
+                });
+            }
+        }
+        if order.iter().enumerate().all(|(k, &i)| k == i) {
+            return Ok(self);
+        }
+        let pick = |v: &Vec<f64>| if v.len() == n { order.iter().map(|&i| v[i]).collect() } else { v.clone() };
+        Ok(BarSeries {
+            symbol: self.symbol.clone(),
+            dates: order.iter().map(|&i| self.dates[i].clone()).collect(),
+            ts: order.iter().map(|&i| self.ts[i]).collect(),
+            lines: order.iter().map(|&i| self.lines[i]).collect(),
+            open: pick(&self.open),
+            high: pick(&self.high),
+            low: pick(&self.low),
+            close: pick(&self.close),
+            volume: pick(&self.volume),
+        })
+    }
 }
 
 /// Why a bar file could not be read.
@@ -148,12 +182,12 @@ pub fn read_symbol(path: &Path, symbol: Option<&str>) -> Result<BarSeries, CsvEr
         Some(want) => {
             let pos = all.iter().position(|s| s.symbol.as_deref().is_some_and(|got| got.eq_ignore_ascii_case(want)));
             match pos {
-                Some(i) => Ok(all.swap_remove(i)),
+                Some(i) => all.swap_remove(i).into_time_order(&shown),
                 None => Err(CsvError::UnknownSymbol { path: shown, symbol: want.to_string(), sample: sample(&all) }),
             }
         }
         None if all.len() > 1 => Err(CsvError::SeveralSymbols { path: shown, count: all.len(), sample: sample(&all) }),
-        None => Ok(all.pop().unwrap_or_default()),
+        None => all.pop().unwrap_or_default().into_time_order(&shown),
     }
 }
 
@@ -289,7 +323,8 @@ pub fn valid_symbol(s: &str) -> bool {
 
 /// Turns a parsed file into import batches: every bar needs a symbol and all of
 /// open/high/low/close/volume; bars are sorted by time; two bars of one symbol at the
-/// same time are an error naming both lines.
+/// same time are an error naming both lines, and so is a time of day on bars of a
+/// frequency counted in days (`1d`, `1w`, `1mo`), whose bars are dated by day.
 pub fn to_import_batches(path: &Path, all: Vec<BarSeries>, freq: &str) -> Result<Vec<SymbolBars>, CsvError> {
     let shown = path.display().to_string();
     let mut out = Vec::with_capacity(all.len());
@@ -314,21 +349,18 @@ pub fn to_import_batches(path: &Path, all: Vec<BarSeries>, freq: &str) -> Result
                 });
             }
         }
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_key(|&i| series.ts[i]);
-        for w in order.windows(2) {
-            if series.ts[w[0]] == series.ts[w[1]] {
-                let (a, b) = (series.lines[w[0]].min(series.lines[w[1]]), series.lines[w[0]].max(series.lines[w[1]]));
+        if crate::cache::keys::dated_by_day(freq) {
+            if let Some(i) = (0..n).find(|&i| series.ts[i].rem_euclid(86_400) != 0) {
                 return Err(CsvError::BadRow {
                     path: shown,
-                    line: b,
-                    reason: format!("duplicate bar for {symbol} at {} (also on line {a})", series.dates[w[0]]),
+                    line: series.lines[i],
+                    reason: format!("`{}` has a time of day, but {freq} bars are dated by day", series.dates[i]),
                 });
             }
         }
-        let bars = order
-            .iter()
-            .map(|&i| Bar {
+        let series = series.into_time_order(&shown)?;
+        let bars = (0..n)
+            .map(|i| Bar {
                 ts: series.ts[i],
                 open: series.open[i],
                 high: series.high[i],
@@ -408,6 +440,26 @@ mod tests {
             let text = format!("{head}{row}\n");
             assert_eq!(parse_bars(text.as_bytes(), "t.csv").unwrap_err().to_string(), want);
         }
+    }
+
+    #[test]
+    fn daily_bars_are_dated_by_day_and_any_file_is_read_oldest_first() {
+        let text =
+            b"symbol,date,open,high,low,close,volume\nA,2024-03-01,1,2,1,1.5,10\nA,2024-03-01 09:30,1,2,1,1.5,10\n";
+        let all = parse_bars(text, "t.csv").unwrap();
+        let err = to_import_batches(Path::new("t.csv"), all.clone(), "1d").unwrap_err().to_string();
+        assert_eq!(err, "t.csv:3: `2024-03-01 09:30` has a time of day, but 1d bars are dated by day");
+        assert_eq!(to_import_batches(Path::new("t.csv"), all, "15m").unwrap()[0].bars.len(), 2);
+        // Newest first in the file, oldest first in the series; a date twice is refused.
+        let newest_first = b"date,open,high,low,close,volume\n2024-03-02,1,2,1,1.8,10\n2024-03-01,1,2,1,1.2,10\n";
+        let s = parse_bars(newest_first, "t.csv").unwrap().pop().unwrap().into_time_order("t.csv").unwrap();
+        assert_eq!(
+            (s.dates, s.close, s.lines),
+            (vec!["2024-03-01".to_string(), "2024-03-02".into()], vec![1.2, 1.8], vec![3, 2])
+        );
+        let twice = b"date,close\n2024-03-01,1\n2024-03-02,2\n2024-03-01,3\n";
+        let err = parse_bars(twice, "t.csv").unwrap().pop().unwrap().into_time_order("t.csv").unwrap_err();
+        assert_eq!(err.to_string(), "t.csv:4: duplicate bar at 2024-03-01 (also on line 2)");
     }
 
     #[test]

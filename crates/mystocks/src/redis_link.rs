@@ -317,6 +317,7 @@ impl RedisLink {
     }
 
     /// Runs one Redis operation through the breaker, with the command timeout.
+    /// Only failures to reach Redis count against the breaker, never its replies.
     pub async fn run<T, F, Fut>(&self, op: F) -> Result<T, LinkError>
     where
         F: FnOnce(ConnectionManager) -> Fut,
@@ -335,8 +336,9 @@ impl RedisLink {
         .await;
         match &result {
             Ok(_) => self.inner.breaker.on_success(),
-            // A reply error (wrong type, script error) says Redis is up: not a failure.
-            Err(LinkError::Redis(e)) if e.kind() == redis::ErrorKind::ResponseError => self.inner.breaker.on_success(),
+            // A reply error (wrong type, script error, NOGROUP, UNBLOCKED, ...) says Redis
+            // is up: not a failure.
+            Err(LinkError::Redis(e)) if is_reply_error(e) => self.inner.breaker.on_success(),
             Err(e) => self.inner.breaker.on_failure(e),
         }
         result
@@ -378,7 +380,8 @@ impl RedisLink {
 
 /// A short, specific cause for a failed connection (what a user can act on).
 pub fn describe(e: &LinkError) -> String {
-    let text = e.to_string();
+    // One line, whatever the peer answered (a server that is not Redis may send pages).
+    let text = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = text.to_ascii_lowercase();
     let hint = if lower.contains("db index is out of range") || lower.contains("switch database") {
         "no such database number: check REDIS_DB or the URL's /N"
@@ -433,4 +436,15 @@ async fn probe(inner: Weak<Inner>) {
             let _ = link.ping().await;
         }
     }
+}
+
+/// True for an error Redis itself replied with (it is up and answering): anything but a
+/// lost, refused or timed-out connection, or a server that cannot serve yet.
+fn is_reply_error(e: &redis::RedisError) -> bool {
+    use redis::ErrorKind;
+    !(e.is_io_error()
+        || e.is_timeout()
+        || e.is_connection_dropped()
+        || e.is_connection_refusal()
+        || matches!(e.kind(), ErrorKind::BusyLoadingError | ErrorKind::MasterDown | ErrorKind::ClusterDown))
 }

@@ -221,7 +221,12 @@ impl SmartScheduler {
 
     async fn announce(&self, req: &IndicatorRequest) {
         if let (Some(channel), Some(l2)) = (self.done_channel(req), self.cache.l2()) {
-            let _ = l2.publish(&channel, "done").await;
+            let mut fields = serde_json::Map::new();
+            fields.insert("symbol".into(), req.symbol.clone().into());
+            fields.insert("code".into(), req.spec.code.into());
+            fields.insert("params_hash".into(), req.params_hash.clone().into());
+            fields.insert("freq".into(), req.freq.clone().into());
+            let _ = l2.publish(&channel, &crate::bus::events::notice_json("calc.done", fields)).await;
         }
     }
 

@@ -81,6 +81,29 @@ fn demo_data_is_deterministic_and_unknown_symbols_fail() {
     let a = run("sqlite://a.db");
     let b = run("sqlite://b.db");
     assert_eq!(a, b, "same seed, same market");
+    // Over another seed's market too: its suspended days leave nothing behind.
+    let o = mystocks(dir.path(), "sqlite://c.db", &["demo-data", "--symbols", "12", "--days", "300", "--seed", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = mystocks(dir.path(), "sqlite://c.db", &["demo-data", "--symbols", "12", "--days", "300", "--seed", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = mystocks(dir.path(), "sqlite://d.db", &["demo-data", "--symbols", "12", "--days", "300", "--seed", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let every_bar = |db: &str| {
+        let store = tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = mystocks::store::open(&format!("sqlite://{}/{db}", dir.path().display())).await.unwrap();
+            let symbols: Vec<String> = store.list_symbols(100, 0).await.unwrap().into_iter().map(|s| s.code).collect();
+            let mut all: Vec<_> =
+                store.read_latest_bars(&symbols, "1d", 1000, i64::MAX).await.unwrap().into_iter().collect();
+            all.sort_by(|x, y| x.0.cmp(&y.0));
+            all
+        });
+        store
+    };
+    let (over, fresh) = (every_bar("c.db"), every_bar("d.db"));
+    let counts =
+        |m: &[(String, Vec<mystocks::store::Bar>)]| m.iter().map(|(s, b)| (s.clone(), b.len())).collect::<Vec<_>>();
+    assert_eq!(counts(&over), counts(&fresh), "bars per symbol: same seed, same market, whatever was there");
+    assert!(over == fresh, "same seed, same bars, whatever was there");
     assert!(a.contains("\"2023-01-03\"") || a.contains("\"2023-01-04\""), "{a}");
     let o = mystocks(dir.path(), "sqlite://a.db", &["bars", "NOPE"]);
     assert_eq!(o.status.code(), Some(1));

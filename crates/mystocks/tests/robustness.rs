@@ -64,14 +64,18 @@ fn resume_needs_a_known_well_formed_task_and_keeps_its_symbols() {
     let o = mystocks(d, &db, &[], &["cache", "invalidate", "300001"]);
     assert!(o.status.success() && stdout(&o).contains("invalidated 1 symbol"), "{}", stderr(&o));
     let rt = tokio::runtime::Runtime::new().unwrap();
+    let first_start = 1_700_000_000;
     rt.block_on(async {
         let store = mystocks::store::open(&db).await.unwrap();
         let mut job = store.job(&task).await.unwrap().unwrap();
         job.status = mystocks::store::JobStatus::Interrupted;
+        job.started_at = Some(first_start);
         store.upsert_job(&job).await.unwrap();
     });
     let resumed = json_of(d, &db, &[], &["daily", "--resume", &task, "--json"]);
     assert_eq!(resumed["total"], 2, "{resumed}");
+    let record = json_of(d, &db, &[], &["jobs", "show", &task, "--json"]);
+    assert_eq!(record["started_at"], first_start, "the task keeps its start: {record}");
     assert_eq!((resumed["skipped"].as_u64(), resumed["processed"].as_u64()), (Some(1), Some(2)), "{resumed}");
     let o = mystocks(d, &db, &[], &["daily", "--resume", &task, "--symbols", "000001"]);
     assert!(stderr(&o).contains("leave out --symbols"), "{}", stderr(&o));
@@ -176,7 +180,11 @@ fn failed_symbols_are_listed_with_their_reason() {
     let o = mystocks(dir.path(), &db, &[], &["daily", "--symbols", "000001,NOBARS1,300001"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("  failed NOBARS1: no daily bars"), "{}", stdout(&o));
-    let report = json_of(dir.path(), &db, &[], &["daily", "--symbols", "NOBARS1", "--date", "2000-01-01", "--json"]);
+    // A job none of whose symbols could be computed reports them and exits non-zero.
+    let o = mystocks(dir.path(), &db, &[], &["daily", "--symbols", "NOBARS1", "--date", "2000-01-01", "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("every one of its 1 symbols failed"), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["failures"][0]["reason"], "no daily bars on or before the as-of date", "{report}");
     let job = json_of(dir.path(), &db, &[], &["jobs", "show", report["task_id"].as_str().unwrap(), "--json"]);
     assert_eq!(job["result"]["failures"][0]["symbol"], "NOBARS1", "{job}");
@@ -372,6 +380,13 @@ fn bad_values_on_the_command_line_are_refused() {
         (vec!["bars", "A", "--freq", "1x"], "is not a frequency"),
         (vec!["indicator", "A", "RSI", "--freq", "daily"], "is not a frequency"),
         (vec!["import", "f.csv", "--freq", "bogus"], "is not a frequency"),
+        (vec!["indicator", "A", "SMA", "--freq", "0d"], "is not a frequency"),
+        (vec!["jobs", "--limit", "0"], "at least 1"),
+        (vec!["symbols", "--limit", "0"], "at least 1"),
+        (vec!["indicator", "A", "SMA", "--param", "timeperiod=5", "--param", "timeperiod=6"], "given more than once"),
+        (vec!["indicator", "A", "SMA", "--start", "2023-07-01", "--end", "2023-06-01"], "the start is after the end"),
+        (vec!["bars", "A", "--start", "2023-07-01", "--end", "2023-06-01"], "the start is after the end"),
+        (vec!["worker", "--name", ""], "cannot be empty"),
     ] {
         let o = mystocks(d, &db, &[], &args);
         assert!(!o.status.success(), "{args:?}");

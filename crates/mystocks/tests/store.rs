@@ -81,6 +81,7 @@ on_both_backends!(
     symbols_list_and_migrations_are_idempotent,
     a_large_first_load_keeps_the_key_and_reimports,
     every_write_of_bars_gives_its_series_a_new_revision,
+    replacing_a_series_keeps_nothing_of_the_old_one,
 );
 
 fn sample() -> Vec<SymbolBars> {
@@ -119,6 +120,32 @@ async fn reimport_updates_and_never_duplicates(store: Arc<dyn Store>, _url: &str
     let ibm2 = store.read_bars("IBM", "1d", &BarRange::default()).await.unwrap();
     assert_eq!(ibm2.len(), 3270);
     assert_eq!(ibm2[10].close, 123.456, "re-import updates");
+}
+
+async fn replacing_a_series_keeps_nothing_of_the_old_one(store: Arc<dyn Store>, _url: &str) {
+    let bar = |ts: i64, close: f64| Bar { ts, open: close, high: close, low: close, close, volume: 1.0 };
+    let series =
+        |symbol: &str, freq: &str, bars: Vec<Bar>| SymbolBars { symbol: symbol.into(), freq: freq.into(), bars };
+    let day = 86_400;
+    store
+        .import_bars(
+            &[],
+            &[
+                series("A", "1d", vec![bar(day, 1.0), bar(2 * day, 2.0), bar(3 * day, 3.0)]),
+                series("A", "15m", vec![bar(day, 9.0)]),
+                series("B", "1d", vec![bar(day, 5.0)]),
+            ],
+        )
+        .await
+        .unwrap();
+    // A's daily series regenerated without day 2: nothing of the old one stays.
+    let stats = store.replace_bars(&[], &[series("A", "1d", vec![bar(day, 10.0), bar(3 * day, 30.0)])]).await.unwrap();
+    assert_eq!((stats.symbols, stats.bars), (1, 2));
+    let closes = |bars: Vec<Bar>| bars.iter().map(|b| (b.ts / day, b.close)).collect::<Vec<_>>();
+    let all = BarRange::default();
+    assert_eq!(closes(store.read_bars("A", "1d", &all).await.unwrap()), vec![(1, 10.0), (3, 30.0)]);
+    assert_eq!(closes(store.read_bars("A", "15m", &all).await.unwrap()), vec![(1, 9.0)], "other series untouched");
+    assert_eq!(closes(store.read_bars("B", "1d", &all).await.unwrap()), vec![(1, 5.0)]);
 }
 
 async fn a_failing_import_commits_nothing(store: Arc<dyn Store>, _url: &str) {

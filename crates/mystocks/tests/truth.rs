@@ -241,7 +241,9 @@ async fn a_write_of_bars_reaches_every_instance_with_or_without_redis() {
     // A writes with Redis up: B's L1 is emptied by A's message.
     let mut told = b.remote_invalidations();
     let seed2 = mystocks::demo::generate(3, 120, 2);
-    mystocks::ingest::write_bars(store.as_ref(), &a, &seed2.symbols, &seed2.bars).await.unwrap();
+    mystocks::ingest::write_bars(store.as_ref(), &a, &seed2.symbols, &seed2.bars, mystocks::ingest::WriteMode::Replace)
+        .await
+        .unwrap();
     // Told twice: before the write and after its commit.
     let mut times = 0;
     while times < 2 {
@@ -264,7 +266,15 @@ async fn a_write_of_bars_reaches_every_instance_with_or_without_redis() {
     let a_cut_off = instance(&store, &dead).await;
     let polls = b.feed_polls();
     let seed3 = mystocks::demo::generate(3, 120, 3);
-    let written = mystocks::ingest::write_bars(store.as_ref(), &a_cut_off, &seed3.symbols, &seed3.bars).await.unwrap();
+    let written = mystocks::ingest::write_bars(
+        store.as_ref(),
+        &a_cut_off,
+        &seed3.symbols,
+        &seed3.bars,
+        mystocks::ingest::WriteMode::Replace,
+    )
+    .await
+    .unwrap();
     assert!(matches!(written.remote, mystocks::cache::RemoteInvalidation::Failed(_)), "{:?}", written.remote);
     let stale_in_l2: Option<String> =
         redis::cmd("GET").arg("mystocks:ind:000001:SMA:2b12b0e8").query(&mut redis.conn()).unwrap();
@@ -304,4 +314,29 @@ fn bench_clcc_fails_when_an_answer_is_wrong() {
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["wrong"], 10, "{report}");
     assert!(stderr(&o).contains("differed from a fresh computation"), "{}", stderr(&o));
+}
+
+/// Revisions never repeat across stores: a store rebuilt from scratch (or restored from
+/// a backup) while Redis was out of reach must not give its series revisions that match
+/// the values an earlier store left in Redis.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebuilt_store_never_matches_what_redis_kept_from_the_old_one() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let with_redis = [("REDIS_URL", url.as_str())];
+    let dir = tempfile::tempdir().unwrap();
+    let (d, db) = (dir.path(), sqlite(dir.path()));
+    assert!(mystocks(d, &db, &with_redis, &["demo-data", "--symbols", "2", "--days", "100"]).status.success());
+    assert_eq!(indicator(d, &db, &with_redis, &["000001", "MACD"])["source"], "computed");
+    assert_eq!(indicator(d, &db, &with_redis, &["000001", "MACD"])["source"], "l2");
+    // The store is rebuilt, with other bars, by a process that does not use Redis.
+    for f in std::fs::read_dir(d).unwrap().flatten() {
+        if f.file_name().to_string_lossy().starts_with("m.db") {
+            std::fs::remove_file(f.path()).unwrap();
+        }
+    }
+    assert!(mystocks(d, &db, &[], &["demo-data", "--symbols", "2", "--days", "100", "--seed", "3"]).status.success());
+    let got = indicator(d, &db, &with_redis, &["000001", "MACD"]);
+    assert_eq!(got["source"], "computed", "the old store's value does not answer");
+    assert_fresh(&got, &fresh(&db, "000001", "MACD", &[]).await, "after the rebuild");
 }

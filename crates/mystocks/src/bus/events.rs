@@ -19,6 +19,18 @@ pub struct Event {
     pub version: String,
 }
 
+/// The text of an internal notice (an invalidation, a computation announced to
+/// waiters): shaped like an event (`event_type`, `timestamp`, `version` beside `fields`)
+/// so that a client subscribed to every channel under the prefix, which parses every
+/// message as JSON as the replaced system's clients do, reads it too.
+pub fn notice_json(event_type: &str, fields: serde_json::Map<String, serde_json::Value>) -> String {
+    let mut object = fields;
+    object.insert("event_type".into(), event_type.into());
+    object.insert("timestamp".into(), chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true).into());
+    object.insert("version".into(), VERSION.into());
+    serde_json::Value::Object(object).to_string()
+}
+
 impl Event {
     /// An event stamped now.
     pub fn now(body: EventBody) -> Self {

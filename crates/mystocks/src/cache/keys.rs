@@ -107,10 +107,16 @@ pub fn fence_key(prefix: &str, symbol: &str, code: &str, params_hash: &str, freq
     format!("{prefix}fence:{}", result_id(symbol, code, params_hash, freq))
 }
 
-/// True for a bar frequency we accept in keys: a number and a unit (`1d`, `15m`, `1h`, `1w`, `1mo`).
+/// True for a bar frequency we accept in keys: a positive number without leading zeros
+/// and a unit (`1d`, `15m`, `1h`, `1w`, `1mo`).
 pub fn valid_freq(freq: &str) -> bool {
     let digits = freq.chars().take_while(|c| c.is_ascii_digit()).count();
-    digits > 0 && digits <= 4 && matches!(&freq[digits..], "s" | "m" | "h" | "d" | "w" | "mo")
+    digits > 0 && digits <= 4 && !freq.starts_with('0') && matches!(&freq[digits..], "s" | "m" | "h" | "d" | "w" | "mo")
+}
+
+/// True for a (valid) frequency counted in days or longer, whose bars are dated by day.
+pub fn dated_by_day(freq: &str) -> bool {
+    freq.ends_with('d') || freq.ends_with('w') || freq.ends_with("mo")
 }
 
 #[cfg(test)]
@@ -173,6 +179,6 @@ mod tests {
         assert_eq!(symbol_pattern("mystocks:", "000001"), "mystocks:ind:000001:*");
         assert_eq!(fence_key("mystocks:", "000001", "MACD", "d7b32e6c", "1d"), "mystocks:fence:000001:MACD:d7b32e6c");
         assert!(valid_freq("1d") && valid_freq("15m") && valid_freq("1mo"));
-        assert!(!valid_freq("d") && !valid_freq("1x") && !valid_freq("1d*"));
+        assert!(!valid_freq("d") && !valid_freq("1x") && !valid_freq("1d*") && !valid_freq("0d") && !valid_freq("05m"));
     }
 }

@@ -129,6 +129,9 @@ struct Counters {
 
 type Loaded = Result<(Arc<IndicatorResult>, Source), Arc<CacheError>>;
 
+/// A load in flight: its key and the symbol's local generation it started under.
+type Flight = (String, u64);
+
 /// What a load knows when it starts. Read before anything that depends on the bars, so
 /// a result labelled with `bars_rev` is never newer than its bars.
 #[derive(Debug, Clone, Copy)]
@@ -192,7 +195,7 @@ pub(super) struct Inner {
     epoch: AtomicU64,
     /// Loads in flight, by key and the generation they started under: a caller that
     /// arrives after an invalidation never joins a load of the old bars.
-    inflight: tokio::sync::Mutex<HashMap<(String, u64), Arc<OnceCell<Loaded>>>>,
+    inflight: tokio::sync::Mutex<HashMap<Flight, Arc<OnceCell<Loaded>>>>,
     counters: Counters,
     pub(super) instance: String,
     channel: String,
@@ -824,12 +827,14 @@ impl TieredCache {
             })
             .await?;
         }
-        let msg = serde_json::to_string(&Invalidation {
+        let msg = match serde_json::to_value(Invalidation {
             symbol: None,
             symbols: symbols.to_vec(),
             origin: self.inner.instance.clone(),
-        })
-        .unwrap_or_default();
+        }) {
+            Ok(serde_json::Value::Object(fields)) => crate::bus::events::notice_json("cache.invalidated", fields),
+            _ => String::new(),
+        };
         l2.publish(&self.inner.channel, &msg).await
     }
 }

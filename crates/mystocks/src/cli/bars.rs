@@ -42,10 +42,11 @@ pub fn parse_time(text: &str) -> Result<i64, String> {
 /// Prints the bars; an unknown symbol is an error.
 pub async fn run(args: &BarsArgs, store: &dyn Store, out: &mut dyn Write) -> anyhow::Result<()> {
     anyhow::ensure!(crate::market::valid_symbol(&args.symbol), "bad symbol `{}`", args.symbol);
+    let range = BarRange { start: args.start, end: args.end, limit: args.limit };
+    range.check().map_err(|e| anyhow::anyhow!("--start/--end: {e}"))?;
     if store.symbol(&args.symbol).await?.is_none() {
         anyhow::bail!("unknown symbol `{}`", args.symbol);
     }
-    let range = BarRange { start: args.start, end: args.end, limit: args.limit };
     let bars = store.read_bars(&args.symbol, &args.freq, &range).await?;
     match args.format {
         Format::Csv => {

@@ -14,9 +14,9 @@ use crate::market::read_symbol;
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// `date,<output>...`, one row per bar, empty inside the lookback.
+    /// Comma-separated, with a header row.
     Csv,
-    /// One JSON object with dates and output arrays (null inside the lookback).
+    /// JSON.
     Json,
 }
 
@@ -35,7 +35,8 @@ pub struct CalcArgs {
     /// The symbol to use when the file holds several.
     #[arg(long)]
     pub symbol: Option<String>,
-    /// Output format.
+    /// Output format: csv is `date,<output>...`, one row per bar, empty inside the
+    /// lookback; json is one object with dates and output arrays (null inside the lookback).
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
 }

@@ -66,6 +66,7 @@ pub async fn run(args: &ClccArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::
         let bars = rt.store.read_bars(&r.symbol, "1d", &BarRange::default()).await?;
         expected.push(compute_result(r, &bars)?);
     }
+    // Said when the requests begin: processes started together wait for it.
     eprintln!("started");
     let tasks: Vec<_> = (0..args.requests)
         .map(|i| {
@@ -121,7 +122,23 @@ pub async fn run(args: &ClccArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::
         serde_json::to_writer(&mut *out, &report)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "{report:#?}")?;
+        let sources: Vec<String> = report.sources.iter().map(|(s, n)| format!("{s} {n}")).collect();
+        writeln!(
+            out,
+            "{} requests: {} answered ({}), {} failed, {} wrong; {} computed here; \
+             p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; lock waits {}, fallbacks {}",
+            report.requests,
+            report.ok,
+            sources.join(", "),
+            report.errors,
+            report.wrong,
+            report.computations,
+            report.p50_ms,
+            report.p99_ms,
+            report.max_ms,
+            report.scheduler.lock_waits,
+            report.scheduler.fallbacks
+        )?;
     }
     out.flush()?;
     anyhow::ensure!(

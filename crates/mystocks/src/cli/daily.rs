@@ -126,6 +126,9 @@ pub async fn run(args: &DailyArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow:
         }
     }
     out.flush()?;
+    if report.total > 0 && report.failed == report.total {
+        anyhow::bail!("task {}: every one of its {} symbols failed (see above)", report.task_id, report.total);
+    }
     if report.status == "interrupted" {
         anyhow::bail!(
             "task {} interrupted after {} of {} symbols; `mystocks daily --resume {}` continues it",

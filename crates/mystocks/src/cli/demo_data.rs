@@ -3,7 +3,7 @@
 use clap::Args;
 
 use crate::demo::{generate, MAX_SYMBOLS};
-use crate::ingest::write_bars;
+use crate::ingest::{write_bars, WriteMode};
 use crate::runtime::Runtime;
 
 /// The most trading days a demo market spans (about 80 years).
@@ -33,7 +33,7 @@ pub async fn run(args: &DemoDataArgs, rt: &Runtime, out: &mut dyn std::io::Write
     let (n, d, seed) = (args.symbols, args.days, args.seed);
     let market = tokio::task::spawn_blocking(move || generate(n, d, seed)).await?;
     let store = rt.store.as_ref();
-    let stats = write_bars(store, &rt.cache, &market.symbols, &market.bars).await?.stats;
+    let stats = write_bars(store, &rt.cache, &market.symbols, &market.bars, WriteMode::Replace).await?.stats;
     writeln!(
         out,
         "demo market (seed {}): {} symbols, {} bars written to {}",

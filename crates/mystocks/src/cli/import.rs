@@ -7,7 +7,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cache::keys::valid_freq;
-use crate::ingest::write_bars;
+use crate::ingest::{write_bars, WriteMode};
 use crate::market::{read_bar_file, to_import_batches};
 use crate::runtime::Runtime;
 
@@ -53,7 +53,7 @@ pub async fn run(args: &ImportArgs, rt: &Runtime, out: &mut dyn std::io::Write) 
     .context("reading the file")??;
     let rows: usize = batches.iter().map(|b| b.bars.len()).sum();
     spinner.set_message(format!("writing {rows} bars of {} symbols in one transaction", batches.len()));
-    let stats = write_bars(store, &rt.cache, &[], &batches).await?.stats;
+    let stats = write_bars(store, &rt.cache, &[], &batches, WriteMode::Merge).await?.stats;
     spinner.finish_and_clear();
     writeln!(
         out,

@@ -42,11 +42,12 @@ pub struct IndicatorArgs {
 
 /// Reads the indicator through the cache, computing it from the stored bars on a miss.
 pub async fn run(args: &IndicatorArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::Result<()> {
+    let range = BarRange { start: args.start, end: args.end, limit: args.limit };
+    range.check().map_err(|e| anyhow::anyhow!("--start/--end: {e}"))?;
     let given: Vec<(String, RawParam)> =
         args.params.iter().map(|(k, v)| (k.clone(), RawParam::Text(v.clone()))).collect();
     let req = IndicatorRequest::new(&args.symbol, &args.code, &given, &args.freq)?;
     let (full, source) = rt.scheduler.get(&req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let range = BarRange { start: args.start, end: args.end, limit: args.limit };
     let result = full.slice(&range);
     match args.format {
         Format::Json => {

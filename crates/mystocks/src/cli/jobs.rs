@@ -15,7 +15,7 @@ pub struct JobsArgs {
     #[command(subcommand)]
     pub show: Option<JobsCommand>,
     /// At most this many tasks.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = super::parse_positive)]
     pub limit: usize,
     /// Print JSON.
     #[arg(long, global = true)]

@@ -58,6 +58,14 @@ pub enum Command {
     Debug(debug::DebugArgs),
 }
 
+/// A count of at least 1, for `--limit` of a listing.
+pub fn parse_positive(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("expected a whole number of at least 1, got `{s}`")),
+    }
+}
+
 /// Splits `k=v` into its parts, for `--param`.
 pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
     let (k, v) = s.split_once('=').ok_or_else(|| format!("expected NAME=VALUE, got `{s}`"))?;

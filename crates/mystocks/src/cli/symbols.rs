@@ -11,12 +11,13 @@ use crate::store::Store;
 #[derive(Debug, Args)]
 pub struct SymbolsArgs {
     /// At most this many (by code).
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = super::parse_positive)]
     pub limit: usize,
     /// Skip this many first.
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
-    /// Output format.
+    /// Output format: csv is `code,name,exchange,listed_on`, one row per symbol; json is
+    /// `{"symbols": [...]}` with those fields.
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
 }

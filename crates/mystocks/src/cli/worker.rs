@@ -30,9 +30,14 @@ pub struct WorkerArgs {
 
 /// Runs the worker.
 pub async fn run(args: &WorkerArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::Result<()> {
+    let name = args.name.clone().unwrap_or_else(|| Consumer::default_name("worker"));
+    anyhow::ensure!(!name.is_empty(), "--name: a consumer name cannot be empty");
+    anyhow::ensure!(
+        name.len() <= 64 && name.chars().all(|c| c.is_ascii_graphic()),
+        "--name: `{name}` is not a consumer name (up to 64 printable characters, no spaces)"
+    );
     let link = rt.redis.clone().ok_or_else(|| anyhow::anyhow!("a worker needs Redis: set REDIS_URL"))?;
     let bus = bus_for(rt);
-    let name = args.name.clone().unwrap_or_else(|| Consumer::default_name("worker"));
     let mut consumer = Consumer::new(rt, bus.as_ref(), link, name.clone(), Duration::from_millis(args.claim_idle_ms))?
         .stall_after(args.stall_after_batches);
     writeln!(out, "worker {name} ready")?;

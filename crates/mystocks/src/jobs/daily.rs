@@ -174,8 +174,15 @@ pub async fn run_daily(
     notice: &mut (dyn FnMut(DailyNotice<'_>) + Send),
 ) -> anyhow::Result<DailyReport> {
     let started = Instant::now();
-    let started_ms = chrono::Utc::now().timestamp_millis();
     let plan = plan(rt, &opts).await?;
+    // A resumed task keeps the start it was created with (its record, events and
+    // duration describe the task, not this run).
+    let started_ms = plan
+        .resumed
+        .as_ref()
+        .and_then(|r| r.started_at)
+        .map(|s| s * 1000)
+        .unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
     let task_id = plan.task_id.clone();
     // One coordinator per task: a `--resume` while the task still runs elsewhere would
     // reset counters that live workers are counting into.

@@ -148,8 +148,11 @@ impl WorkQueue {
             })
             .await;
         let reply = match reply {
-            // A queue closed between the registry read and this one: read again next step.
-            Err(LinkError::Redis(e)) if e.code() == Some("NOGROUP") => return Ok(Vec::new()),
+            // A queue closed between the registry read and this one, or while the read
+            // was blocked on it: read again next step.
+            Err(LinkError::Redis(e)) if matches!(e.code(), Some("NOGROUP") | Some("UNBLOCKED")) => {
+                return Ok(Vec::new())
+            }
             other => other?,
         };
         let mut items = Vec::new();

@@ -90,6 +90,15 @@ impl BarRange {
         self.end.unwrap_or(i64::MAX)
     }
 
+    /// Checks that the range can hold a bar: a start after the end is a mistake, not an
+    /// empty answer.
+    pub fn check(&self) -> Result<(), String> {
+        match (self.start, self.end) {
+            (Some(s), Some(e)) if s > e => Err("the start is after the end".to_string()),
+            _ => Ok(()),
+        }
+    }
+
     /// The LIMIT to bind (no limit: the largest count).
     pub fn limit_i64(&self) -> i64 {
         self.limit.map_or(i64::MAX, |l| l.min(i64::MAX as usize) as i64)
@@ -103,6 +112,15 @@ pub(crate) fn implied_symbols<'a>(batches: impl IntoIterator<Item = &'a SymbolBa
         .into_iter()
         .map(|b| Symbol { code: b.symbol.clone(), name: b.symbol.clone(), exchange: String::new(), listed_on: None })
         .collect()
+}
+
+/// The least revision the next write of bars may take: the time now in microseconds.
+/// Revisions name bars in caches that outlive any one store (Redis): a store rebuilt
+/// from scratch or restored from a backup must never give a series a revision that an
+/// earlier store already gave other bars, or a value cached for those would match. The
+/// counter still grows by one per write, so revisions stay ordered for the change feed.
+pub(crate) fn revision_floor() -> i64 {
+    chrono::Utc::now().timestamp_micros()
 }
 
 /// The `span` of L3 rows that belong to a result over every bar of the series (what a
@@ -296,6 +314,11 @@ pub trait Store: Send + Sync {
     /// transaction: all of it lands or none. Existing bars at the same
     /// (symbol, freq, ts) are updated, so re-importing never duplicates.
     async fn import_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats>;
+
+    /// [`Store::import_bars`], with each written (symbol, freq) series replaced whole:
+    /// its bars not in the batch are deleted in the same transaction (a regenerated
+    /// series, such as `demo-data` with another seed, keeps nothing of the old one).
+    async fn replace_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats>;
 
     /// Bars of one symbol in a range, oldest first.
     async fn read_bars(&self, symbol: &str, freq: &str, range: &BarRange) -> StoreResult<Vec<Bar>>;

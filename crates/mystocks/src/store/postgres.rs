@@ -41,17 +41,37 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    async fn import_once(&self, symbols: &[Symbol], batches: &[&SymbolBars]) -> StoreResult<ImportStats> {
+    async fn import_once(
+        &self,
+        symbols: &[Symbol],
+        batches: &[&SymbolBars],
+        replace: bool,
+    ) -> StoreResult<ImportStats> {
         let mut tx = self.pool.begin().await?;
         // The revision first: its row lock orders concurrent writers of bars, so
         // revisions become visible in order (the change feed relies on it).
         let rev: i64 = if batches.is_empty() {
             0
         } else {
-            sqlx::query_scalar("update store_counters set value = value + 1 where name = 'bars_rev' returning value")
-                .fetch_one(&mut *tx)
-                .await?
+            sqlx::query_scalar(
+                "update store_counters set value = greatest(value + 1, $1) where name = 'bars_rev' returning value",
+            )
+            .bind(super::revision_floor())
+            .fetch_one(&mut *tx)
+            .await?
         };
+        if replace {
+            let (syms, freqs): (Vec<&str>, Vec<&str>) =
+                batches.iter().map(|b| (b.symbol.as_str(), b.freq.as_str())).unzip();
+            sqlx::query(
+                "delete from bars b using unnest($1::text[], $2::text[]) as s(symbol, freq) \
+                 where b.symbol = s.symbol and b.freq = s.freq",
+            )
+            .bind(&syms)
+            .bind(&freqs)
+            .execute(&mut *tx)
+            .await?;
+        }
         insert_symbols(&mut tx, symbols, true).await?;
         let implied = implied_symbols(batches.iter().copied());
         insert_symbols(&mut tx, &implied, false).await?;
@@ -107,6 +127,26 @@ impl PgStore {
         mark_series(&mut tx, batches, rev).await?;
         tx.commit().await?;
         self.after_import(batches, rows, rev).await
+    }
+
+    async fn import(&self, symbols: &[Symbol], batches: &[SymbolBars], replace: bool) -> StoreResult<ImportStats> {
+        // Every importer writes rows in (symbol, ts) order, so concurrent imports of
+        // overlapping symbols take row locks in the same order; should PostgreSQL still
+        // pick one as a deadlock victim, the whole (atomic) transaction is retried.
+        let mut ordered: Vec<&SymbolBars> = batches.iter().collect();
+        ordered.sort_by(|a, b| (&a.symbol, &a.freq).cmp(&(&b.symbol, &b.freq)));
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.import_once(symbols, &ordered, replace).await {
+                Err(StoreError::Database(sqlx::Error::Database(e)))
+                    if attempt < 4 && matches!(e.code().as_deref(), Some("40P01") | Some("40001")) =>
+                {
+                    tracing::warn!(attempt, "import aborted by a lock conflict, retrying: {e}");
+                }
+                other => return other,
+            }
+        }
     }
 
     async fn after_import(&self, batches: &[&SymbolBars], rows: usize, rev: i64) -> StoreResult<ImportStats> {
@@ -450,23 +490,11 @@ impl Store for PgStore {
     }
 
     async fn import_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats> {
-        // Every importer writes rows in (symbol, ts) order, so concurrent imports of
-        // overlapping symbols take row locks in the same order; should PostgreSQL still
-        // pick one as a deadlock victim, the whole (atomic) transaction is retried.
-        let mut ordered: Vec<&SymbolBars> = batches.iter().collect();
-        ordered.sort_by(|a, b| (&a.symbol, &a.freq).cmp(&(&b.symbol, &b.freq)));
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.import_once(symbols, &ordered).await {
-                Err(StoreError::Database(sqlx::Error::Database(e)))
-                    if attempt < 4 && matches!(e.code().as_deref(), Some("40P01") | Some("40001")) =>
-                {
-                    tracing::warn!(attempt, "import aborted by a lock conflict, retrying: {e}");
-                }
-                other => return other,
-            }
-        }
+        self.import(symbols, batches, false).await
+    }
+
+    async fn replace_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats> {
+        self.import(symbols, batches, true).await
     }
 
     async fn read_bars(&self, symbol: &str, freq: &str, range: &BarRange) -> StoreResult<Vec<Bar>> {

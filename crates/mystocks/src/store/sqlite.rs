@@ -47,6 +47,64 @@ impl SqliteStore {
         Ok(Self { pool, path })
     }
 
+    /// Writes bars in one transaction; with `replace`, each written series' other bars
+    /// are deleted first.
+    async fn import(&self, symbols: &[Symbol], batches: &[SymbolBars], replace: bool) -> StoreResult<ImportStats> {
+        let symbols = symbols.to_vec();
+        let batches = batches.to_vec();
+        let stats = self.write(move |conn| {
+            Box::pin(async move {
+                if replace {
+                    for batch in &batches {
+                        sqlx::query("delete from bars where symbol = ? and freq = ?")
+                            .bind(&batch.symbol)
+                            .bind(&batch.freq)
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                }
+                insert_symbols(conn, &symbols, true).await?;
+                let implied = implied_symbols(&batches);
+                insert_symbols(conn, &implied, false).await?;
+                let mut written = 0;
+                for batch in &batches {
+                    for chunk in batch.bars.chunks(ROWS_PER_STATEMENT) {
+                        let mut qb: QueryBuilder<Sqlite> =
+                            QueryBuilder::new("insert into bars (symbol, freq, ts, open, high, low, close, volume) ");
+                        qb.push_values(chunk, |mut b, bar| {
+                            b.push_bind(&batch.symbol)
+                                .push_bind(&batch.freq)
+                                .push_bind(bar.ts)
+                                .push_bind(bar.open)
+                                .push_bind(bar.high)
+                                .push_bind(bar.low)
+                                .push_bind(bar.close)
+                                .push_bind(bar.volume);
+                        });
+                        qb.push(
+                            " on conflict (symbol, freq, ts) do update set open = excluded.open, \
+                             high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume",
+                        );
+                        qb.build().execute(&mut *conn).await?;
+                        written += chunk.len();
+                    }
+                }
+                let rev = if batches.is_empty() { 0 } else { bump_series(conn, &batches).await? };
+                let touched: std::collections::HashSet<&str> = batches.iter().map(|b| b.symbol.as_str()).collect();
+                Ok(ImportStats { symbols: touched.len(), bars: written, rev })
+            })
+        })
+        .await?;
+        if stats.bars >= CHECKPOINT_AFTER_ROWS {
+            // Fold the write-ahead log back into the database file: readers of a large,
+            // un-checkpointed WAL pay for searching it on every page.
+            if let Err(e) = sqlx::query("pragma wal_checkpoint(truncate)").execute(&self.pool).await {
+                tracing::warn!("checkpoint after import failed: {e}");
+            }
+        }
+        Ok(stats)
+    }
+
     /// Runs `work` inside `BEGIN IMMEDIATE` ... `COMMIT`, rolling back on error.
     async fn write<T, F>(&self, work: F) -> StoreResult<T>
     where
@@ -108,10 +166,12 @@ fn json_column(text: Option<String>, what: &str) -> StoreResult<Option<serde_jso
 /// Takes the next bar revision and gives it to every written series (inside the
 /// import's transaction).
 async fn bump_series(conn: &mut SqliteConnection, batches: &[SymbolBars]) -> StoreResult<i64> {
-    let rev: i64 =
-        sqlx::query_scalar("update store_counters set value = value + 1 where name = 'bars_rev' returning value")
-            .fetch_one(&mut *conn)
-            .await?;
+    let rev: i64 = sqlx::query_scalar(
+        "update store_counters set value = max(value + 1, ?) where name = 'bars_rev' returning value",
+    )
+    .bind(super::revision_floor())
+    .fetch_one(&mut *conn)
+    .await?;
     let refs: Vec<&SymbolBars> = batches.iter().collect();
     for chunk in written_series(&refs).chunks(ROWS_PER_STATEMENT) {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("insert into bar_series (symbol, freq, rev) ");
@@ -202,50 +262,11 @@ impl Store for SqliteStore {
     }
 
     async fn import_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats> {
-        let symbols = symbols.to_vec();
-        let batches = batches.to_vec();
-        let stats = self.write(move |conn| {
-            Box::pin(async move {
-                insert_symbols(conn, &symbols, true).await?;
-                let implied = implied_symbols(&batches);
-                insert_symbols(conn, &implied, false).await?;
-                let mut written = 0;
-                for batch in &batches {
-                    for chunk in batch.bars.chunks(ROWS_PER_STATEMENT) {
-                        let mut qb: QueryBuilder<Sqlite> =
-                            QueryBuilder::new("insert into bars (symbol, freq, ts, open, high, low, close, volume) ");
-                        qb.push_values(chunk, |mut b, bar| {
-                            b.push_bind(&batch.symbol)
-                                .push_bind(&batch.freq)
-                                .push_bind(bar.ts)
-                                .push_bind(bar.open)
-                                .push_bind(bar.high)
-                                .push_bind(bar.low)
-                                .push_bind(bar.close)
-                                .push_bind(bar.volume);
-                        });
-                        qb.push(
-                            " on conflict (symbol, freq, ts) do update set open = excluded.open, \
-                             high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume",
-                        );
-                        qb.build().execute(&mut *conn).await?;
-                        written += chunk.len();
-                    }
-                }
-                let rev = if batches.is_empty() { 0 } else { bump_series(conn, &batches).await? };
-                let touched: std::collections::HashSet<&str> = batches.iter().map(|b| b.symbol.as_str()).collect();
-                Ok(ImportStats { symbols: touched.len(), bars: written, rev })
-            })
-        })
-        .await?;
-        if stats.bars >= CHECKPOINT_AFTER_ROWS {
-            // Fold the write-ahead log back into the database file: readers of a large,
-            // un-checkpointed WAL pay for searching it on every page.
-            if let Err(e) = sqlx::query("pragma wal_checkpoint(truncate)").execute(&self.pool).await {
-                tracing::warn!("checkpoint after import failed: {e}");
-            }
-        }
-        Ok(stats)
+        self.import(symbols, batches, false).await
+    }
+
+    async fn replace_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats> {
+        self.import(symbols, batches, true).await
     }
 
     async fn read_bars(&self, symbol: &str, freq: &str, range: &BarRange) -> StoreResult<Vec<Bar>> {
