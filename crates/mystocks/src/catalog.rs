@@ -1,12 +1,12 @@
 //! The indicator catalog as data (SPEC section 6): per indicator its code, group,
 //! inputs, parameters (name, type, default, min, max) and outputs. `mystocks catalog`
-//! prints it, and the server will serve the same document.
+//! prints it, and the server serves the same document (`GET /api/indicators/catalog`).
 
 use indicators::{ParamKind, ParamSpec};
 use serde::Serialize;
 
 /// One parameter of a catalog entry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CatalogParam {
     /// Name.
     pub name: &'static str,
@@ -14,15 +14,18 @@ pub struct CatalogParam {
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// Default (an integer for integer types).
+    #[schema(value_type = f64)]
     pub default: serde_json::Value,
     /// Smallest valid value.
+    #[schema(value_type = f64)]
     pub min: serde_json::Value,
     /// Largest valid value.
+    #[schema(value_type = f64)]
     pub max: serde_json::Value,
 }
 
 /// One indicator of the catalog.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CatalogEntry {
     /// Code, e.g. `MACD`.
     pub code: &'static str,

@@ -48,9 +48,6 @@ pub async fn write_bars(
     touched.sort();
     touched.dedup();
     let before = cache.invalidate_many(&touched).await.map_err(|e| invalidation("before writing bars", e))?;
-    if let RemoteInvalidation::Failed(_) = before {
-        cache.queue_remote_invalidation(&touched).await.map_err(|e| invalidation("before writing bars", e))?;
-    }
     let stats = match mode {
         WriteMode::Merge => store.import_bars(symbols, batches).await?,
         WriteMode::Replace => store.replace_bars(symbols, batches).await?,
@@ -59,9 +56,6 @@ pub async fn write_bars(
         .invalidate_many(&touched)
         .await
         .map_err(|e| invalidation("after writing bars (they are written; run `mystocks cache invalidate`)", e))?;
-    if let (RemoteInvalidation::Done, RemoteInvalidation::Failed(_)) = (&before, &after) {
-        cache.queue_remote_invalidation(&touched).await.map_err(|e| invalidation("after writing bars", e))?;
-    }
     let remote = match (before, after) {
         (RemoteInvalidation::Failed(e), _) | (_, RemoteInvalidation::Failed(e)) => {
             tracing::warn!(

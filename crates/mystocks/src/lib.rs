@@ -18,15 +18,18 @@
 //!   invalidated on every instance before and after the write.
 //! - [`runtime`]: assembles stores, Redis link and cache from the configuration, once.
 //! - [`market`]: OHLCV bar series and reading them from CSV files (plain or gzip).
+//! - [`quotes`]: latest quotes: ingested, kept in the store, cached, announced.
+//! - [`server`]: the HTTP API (`mystocks serve`): `app(state) -> Router`, one module
+//!   per resource, one error type mapped to status codes in one place.
 //! - [`demo`]: the deterministic synthetic A-share market of `mystocks demo-data`.
 //! - [`format`](mod@format): number and table output shared by the commands (shortest round-trip floats).
 //! - [`standard_set`]: the daily job's standard indicator set (SPEC section 8).
 //! - [`bench`](mod@bench): the project's own benchmarks (`mystocks bench`).
 //! - [`cli`]: one module per subcommand; `main.rs` only parses and dispatches.
 //!
-//! The indicator kernels live in the pure `indicators` crate. The server (HTTP,
-//! WebSocket, dashboard) comes next, beside these, one module per responsibility, each
-//! backend choice behind one trait chosen at start-up.
+//! The indicator kernels live in the pure `indicators` crate. The WebSocket gateway and
+//! the dashboard come next, beside the server's resources, each backend choice behind
+//! one trait chosen at start-up.
 
 pub mod bench;
 pub mod bus;
@@ -40,8 +43,10 @@ pub mod ingest;
 pub mod jobs;
 pub mod lock;
 pub mod market;
+pub mod quotes;
 pub mod redis_link;
 pub mod runtime;
 pub mod scheduler;
+pub mod server;
 pub mod standard_set;
 pub mod store;

@@ -264,6 +264,18 @@ impl L2 {
         Ok(values)
     }
 
+    /// SET EX of many (key, value) pairs with one TTL, in one pipelined round trip.
+    pub async fn set_each(&self, items: &[(String, String)], ttl: Duration) -> Result<(), LinkError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for (k, v) in items {
+            pipe.set_ex(k, v, ttl.as_secs().max(1)).ignore();
+        }
+        self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await
+    }
+
     /// Deletes every key matching `pattern` with SCAN + UNLINK (never KEYS, which would
     /// block Redis); returns how many were deleted.
     pub async fn delete_pattern(&self, pattern: &str) -> Result<u64, LinkError> {

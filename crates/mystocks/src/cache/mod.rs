@@ -169,6 +169,7 @@ impl IndicatorRequest {
             dates,
             outputs,
             ts,
+            encoded: Encoded::default(),
         }
     }
 
@@ -247,6 +248,82 @@ pub struct IndicatorResult {
     /// Bar times (epoch seconds); kept for writing L3 rows, not part of the JSON.
     #[serde(skip)]
     pub ts: Vec<i64>,
+    /// The JSON of this result as served, encoded once on first use (see
+    /// [`IndicatorResult::encoded`]).
+    #[serde(skip)]
+    pub encoded: Encoded,
+}
+
+/// A result's response body, encoded once: an L1 hit is then answered with these bytes,
+/// no serialisation. Not part of the value: a copy starts empty (it may be changed).
+#[derive(Default)]
+pub struct Encoded(std::sync::OnceLock<EncodedBody>);
+
+/// See [`Encoded`].
+#[derive(Debug)]
+pub struct EncodedBody {
+    /// The SPEC's JSON with `"source":"l1"` last (other sources swap that last value).
+    pub l1: bytes::Bytes,
+    /// A weak validator of the value (not of its `source`): `W/"<64-bit hash>"`.
+    pub etag: String,
+}
+
+impl Clone for Encoded {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for Encoded {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Encoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "Encoded(..)" } else { "Encoded(empty)" })
+    }
+}
+
+/// The tail every encoded body ends with before a source is chosen.
+const L1_TAIL: &[u8] = br#","source":"l1"}"#;
+
+impl IndicatorResult {
+    /// This result's body and validator, encoded on first call.
+    pub fn encoded(&self) -> &EncodedBody {
+        self.encoded.0.get_or_init(|| {
+            let mut json = serde_json::to_vec(self).unwrap_or_else(|_| b"{}".to_vec());
+            let etag = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                json.hash(&mut h);
+                format!("W/\"{:016x}\"", h.finish())
+            };
+            json.pop(); // the closing brace
+            if json.len() > 1 {
+                json.extend_from_slice(L1_TAIL);
+            } else {
+                json.extend_from_slice(&L1_TAIL[1..]);
+            }
+            EncodedBody { l1: bytes::Bytes::from(json), etag }
+        })
+    }
+
+    /// The response body with `source` (no serialisation for `l1`; a copy otherwise).
+    pub fn body(&self, source: Source) -> bytes::Bytes {
+        let encoded = self.encoded();
+        if source == Source::L1 {
+            return encoded.l1.clone();
+        }
+        let head = &encoded.l1[..encoded.l1.len() - br#""l1"}"#.len()];
+        let mut out = Vec::with_capacity(encoded.l1.len() + 8);
+        out.extend_from_slice(head);
+        out.push(b'"');
+        out.extend_from_slice(source.as_str().as_bytes());
+        out.extend_from_slice(br#""}"#);
+        bytes::Bytes::from(out)
+    }
 }
 
 impl IndicatorResult {

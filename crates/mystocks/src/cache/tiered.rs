@@ -765,8 +765,10 @@ impl TieredCache {
 
     /// Invalidates every cached result of `symbols`: L1, then L2 (SCAN + UNLINK), then
     /// the store's rows, and a message so that every other instance drops its L1
-    /// entries. Redis trouble is reported in the outcome, not as an error (the change
-    /// feed and the revision checks cover for it); a store failure is an error.
+    /// entries. Redis trouble is reported in the outcome, not as an error: the Redis
+    /// part waits in the store's outbox until [`TieredCache::drain_outbox`] (and the
+    /// change feed and the revision checks cover for it meanwhile); a store failure is
+    /// an error.
     pub async fn invalidate_many(&self, symbols: &[String]) -> Result<RemoteInvalidation, CacheError> {
         if symbols.is_empty() {
             return Ok(RemoteInvalidation::Done);
@@ -776,17 +778,15 @@ impl TieredCache {
             None => RemoteInvalidation::NotConfigured,
             Some(l2) => match self.invalidate_remote(l2, symbols).await {
                 Ok(()) => RemoteInvalidation::Done,
-                Err(e) => RemoteInvalidation::Failed(e.to_string()),
+                Err(e) => {
+                    // Kept in the store's outbox, carried out once Redis is back.
+                    self.inner.source.queue_invalidations(symbols).await?;
+                    RemoteInvalidation::Failed(e.to_string())
+                }
             },
         };
         self.inner.timeseries.delete_indicator_values(symbols).await?;
         Ok(remote)
-    }
-
-    /// Keeps an invalidation Redis could not carry in the store's outbox, for
-    /// [`TieredCache::drain_outbox`] to carry out once Redis is back.
-    pub async fn queue_remote_invalidation(&self, symbols: &[String]) -> Result<(), CacheError> {
-        Ok(self.inner.source.queue_invalidations(symbols).await?)
     }
 
     /// Carries out the invalidations Redis could not carry when they were made (see

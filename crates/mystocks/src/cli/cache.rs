@@ -40,8 +40,8 @@ pub async fn run(args: &CacheArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow:
                 RemoteInvalidation::Done => "L1, Redis (every instance told) and the store".to_string(),
                 RemoteInvalidation::Failed(e) => {
                     format!(
-                        "L1 and the store; Redis unreachable ({e}): other instances keep their L1 entries \
-                         until CACHE_L1_TTL"
+                        "L1 and the store; Redis unreachable ({e}): its values are deleted once it is back, \
+                         other instances learn it from the store's change feed"
                     )
                 }
             };

@@ -7,6 +7,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::jobs::daily::{bus_for, run_daily, DailyNotice, DailyOptions};
+pub use crate::store::time::parse_day_end;
 use crate::jobs::stop::Stop;
 use crate::runtime::Runtime;
 
@@ -36,13 +37,6 @@ pub struct DailyArgs {
     pub json: bool,
 }
 
-/// The last second of day `YYYY-MM-DD` (UTC), as epoch seconds.
-pub fn parse_day_end(s: &str) -> Result<i64, String> {
-    let day =
-        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("expected YYYY-MM-DD, got `{s}`"))?;
-    let end = day.and_hms_opt(23, 59, 59).ok_or_else(|| format!("no such day `{s}`"))?;
-    Ok(end.and_utc().timestamp())
-}
 
 /// Failed symbols listed in the text report (all of them are in `--json`).
 const FAILURES_SHOWN: usize = 20;

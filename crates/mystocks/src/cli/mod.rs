@@ -12,6 +12,7 @@ pub mod demo_data;
 pub mod import;
 pub mod indicator;
 pub mod jobs;
+pub mod serve;
 pub mod symbols;
 pub mod worker;
 
@@ -29,6 +30,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serve the HTTP API (SPEC section 6) on MYSTOCKS_BIND until Ctrl-C or SIGTERM.
+    Serve(serve::ServeArgs),
     /// Compute one indicator offline from a CSV file: one output row per input bar.
     Calc(calc::CalcArgs),
     /// Load bars from a CSV file into the store (one transaction per file).

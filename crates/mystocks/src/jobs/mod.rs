@@ -7,8 +7,10 @@
 //! - [`reporter`]: the events and status records a tally's decisions call for;
 //! - [`queue`], [`tasks`] and [`worker`]: the distributed job's Redis Streams (one per
 //!   task), which tasks are live, and the consumers;
-//! - [`stop`]: stopping a job between batches on a signal.
+//! - [`stop`]: stopping a job between batches on a signal;
+//! - [`background`]: jobs a long-running process (the server) starts and stops.
 
+pub mod background;
 pub mod batch;
 pub mod daily;
 pub mod progress;

@@ -250,6 +250,19 @@ pub struct JobRecord {
     pub spec: Option<serde_json::Value>,
 }
 
+/// A symbol's latest quote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Quote {
+    /// Symbol code.
+    pub symbol: String,
+    /// Last price.
+    pub price: f64,
+    /// Volume.
+    pub volume: f64,
+    /// Quote time, epoch milliseconds.
+    pub ts: i64,
+}
+
 /// What an import wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ImportStats {
@@ -309,6 +322,9 @@ pub trait Store: Send + Sync {
 
     /// One symbol.
     async fn symbol(&self, code: &str) -> StoreResult<Option<Symbol>>;
+
+    /// Which of `codes` are in the store, in one round trip.
+    async fn known_symbols(&self, codes: &[String]) -> StoreResult<std::collections::HashSet<String>>;
 
     /// Writes bars (and any new symbols, with `symbols` supplying metadata) in ONE
     /// transaction: all of it lands or none. Existing bars at the same
@@ -390,6 +406,13 @@ pub trait Store: Send + Sync {
 
     /// The latest `limit` job records, newest first (without their `spec`).
     async fn list_jobs(&self, limit: usize) -> StoreResult<Vec<JobRecord>>;
+
+    /// Stores quotes, one transaction: each replaces its symbol's stored quote unless
+    /// that one is newer. Returns the quotes that were stored (the others were stale).
+    async fn upsert_quotes(&self, quotes: &[Quote]) -> StoreResult<Vec<Quote>>;
+
+    /// A symbol's latest stored quote.
+    async fn quote(&self, symbol: &str) -> StoreResult<Option<Quote>>;
 
     /// Keeps an invalidation Redis could not carry (the invalidation outbox), one entry
     /// per symbol, until [`Store::clear_invalidations`].

@@ -489,6 +489,14 @@ impl Store for PgStore {
         Ok(symbol)
     }
 
+    async fn known_symbols(&self, codes: &[String]) -> StoreResult<std::collections::HashSet<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as("select code from symbols where code = any($1)")
+            .bind(codes)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(c,)| c).collect())
+    }
+
     async fn import_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats> {
         self.import(symbols, batches, false).await
     }
@@ -666,6 +674,38 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(indicator_from).collect::<Result<_, _>>()?)
+    }
+
+    async fn upsert_quotes(&self, quotes: &[Quote]) -> StoreResult<Vec<Quote>> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let (mut symbols, mut prices, mut volumes, mut times) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for q in quotes {
+            symbols.push(q.symbol.as_str());
+            prices.push(q.price);
+            volumes.push(q.volume);
+            times.push(q.ts);
+        }
+        Ok(sqlx::query_as(
+            "insert into quotes (symbol, price, volume, ts, received_at) \
+             select s, p, v, t, $5 from unnest($1::text[], $2::float8[], $3::float8[], $4::int8[]) as q(s, p, v, t) \
+             on conflict (symbol) do update set price = excluded.price, volume = excluded.volume, ts = excluded.ts, \
+               received_at = excluded.received_at where excluded.ts >= quotes.ts \
+             returning symbol, price, volume, ts",
+        )
+        .bind(&symbols)
+        .bind(&prices)
+        .bind(&volumes)
+        .bind(&times)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn quote(&self, symbol: &str) -> StoreResult<Option<Quote>> {
+        Ok(sqlx::query_as("select symbol, price, volume, ts from quotes where symbol = $1")
+            .bind(symbol)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     async fn queue_invalidations(&self, symbols: &[String]) -> StoreResult<()> {

@@ -261,6 +261,16 @@ impl Store for SqliteStore {
         Ok(symbol)
     }
 
+    async fn known_symbols(&self, codes: &[String]) -> StoreResult<std::collections::HashSet<String>> {
+        let list = serde_json::to_string(codes).unwrap_or_else(|_| "[]".into());
+        let rows: Vec<(String,)> =
+            sqlx::query_as("select code from symbols where code in (select value from json_each(?))")
+                .bind(list)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(c,)| c).collect())
+    }
+
     async fn import_bars(&self, symbols: &[Symbol], batches: &[SymbolBars]) -> StoreResult<ImportStats> {
         self.import(symbols, batches, false).await
     }
@@ -505,6 +515,38 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(indicator_from).collect()
+    }
+
+    async fn upsert_quotes(&self, quotes: &[Quote]) -> StoreResult<Vec<Quote>> {
+        let quotes = quotes.to_vec();
+        self.write(move |conn| {
+            Box::pin(async move {
+                let now = chrono::Utc::now().timestamp_millis();
+                let mut stored = Vec::with_capacity(quotes.len());
+                for chunk in quotes.chunks(ROWS_PER_STATEMENT) {
+                    let mut qb: QueryBuilder<Sqlite> =
+                        QueryBuilder::new("insert into quotes (symbol, price, volume, ts, received_at) ");
+                    qb.push_values(chunk, |mut b, q| {
+                        b.push_bind(&q.symbol).push_bind(q.price).push_bind(q.volume).push_bind(q.ts).push_bind(now);
+                    });
+                    qb.push(
+                        " on conflict (symbol) do update set price = excluded.price, volume = excluded.volume, \
+                         ts = excluded.ts, received_at = excluded.received_at where excluded.ts >= quotes.ts \
+                         returning symbol, price, volume, ts",
+                    );
+                    stored.extend(qb.build_query_as::<Quote>().fetch_all(&mut *conn).await?);
+                }
+                Ok(stored)
+            })
+        })
+        .await
+    }
+
+    async fn quote(&self, symbol: &str) -> StoreResult<Option<Quote>> {
+        Ok(sqlx::query_as("select symbol, price, volume, ts from quotes where symbol = ?")
+            .bind(symbol)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     async fn queue_invalidations(&self, symbols: &[String]) -> StoreResult<()> {

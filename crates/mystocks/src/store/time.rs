@@ -41,6 +41,14 @@ pub fn format_ts(ts: i64, freq: &str) -> String {
     }
 }
 
+/// The last second of day `YYYY-MM-DD` (UTC), as epoch seconds.
+pub fn parse_day_end(s: &str) -> Result<i64, String> {
+    let day =
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("expected YYYY-MM-DD, got `{s}`"))?;
+    let end = day.and_hms_opt(23, 59, 59).ok_or_else(|| format!("no such day `{s}`"))?;
+    Ok(end.and_utc().timestamp())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,66 @@
+//! Bearer tokens for the write and admin routes. When `JWT_SECRET` is set, those routes
+//! need `Authorization: Bearer <JWT>` signed with it (HS256) and not expired; missing,
+//! malformed, wrongly signed and expired tokens get 401. Reads stay open.
+
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+use jsonwebtoken::{decode, Algorithm, DecodingKey, Validation};
+
+use super::error::ApiError;
+use super::state::AppState;
+
+/// The token check, built once from the secret.
+#[derive(Clone)]
+pub struct Auth {
+    key: DecodingKey,
+    validation: Validation,
+}
+
+/// The claims we read; `exp` is required (a token that never expires is refused).
+#[derive(Debug, serde::Deserialize)]
+struct Claims {
+    #[allow(dead_code)]
+    exp: u64,
+}
+
+impl Auth {
+    /// HS256 with `secret`; `exp` required, no leeway.
+    pub fn new(secret: &str) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp"]);
+        Self { key: DecodingKey::from_secret(secret.as_bytes()), validation }
+    }
+
+    /// Checks a bearer token.
+    pub fn check(&self, token: &str) -> Result<(), String> {
+        decode::<Claims>(token, &self.key, &self.validation).map(|_| ()).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind;
+            match e.kind() {
+                ErrorKind::ExpiredSignature => "the token has expired".to_string(),
+                ErrorKind::InvalidSignature => "the token's signature is not valid".to_string(),
+                ErrorKind::MissingRequiredClaim(c) => format!("the token has no `{c}` claim"),
+                ErrorKind::InvalidAlgorithm => "the token must be signed with HS256".to_string(),
+                _ => "the token is malformed".to_string(),
+            }
+        })
+    }
+}
+
+/// Middleware of the write and admin routes.
+pub async fn require(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
+    if let Some(auth) = &state.auth {
+        let header = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let token = match header.map(|h| h.split_once(' ')) {
+            Some(Some((scheme, token))) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+                token.trim()
+            }
+            Some(_) => return Err(ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into())),
+            None => return Err(ApiError::Unauthorized("this route needs a bearer token".into())),
+        };
+        auth.check(token).map_err(ApiError::Unauthorized)?;
+    }
+    Ok(next.run(request).await)
+}
