@@ -24,19 +24,15 @@ pub struct L2 {
     counters: std::sync::Arc<L2Counters>,
 }
 
-/// For each item i: sets KEYS[2i-1] = ARGV[3i-2] with TTL ARGV[3i-1] only while the
-/// generation KEYS[2i] still equals ARGV[3i]: a writer that read its bars before an
-/// invalidation cannot write after it. Returns how many were written.
-const SET_EACH_IF_GENERATION: &str = r"
-local written = 0
-for i = 1, #KEYS / 2 do
-  local current = redis.call('GET', KEYS[2 * i]) or '0'
-  if current == ARGV[3 * i] then
-    redis.call('SET', KEYS[2 * i - 1], ARGV[3 * i - 2], 'EX', ARGV[3 * i - 1])
-    written = written + 1
-  end
+/// Sets KEYS[1] = ARGV[1] with TTL ARGV[2] only while the generation KEYS[2] still
+/// equals ARGV[3]: a reader that loaded before an invalidation cannot write back after it.
+const SET_IF_GENERATION: &str = r"
+local current = redis.call('GET', KEYS[2]) or '0'
+if current == ARGV[3] then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  return 1
 end
-return written
+return 0
 ";
 
 /// Sets KEYS[1] = ARGV[1] (TTL ARGV[2]) only while the generation KEYS[2] equals ARGV[3]
@@ -59,10 +55,10 @@ return 1
 
 static SET_FENCED_SCRIPT: std::sync::LazyLock<redis::Script> =
     std::sync::LazyLock::new(|| redis::Script::new(SET_FENCED));
-static SET_EACH_IF_GENERATION_SCRIPT: std::sync::LazyLock<redis::Script> =
-    std::sync::LazyLock::new(|| redis::Script::new(SET_EACH_IF_GENERATION));
+static SET_IF_GENERATION_SCRIPT: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(SET_IF_GENERATION));
 
-/// One write guarded by a generation (see [`L2::set_each_if_generation`]).
+/// One write guarded by a generation (see [`L2::set_each_then_verify`]).
 #[derive(Debug, Clone)]
 pub struct GuardedWrite {
     /// The value's key.
@@ -158,28 +154,34 @@ impl L2 {
         value: &str,
         ttl: Duration,
     ) -> Result<bool, LinkError> {
-        let write = GuardedWrite {
-            key: key.to_string(),
-            generation_key: generation_key.to_string(),
-            generation,
-            value: value.to_string(),
-            ttl,
-        };
-        Ok(self.set_each_if_generation(std::slice::from_ref(&write)).await? == 1)
+        let mut invocation = SET_IF_GENERATION_SCRIPT.key(key);
+        invocation.key(generation_key).arg(value).arg(ttl.as_secs().max(1)).arg(generation.to_string());
+        let written: i64 = self.link.run(|mut c| async move { invocation.invoke_async(&mut c).await }).await?;
+        Ok(written == 1)
     }
 
-    /// Many guarded writes in one script call: each is written only while its
-    /// generation still has the value read before its bars were. Returns how many were.
-    pub async fn set_each_if_generation(&self, writes: &[GuardedWrite]) -> Result<u64, LinkError> {
+    /// Many guarded writes, for a batch: written in one pipeline, then every
+    /// generation read again, and the values whose generation moved are deleted.
+    /// An invalidation bumps the generation before it deletes: if it deleted before
+    /// our write landed, its bump came before our check, which sees it. (A script that
+    /// checks before each write would cost Redis ~15x the time of the plain writes on
+    /// values this size: 29 ms against 2 ms per 1,000 values of 17 KB.) Returns how
+    /// many values were withdrawn.
+    pub async fn set_each_then_verify(&self, writes: &[GuardedWrite]) -> Result<usize, LinkError> {
         if writes.is_empty() {
             return Ok(0);
         }
-        let mut invocation = SET_EACH_IF_GENERATION_SCRIPT.prepare_invoke();
+        let mut pipe = redis::pipe();
         for w in writes {
-            invocation.key(&w.key).key(&w.generation_key);
-            invocation.arg(&w.value).arg(w.ttl.as_secs().max(1)).arg(w.generation.to_string());
+            pipe.set_ex(&w.key, &w.value, w.ttl.as_secs().max(1)).ignore();
         }
-        self.link.run(|mut c| async move { invocation.invoke_async(&mut c).await }).await
+        self.link.run(|mut c| async move { pipe.query_async::<()>(&mut c).await }).await?;
+        let gen_keys: Vec<String> = writes.iter().map(|w| w.generation_key.clone()).collect();
+        let now = self.generations(&gen_keys).await?;
+        let stale: Vec<String> =
+            writes.iter().zip(now).filter(|(w, g)| w.generation != *g).map(|(w, _)| w.key.clone()).collect();
+        self.delete(&stale).await?;
+        Ok(stale.len())
     }
 
     /// The generation counter and the value, in one round trip (MGET).

@@ -695,8 +695,8 @@ impl TieredCache {
     }
 
     /// Fresh, already serialised full-series values of a batch job into L2, `(key,
-    /// symbol, json)`, each written only while its symbol's generation is still the one
-    /// in `generations` (read before the bars), in rounds of 1,000, each key with its own
+    /// symbol, json)`, each kept only while its symbol's generation is still the one in
+    /// `generations` (read before the bars), in rounds of 1,000, each key with its own
     /// TTL jitter. L1 is left to readers: a batch process fills it with nothing it will
     /// read again. Without Redis this does nothing.
     pub async fn put_batch_l2(&self, items: Vec<(String, String, String)>, generations: &HashMap<String, u64>) {
@@ -716,14 +716,9 @@ impl TieredCache {
             .collect::<Vec<_>>();
         while !writes.is_empty() {
             let rest = writes.split_off(writes.len().min(1000));
-            match l2.set_each_if_generation(&writes).await {
-                Ok(n) if n < writes.len() as u64 => {
-                    tracing::debug!(
-                        refused = writes.len() as u64 - n,
-                        "batch L2 values invalidated meanwhile: not written"
-                    )
-                }
-                Ok(_) => {}
+            match l2.set_each_then_verify(&writes).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(withdrawn = n, "batch L2 values invalidated meanwhile: withdrawn"),
                 Err(e) => {
                     tracing::debug!("batch L2 write skipped: {e}");
                     return;

@@ -7,9 +7,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::jobs::daily::{bus_for, run_daily, DailyNotice, DailyOptions};
-pub use crate::store::time::parse_day_end;
 use crate::jobs::stop::Stop;
 use crate::runtime::Runtime;
+pub use crate::store::time::parse_day_end;
 
 /// Arguments of `mystocks daily`.
 #[derive(Debug, Args)]
@@ -36,7 +36,6 @@ pub struct DailyArgs {
     #[arg(long)]
     pub json: bool,
 }
-
 
 /// Failed symbols listed in the text report (all of them are in `--json`).
 const FAILURES_SHOWN: usize = 20;

@@ -37,7 +37,8 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).map(str::trim);
         let typed = req.headers().contains_key(header::CONTENT_TYPE);
-        if declared == Some("0") || (declared.is_none() && !typed && !req.headers().contains_key(header::TRANSFER_ENCODING))
+        if declared == Some("0")
+            || (declared.is_none() && !typed && !req.headers().contains_key(header::TRANSFER_ENCODING))
         {
             return Ok(OptionalJson(T::default()));
         }

@@ -62,7 +62,10 @@ const MAX_SYMBOLS: usize = 100_000;
         (status = 503, description = "The store is unavailable", body = ErrorBody),
     ),
     security((), ("bearer" = [])))]
-pub async fn start(State(state): State<AppState>, OptionalJson(body): OptionalJson<DailyRequest>) -> ApiResult<Response> {
+pub async fn start(
+    State(state): State<AppState>,
+    OptionalJson(body): OptionalJson<DailyRequest>,
+) -> ApiResult<Response> {
     let until = body
         .date
         .as_deref()
@@ -115,8 +118,7 @@ pub struct Task {
 }
 
 fn rfc3339(t: Option<i64>) -> Option<String> {
-    t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    t.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 fn task_of(j: JobRecord) -> Task {

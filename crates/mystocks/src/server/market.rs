@@ -21,9 +21,7 @@ use crate::store::Quote;
 
 /// The routes of this resource.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/market/kline/{symbol}", get(kline))
-        .route("/api/market/quote/{symbol}", get(quote))
+    Router::new().route("/api/market/kline/{symbol}", get(kline)).route("/api/market/quote/{symbol}", get(quote))
 }
 
 /// The write routes of this resource (behind the token check when one is configured).

@@ -490,10 +490,8 @@ impl Store for PgStore {
     }
 
     async fn known_symbols(&self, codes: &[String]) -> StoreResult<std::collections::HashSet<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as("select code from symbols where code = any($1)")
-            .bind(codes)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<(String,)> =
+            sqlx::query_as("select code from symbols where code = any($1)").bind(codes).fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(|(c,)| c).collect())
     }
 
