@@ -99,7 +99,7 @@ pub struct Invalidated {
 /// Invalidates every cached result of a symbol: L1, Redis and the store's history, on
 /// every instance.
 #[utoipa::path(delete, path = "/api/cache/{symbol}", tag = "cache",
-    params(("symbol" = String, Path, description = "Symbol code")),
+    params(("symbol" = String, Path, description = "Symbol code", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")),
     responses(
         (status = 200, description = "Invalidated", body = Invalidated),
         (status = 401, description = "A bearer token is required (JWT_SECRET is set)", body = ErrorBody),

@@ -2,7 +2,7 @@
 //! the limit (413), parse (400) and match the route's type, unknown fields included
 //! (422); a query must match its type (422). Every rejection is an [`ApiError`].
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -16,48 +16,85 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// A JSON body, checked as above.
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+/// The JSON value a body type must be: serde also reads a struct from an array (its
+/// fields in order), which the document does not allow.
+pub trait BodyShape {
+    /// `{` for an object, `[` for an array.
+    const OPENS_WITH: u8;
+}
+
+impl<T> BodyShape for Vec<T> {
+    const OPENS_WITH: u8 = b'[';
+}
+
+/// True for `application/json` and `application/*+json`, any parameters.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let mime = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+/// Reads `bytes` as a `T`: malformed JSON is 400, JSON of another shape 422.
+fn parse_body<T: DeserializeOwned + BodyShape>(bytes: &[u8]) -> Result<T, ApiError> {
+    let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if first != Some(T::OPENS_WITH) {
+        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Ok(_) => ApiError::Invalid(format!(
+                "the body must be a JSON {}",
+                if T::OPENS_WITH == b'[' { "array" } else { "object" }
+            )),
+            Err(e) => ApiError::BadRequest(format!("the body is not valid JSON: {e}")),
+        });
+    }
+    serde_json::from_slice::<T>(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ApiError::Invalid(e.to_string()),
+        _ => ApiError::BadRequest(format!("the body is not valid JSON: {e}")),
+    })
+}
+
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<bytes::Bytes, ApiError> {
+    bytes::Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(format!("the body is larger than {BODY_LIMIT} bytes"))
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    })
+}
+
+fn not_json() -> ApiError {
+    ApiError::UnsupportedMediaType("the body must be JSON, sent with `Content-Type: application/json`".into())
+}
+
+impl<T: DeserializeOwned + BodyShape, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        if !is_json(req.headers()) {
+            return Err(not_json());
         }
+        Ok(ApiJson(parse_body(&body_bytes(req, state).await?)?))
     }
 }
 
-/// A JSON body that may also be left out (no body at all gives `T::default()`), as
-/// clients of the replaced system post `/api/jobs/daily` without one.
+/// A JSON body that may also be left out (no body, or `null`, gives `T::default()`),
+/// as clients of the replaced system post `/api/jobs/daily` without one.
 pub struct OptionalJson<T>(pub T);
 
-impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+impl<T: DeserializeOwned + BodyShape + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).map(str::trim);
-        let typed = req.headers().contains_key(header::CONTENT_TYPE);
-        if declared == Some("0")
-            || (declared.is_none() && !typed && !req.headers().contains_key(header::TRANSFER_ENCODING))
-        {
+        let json = is_json(req.headers());
+        let bytes = body_bytes(req, state).await?;
+        let text = std::str::from_utf8(&bytes).map(str::trim).unwrap_or("?");
+        if text.is_empty() || (json && text == "null") {
             return Ok(OptionalJson(T::default()));
         }
-        let ApiJson(v) = ApiJson::<T>::from_request(req, state).await?;
-        Ok(OptionalJson(v))
-    }
-}
-
-fn json_rejection(rejection: JsonRejection) -> ApiError {
-    match rejection {
-        JsonRejection::JsonDataError(e) => ApiError::Invalid(e.body_text()),
-        JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(e.body_text()),
-        JsonRejection::MissingJsonContentType(_) => {
-            ApiError::UnsupportedMediaType("the body must be JSON, sent with `Content-Type: application/json`".into())
+        if !json {
+            return Err(not_json());
         }
-        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::PayloadTooLarge(format!("the body is larger than {BODY_LIMIT} bytes"))
-        }
-        other => ApiError::BadRequest(other.body_text()),
+        Ok(OptionalJson(parse_body(&bytes)?))
     }
 }
 

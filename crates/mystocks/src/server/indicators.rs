@@ -83,12 +83,14 @@ pub struct IndicatorResponse {
 #[allow(dead_code)]
 pub struct IndicatorQuery {
     /// Bar frequency (default `1d`).
+    #[param(pattern = r"^[1-9][0-9]{0,3}(s|m|h|d|w|mo)$")]
     freq: Option<String>,
     /// First bar (inclusive): `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` or RFC 3339.
     start: Option<String>,
     /// Last bar (inclusive), in the same forms.
     end: Option<String>,
     /// Only the latest N bars (of the range), 1 to 1,000,000.
+    #[param(pattern = r"^[1-9][0-9]{0,5}$|^1000000$")]
     limit: Option<String>,
     /// The indicator's parameters by name, e.g. `timeperiod=14` (see the catalog); an
     /// unknown name is a 422 that names it.
@@ -153,8 +155,8 @@ pub fn json_with_etag(headers: &HeaderMap, etag: &str, body: Bytes) -> Response 
 /// One indicator of one symbol: the full series, or the slice `start`/`end`/`limit` asks for.
 #[utoipa::path(get, path = "/api/indicators/{symbol}/{code}", tag = "indicators",
     params(
-        ("symbol" = String, Path, description = "Symbol code, e.g. 000001"),
-        ("code" = String, Path, description = "Indicator code, e.g. MACD (any case)"),
+        ("symbol" = String, Path, description = "Symbol code, e.g. 000001", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$"),
+        ("code" = String, Path, description = "Indicator code, e.g. MACD (any case)", pattern = r"^[A-Za-z][A-Za-z0-9_]{0,31}$"),
         IndicatorQuery,
         ("If-None-Match" = Option<String>, Header, description = "ETag of a copy the client holds"),
     ),
@@ -190,11 +192,23 @@ pub async fn one(
 #[serde(deny_unknown_fields)]
 pub struct SetMember {
     /// Indicator code, e.g. `MACD`.
+    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9_]{0,31}$")]
     pub code: String,
     /// Its parameters by name (numbers, or numbers as text); defaults fill the rest.
     #[serde(default)]
-    #[schema(value_type = Object)]
-    pub params: HashMap<String, serde_json::Value>,
+    pub params: HashMap<String, ParamIn>,
+}
+
+/// A parameter's value as sent.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ParamIn {
+    /// A whole number.
+    Int(i64),
+    /// A number.
+    Real(f64),
+    /// A number as text.
+    Text(String),
 }
 
 /// A set of indicators for one symbol.
@@ -202,10 +216,16 @@ pub struct SetMember {
 #[serde(deny_unknown_fields)]
 pub struct SetRequest {
     /// The indicators, 1 to 50.
+    #[schema(min_items = 1, max_items = 50)]
     pub indicators: Vec<SetMember>,
     /// Bar frequency (default `1d`).
     #[serde(default)]
+    #[schema(pattern = r"^[1-9][0-9]{0,3}(s|m|h|d|w|mo)$")]
     pub freq: Option<String>,
+}
+
+impl super::extract::BodyShape for SetRequest {
+    const OPENS_WITH: u8 = b'{';
 }
 
 /// The answer to a set.
@@ -223,20 +243,17 @@ pub struct SetResponse {
 /// Most indicators in one set.
 const MAX_SET: usize = 50;
 
-fn raw(name: &str, v: &serde_json::Value) -> ApiResult<RawParam> {
+fn raw(v: &ParamIn) -> RawParam {
     match v {
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Ok(RawParam::Int(i)),
-            None => Ok(RawParam::Real(n.as_f64().unwrap_or(f64::NAN))),
-        },
-        serde_json::Value::String(s) => Ok(RawParam::Text(s.clone())),
-        _ => Err(ApiError::Invalid(format!("parameter `{name}` must be a number"))),
+        ParamIn::Int(i) => RawParam::Int(*i),
+        ParamIn::Real(r) => RawParam::Real(*r),
+        ParamIn::Text(s) => RawParam::Text(s.clone()),
     }
 }
 
 /// A set of indicators for one symbol, computed together (each once across instances).
 #[utoipa::path(post, path = "/api/indicators/{symbol}", tag = "indicators",
-    params(("symbol" = String, Path, description = "Symbol code")),
+    params(("symbol" = String, Path, description = "Symbol code", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")),
     request_body = SetRequest,
     responses(
         (status = 200, description = "The results, in order", body = SetResponse),
@@ -260,11 +277,10 @@ pub async fn set(
     }
     let mut requests = Vec::with_capacity(body.indicators.len());
     for (i, member) in body.indicators.iter().enumerate() {
-        let given = member.params.iter().map(|(k, v)| Ok((k.clone(), raw(k, v)?))).collect::<ApiResult<Vec<_>>>()?;
+        let given: Vec<(String, RawParam)> = member.params.iter().map(|(k, v)| (k.clone(), raw(v))).collect();
         let req = IndicatorRequest::new(&symbol, &member.code, &given, &freq).map_err(|e| match ApiError::from(e) {
-            ApiError::Invalid(m) | ApiError::NotFound(m) if !m.starts_with("unknown symbol") => {
-                ApiError::Invalid(format!("indicators[{i}]: {m}"))
-            }
+            ApiError::Invalid(m) => ApiError::Invalid(format!("indicators[{i}]: {m}")),
+            ApiError::NotFound(m) => ApiError::NotFound(format!("indicators[{i}]: {m}")),
             other => other,
         })?;
         requests.push(req);

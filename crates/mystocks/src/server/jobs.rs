@@ -34,9 +34,15 @@ pub fn write_router() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct DailyRequest {
     /// Values as of this day (`YYYY-MM-DD`, inclusive); default the latest bars.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub date: Option<String>,
     /// Only these symbols (repeats count once); default every symbol in the store.
+    #[schema(min_items = 1, max_items = 100000)]
     pub symbols: Option<Vec<String>>,
+}
+
+impl super::extract::BodyShape for DailyRequest {
+    const OPENS_WITH: u8 = b'{';
 }
 
 /// A started task.
@@ -158,7 +164,7 @@ async fn live(state: &AppState, task_id: &str, mut task: Task) -> Task {
 
 /// One task.
 #[utoipa::path(get, path = "/api/jobs/{task_id}", tag = "jobs",
-    params(("task_id" = String, Path, description = "Task id, e.g. calc_1767000000000")),
+    params(("task_id" = String, Path, description = "Task id, e.g. calc_1767000000000", pattern = r"^[A-Za-z0-9_-]{1,64}$")),
     responses(
         (status = 200, description = "The task", body = Task),
         (status = 404, description = "Unknown task", body = ErrorBody),
@@ -184,6 +190,7 @@ pub async fn one(State(state): State<AppState>, Path(task_id): Path<String>) -> 
 #[into_params(parameter_in = Query)]
 pub struct Recent {
     /// At most this many, 1 to 1,000 (default 20).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 

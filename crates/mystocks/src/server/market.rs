@@ -35,12 +35,14 @@ pub fn write_router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct KlineQuery {
     /// Bar frequency (default `1d`).
+    #[param(pattern = r"^[1-9][0-9]{0,3}(s|m|h|d|w|mo)$")]
     pub freq: Option<String>,
     /// First bar (inclusive): `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` or RFC 3339.
     pub start: Option<String>,
     /// Last bar (inclusive), in the same forms.
     pub end: Option<String>,
     /// Only the latest N bars of the range, 1 to 1,000,000.
+    #[param(pattern = r"^[1-9][0-9]{0,5}$|^1000000$")]
     pub limit: Option<String>,
 }
 
@@ -74,7 +76,7 @@ pub struct Kline {
 
 /// A symbol's bars at one frequency, oldest first.
 #[utoipa::path(get, path = "/api/market/kline/{symbol}", tag = "market",
-    params(("symbol" = String, Path, description = "Symbol code"), KlineQuery,
+    params(("symbol" = String, Path, description = "Symbol code", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$"), KlineQuery,
         ("If-None-Match" = Option<String>, Header, description = "ETag of a copy the client holds")),
     responses(
         (status = 200, description = "The bars", body = Kline,
@@ -147,7 +149,7 @@ pub struct QuoteResponse {
 
 /// A symbol's latest quote (in-process cache, then Redis, then the store).
 #[utoipa::path(get, path = "/api/market/quote/{symbol}", tag = "market",
-    params(("symbol" = String, Path, description = "Symbol code")),
+    params(("symbol" = String, Path, description = "Symbol code", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")),
     responses(
         (status = 200, description = "The latest quote", body = QuoteResponse),
         (status = 404, description = "Unknown symbol, or no quote yet", body = ErrorBody),
@@ -177,14 +179,47 @@ pub async fn quote(State(state): State<AppState>, Path(symbol): Path<String>) ->
 #[serde(deny_unknown_fields)]
 pub struct QuoteIn {
     /// Symbol (must be in the store).
+    #[schema(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")]
     pub symbol: String,
     /// Last price, above 0.
+    #[schema(exclusive_minimum = 0.0)]
     pub price: f64,
     /// Volume, 0 or more.
+    #[schema(minimum = 0.0)]
     pub volume: f64,
     /// Quote time: RFC 3339, or epoch seconds (a number).
-    #[schema(value_type = Object)]
-    pub ts: serde_json::Value,
+    pub ts: QuoteTime,
+}
+
+/// A quote's time as sent.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum QuoteTime {
+    /// Epoch seconds (fractions allowed).
+    Epoch(f64),
+    /// RFC 3339.
+    #[schema(format = DateTime)]
+    Text(String),
+}
+
+/// A batch of quotes, 1 to 10,000 (documentation of the body).
+pub struct QuoteBatch;
+
+impl utoipa::PartialSchema for QuoteBatch {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("QuoteIn"))
+            .min_items(Some(1))
+            .max_items(Some(MAX_QUOTES))
+            .into()
+    }
+}
+
+impl ToSchema for QuoteBatch {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        schemas.push(("QuoteIn".into(), <QuoteIn as utoipa::PartialSchema>::schema()));
+        <QuoteIn as ToSchema>::schemas(schemas);
+    }
 }
 
 /// What an ingest did.
@@ -199,14 +234,11 @@ pub struct Ingested {
 /// Most quotes in one batch.
 const MAX_QUOTES: usize = 10_000;
 
-fn quote_ts(i: usize, ts: &serde_json::Value) -> ApiResult<i64> {
+fn quote_ts(i: usize, ts: &QuoteTime) -> ApiResult<i64> {
     let bad = || ApiError::Invalid(format!("[{i}].ts must be an RFC 3339 time or epoch seconds"));
     let ms = match ts {
-        serde_json::Value::String(s) => {
-            chrono::DateTime::parse_from_rfc3339(s).map_err(|_| bad())?.timestamp_millis() as f64
-        }
-        serde_json::Value::Number(n) => n.as_f64().ok_or_else(bad)? * 1000.0,
-        _ => return Err(bad()),
+        QuoteTime::Text(s) => chrono::DateTime::parse_from_rfc3339(s).map_err(|_| bad())?.timestamp_millis() as f64,
+        QuoteTime::Epoch(seconds) => seconds * 1000.0,
     };
     // From 1970 to 9999, whole milliseconds.
     if !(0.0..=253_402_300_799_000.0).contains(&ms) {
@@ -218,7 +250,7 @@ fn quote_ts(i: usize, ts: &serde_json::Value) -> ApiResult<i64> {
 /// Ingests a batch of quotes: stored (the latest per symbol), cached (Redis, 5 s; L1),
 /// and published as `price.update` on `events:market` and `events:market:{symbol}`.
 #[utoipa::path(post, path = "/api/market/quotes", tag = "market",
-    request_body = Vec<QuoteIn>,
+    request_body = QuoteBatch,
     responses(
         (status = 200, description = "Stored", body = Ingested),
         (status = 400, description = "Malformed JSON", body = ErrorBody),

@@ -25,8 +25,10 @@ const MAX_PAGE: usize = 10_000;
 #[into_params(parameter_in = Query)]
 pub struct Page {
     /// At most this many, 1 to 10,000 (default 100).
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<usize>,
     /// Skip this many first (default 0).
+    #[param(minimum = 0, maximum = 1000000000)]
     pub offset: Option<usize>,
 }
 
@@ -68,8 +70,8 @@ pub async fn list(State(state): State<AppState>, ApiQuery(page): ApiQuery<Page>)
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::Invalid(format!("`limit` must be from 1 to {MAX_PAGE}")));
     }
-    if offset > i64::MAX as usize {
-        return Err(ApiError::Invalid("`offset` is too large".into()));
+    if offset > 1_000_000_000 {
+        return Err(ApiError::Invalid("`offset` must be from 0 to 1000000000".into()));
     }
     let symbols = state.rt.store.list_symbols(limit, offset).await?;
     let stocks = symbols
