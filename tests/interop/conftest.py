@@ -32,12 +32,17 @@ def free_port() -> int:
 class RedisServer:
     def __init__(self, tmp_path):
         self.port = free_port()
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(tmp_path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.dir = tmp_path
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.client = redis.Redis.from_url(self.url, decode_responses=True)
+        self.start()
+
+    def start(self):
+        """Starts (or restarts, empty) the server on its port."""
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while True:  # readiness of another process can only be observed by asking it
             try:
@@ -141,3 +146,76 @@ def progress_count(total: int) -> int:
         if grown >= 50 or grown * 100 >= total:
             count, last = count + 1, processed
     return count
+
+
+class Server:
+    """`mystocks serve` on a free port (MYSTOCKS_BIND=127.0.0.1:0; the address is the
+    first line it prints), stopped with SIGTERM."""
+
+    def __init__(self, engine: Engine, **env):
+        import signal  # noqa: F401  (used by stop)
+        self.env = dict(engine.env, MYSTOCKS_BIND="127.0.0.1:0", **env)
+        # The log goes to a file: a pipe nobody reads fills up and blocks the server.
+        self.log_path = os.path.join(engine.workdir, f"serve-{time.monotonic_ns()}.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([BIN, "serve"], cwd=engine.workdir, env=self.env, stdout=subprocess.PIPE,
+                                     stderr=self.log, text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("listening on "):
+            self.proc.kill()
+            raise AssertionError(f"serve did not start: {line!r} {self.stderr()}")
+        self.url = line.split()[-1]
+
+    def stderr(self) -> str:
+        """What the server logged so far."""
+        with open(self.log_path) as f:
+            return f.read()
+
+    def symbols(self) -> list[str]:
+        """Every listed code (the demo market's codes are not consecutive)."""
+        import httpx
+        listed = httpx.get(self.url + "/api/stocks", params={"limit": 10000}, timeout=30).json()
+        return [row["code"] for row in listed["stocks"]]
+
+    def stop(self, timeout=30) -> int:
+        import signal
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def serve():
+    """Starts servers for a test; every one still running at the end is stopped."""
+    started: list[Server] = []
+
+    def start(engine: Engine, **env) -> Server:
+        server = Server(engine, **env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.kill()
+
+
+@pytest.fixture
+def engine_pg(tmp_path, pg_database):
+    """An engine on a scratch PostgreSQL database, without Redis."""
+    e = Engine(tmp_path, None)
+    e.env["DATABASE_URL"] = pg_database.replace("postgresql://", "postgres://")
+    return e
+
+
+def jwt_token(secret: str, expires_in: float = 300.0, **claims) -> str:
+    import jwt
+    return jwt.encode({"exp": int(time.time() + expires_in), **claims}, secret, algorithm="HS256")

@@ -25,7 +25,8 @@ use crate::cache::{
     compute_result, CacheError, IndicatorRequest, IndicatorResult, LoadContext, LoadOutcome, Source, TieredCache,
 };
 use crate::lock::LockService;
-use crate::store::{BarRange, Store};
+use crate::store::shared_reads::SharedBarReads;
+use crate::store::Store;
 
 /// How often a waiting loser checks that the lock holder and Redis are still there.
 const WAIT_HEARTBEAT: Duration = Duration::from_secs(1);
@@ -66,6 +67,7 @@ pub struct SmartScheduler {
     store: Arc<dyn Store>,
     pubsub: Option<(redis::Client, String)>,
     counters: Arc<Counters>,
+    bar_reads: SharedBarReads,
 }
 
 impl SmartScheduler {
@@ -77,7 +79,7 @@ impl SmartScheduler {
         store: Arc<dyn Store>,
         pubsub: Option<(redis::Client, String)>,
     ) -> Self {
-        Self { cache, locks, store, pubsub, counters: Arc::default() }
+        Self { cache, locks, store, pubsub, counters: Arc::default(), bar_reads: SharedBarReads::default() }
     }
 
     /// The cache it reads through.
@@ -132,9 +134,10 @@ impl SmartScheduler {
     }
 
     /// Computes from the stored bars, read now: after the load read their revision
-    /// (`ctx.bars_rev`), which labels the result.
+    /// (`ctx.bars_rev`), which labels the result. Computations of the same series at
+    /// the same revision share one read.
     async fn compute(&self, req: &IndicatorRequest, ctx: LoadContext) -> Result<IndicatorResult, CacheError> {
-        let bars = self.store.read_bars(&req.symbol, &req.freq, &BarRange::default()).await?;
+        let bars = self.bar_reads.read_all(self.store.as_ref(), &req.symbol, &req.freq, ctx.bars_rev).await?;
         let r = req.clone();
         let value = tokio::task::spawn_blocking(move || compute_result(&r, &bars))
             .await

@@ -249,6 +249,10 @@ async fn a_write_of_bars_reaches_every_instance_with_or_without_redis() {
     while times < 2 {
         times += usize::from(told.recv().await.unwrap() == "000001");
     }
+    // B's change feed sees the same write and drops B's L1 entries for the symbol once
+    // more; wait until it has polled after the write, so it cannot drop what B reads next.
+    let polls = b.feed_polls();
+    b.wait_feed_polls(polls + 2).await;
     let (source, values) = read(&b, &store, &req).await;
     assert_ne!(source, Source::L1);
     assert_eq!(values, want(store.clone()).await, "B answers from the new bars");

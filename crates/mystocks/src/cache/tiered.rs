@@ -204,7 +204,14 @@ pub(super) struct Inner {
     pub(super) feed_polls: watch::Sender<u64>,
     pending_writes: AtomicU64,
     writes_done: tokio::sync::Notify,
+    /// Background L3 writes that may hold a store connection at once: the rest wait
+    /// here, so that a burst of computations cannot take every connection from reads.
+    l3_write_slots: tokio::sync::Semaphore,
 }
+
+/// Background L3 writes running at once (SQLite has one writer; PostgreSQL's pool is
+/// shared with reads).
+const L3_WRITE_SLOTS: usize = 2;
 
 /// The tiered cache; cheap to clone.
 #[derive(Clone)]
@@ -272,6 +279,7 @@ impl TieredCache {
             feed_polls: watch::channel(0).0,
             pending_writes: AtomicU64::new(0),
             writes_done: tokio::sync::Notify::new(),
+            l3_write_slots: tokio::sync::Semaphore::new(L3_WRITE_SLOTS),
         });
         if pubsub {
             if let Some(l2) = &inner.l2 {
@@ -645,6 +653,8 @@ impl TieredCache {
         let req = req.clone();
         self.inner.pending_writes.fetch_add(1, Ordering::AcqRel);
         tokio::spawn(async move {
+            // The semaphore is never closed; without a permit the write goes ahead anyway.
+            let _slot = this.inner.l3_write_slots.acquire().await.ok();
             this.write_l3(&req, &value, local_gen).await;
             if this.inner.pending_writes.fetch_sub(1, Ordering::AcqRel) == 1 {
                 this.inner.writes_done.notify_waiters();

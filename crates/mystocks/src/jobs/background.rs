@@ -96,6 +96,12 @@ impl BackgroundJobs {
         }
     }
 
+    /// Whether this process started `task_id` and it has not ended (its record may not
+    /// be written yet in the first moments).
+    pub fn is_running(&self, task_id: &str) -> bool {
+        self.running.lock().map(|m| m.contains_key(task_id)).unwrap_or(false)
+    }
+
     /// How many jobs are running.
     pub fn running(&self) -> usize {
         self.running.lock().map(|m| m.len()).unwrap_or(0)

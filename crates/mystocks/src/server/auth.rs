@@ -18,11 +18,12 @@ pub struct Auth {
     validation: Validation,
 }
 
-/// The claims we read; `exp` is required (a token that never expires is refused).
+/// The claims we read; `exp` is required (a token that never expires is refused, by
+/// the validation, which names the missing claim).
 #[derive(Debug, serde::Deserialize)]
 struct Claims {
     #[allow(dead_code)]
-    exp: u64,
+    exp: Option<u64>,
 }
 
 impl Auth {
@@ -51,16 +52,22 @@ impl Auth {
 
 /// Middleware of the write and admin routes.
 pub async fn require(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
-    if let Some(auth) = &state.auth {
-        let header = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let token = match header.map(|h| h.split_once(' ')) {
-            Some(Some((scheme, token))) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
-                token.trim()
-            }
-            Some(_) => return Err(ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into())),
-            None => return Err(ApiError::Unauthorized("this route needs a bearer token".into())),
-        };
-        auth.check(token).map_err(ApiError::Unauthorized)?;
+    let Some(auth) = &state.auth else { return Ok(next.run(request).await) };
+    let header = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let verdict = match header.map(|h| h.split_once(' ')) {
+        Some(Some((scheme, token))) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+            auth.check(token.trim())
+        }
+        Some(_) => Err("the Authorization header must be `Bearer <token>`".to_string()),
+        None => Err("this route needs a bearer token".to_string()),
+    };
+    match verdict {
+        Ok(()) => Ok(next.run(request).await),
+        Err(why) => {
+            // Read the body the client sent (bounded) so the connection stays usable
+            // for its next request.
+            let _ = axum::body::to_bytes(request.into_body(), super::extract::BODY_LIMIT).await;
+            Err(ApiError::Unauthorized(why))
+        }
     }
-    Ok(next.run(request).await)
 }

@@ -92,10 +92,17 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status();
         let unauthorized = matches!(self, ApiError::Unauthorized(_));
+        let too_large = matches!(self, ApiError::PayloadTooLarge(_));
         let body = ErrorBody { error: ErrorDetail { code, message: self.message() } };
         let mut response = (status, axum::Json(body)).into_response();
         if unauthorized {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if too_large {
+            // The rest of the body is not read, so the connection cannot carry another
+            // request: say so, or a keep-alive client sends its next request into a
+            // connection the server is closing.
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response
     }

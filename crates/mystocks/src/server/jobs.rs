@@ -177,6 +177,22 @@ pub async fn one(State(state): State<AppState>, Path(task_id): Path<String>) -> 
     }
     let record = state.rt.store.job(&task_id).await?;
     let Some(record) = record else {
+        if state.jobs.is_running(&task_id) {
+            // Accepted and starting: its record is being written.
+            return Ok(Json(Task {
+                task_id,
+                task_type: "batch_daily".into(),
+                status: "pending".into(),
+                progress: 0.0,
+                processed: 0,
+                total: 0,
+                failed: 0,
+                started_at: None,
+                finished_at: None,
+                result: None,
+                source: "store",
+            }));
+        }
         return Err(ApiError::NotFound(format!("unknown task `{task_id}`")));
     };
     let running = record.status.as_str() == "running";

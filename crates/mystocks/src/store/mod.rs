@@ -17,6 +17,7 @@
 //! Times are UTC epoch seconds (`ts`). A daily bar's `ts` is midnight UTC of its date.
 
 pub mod postgres;
+pub mod shared_reads;
 pub mod sqlite;
 pub mod time;
 
