@@ -40,8 +40,9 @@ impl BackgroundJobs {
         Self { rt, bus, observer, running: Arc::default() }
     }
 
-    /// Starts a daily job; returns its task id once the task is set up (its record
-    /// written, its start published), or the error that kept it from starting.
+    /// Starts a daily job; returns its task id once the job has its task id and its
+    /// symbols (its record is written just after: until then [`Self::is_running`]
+    /// answers for it), or the error that kept it from starting.
     pub async fn start(&self, opts: DailyOptions) -> anyhow::Result<String> {
         let (started_tx, started_rx) = oneshot::channel::<String>();
         let (failed_tx, failed_rx) = oneshot::channel::<anyhow::Error>();
