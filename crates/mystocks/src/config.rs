@@ -67,6 +67,12 @@ pub struct Config {
     pub bind: SocketAddr,
     /// `JWT_SECRET`: when set, WebSocket and write/admin endpoints need a bearer token.
     pub jwt_secret: Option<String>,
+    /// `WS_IDLE_TIMEOUT` (s, default 60): a WebSocket with no client frame (message or
+    /// pong) for this long is closed.
+    pub ws_idle_timeout: Duration,
+    /// `WS_SWEEP_INTERVAL` (s, default 30): how often idle WebSockets are pinged and
+    /// closed.
+    pub ws_sweep_interval: Duration,
 }
 
 /// The embedded default store.
@@ -110,6 +116,8 @@ impl Config {
                 })?,
             },
             jwt_secret: v.text("JWT_SECRET"),
+            ws_idle_timeout: Duration::from_secs(v.number("WS_IDLE_TIMEOUT", 60, 1, 86_400)?),
+            ws_sweep_interval: Duration::from_secs(v.number("WS_SWEEP_INTERVAL", 30, 1, 86_400)?),
         })
     }
 }

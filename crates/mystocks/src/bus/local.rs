@@ -10,24 +10,30 @@ use tokio::sync::broadcast;
 
 use super::channels::Channel;
 use super::events::Event;
-use super::{Bus, BusError, Delivered, REPLAY_LIMIT};
+use super::{now_ms, Bus, BusError, Delivered, FeedHistory, History, REPLAY_LIMIT};
 
 #[derive(Default)]
 struct Buffers {
     last_ms: u64,
     seq: u64,
     per_channel: HashMap<Channel, VecDeque<Delivered>>,
+    /// Per channel, the ms of the newest event pushed out of its buffer.
+    evicted_ms: HashMap<Channel, u64>,
 }
+
+/// Live events a slow listener may fall behind by before it misses some.
+const LIVE_CAPACITY: usize = 16_384;
 
 /// Events within one process.
 pub struct LocalBus {
     live: broadcast::Sender<Delivered>,
     buffers: Mutex<Buffers>,
+    created_ms: u64,
 }
 
 impl Default for LocalBus {
     fn default() -> Self {
-        Self { live: broadcast::channel(4096).0, buffers: Mutex::default() }
+        Self { live: broadcast::channel(LIVE_CAPACITY).0, buffers: Mutex::default(), created_ms: now_ms() }
     }
 }
 
@@ -41,7 +47,7 @@ impl LocalBus {
     pub(crate) fn deliver(&self, channel: &Channel, event: &Event) -> String {
         let delivered = {
             let mut b = self.buffers.lock().unwrap_or_else(|p| p.into_inner());
-            let now = chrono::Utc::now().timestamp_millis().max(0) as u64;
+            let now = now_ms();
             if now > b.last_ms {
                 b.last_ms = now;
                 b.seq = 0;
@@ -51,10 +57,11 @@ impl LocalBus {
             let id = format!("{}-{}", b.last_ms, b.seq);
             let d = Delivered { channel: channel.clone(), event_id: id, event: event.clone() };
             let buf = b.per_channel.entry(channel.clone()).or_default();
-            if buf.len() == REPLAY_LIMIT {
-                buf.pop_front();
-            }
+            let evicted = if buf.len() == REPLAY_LIMIT { buf.pop_front() } else { None };
             buf.push_back(d.clone());
+            if let Some(old) = evicted {
+                b.evicted_ms.insert(channel.clone(), id_key(&old.event_id).0);
+            }
             d
         };
         let id = delivered.event_id.clone();
@@ -88,12 +95,20 @@ impl Bus for LocalBus {
         self.live.subscribe()
     }
 
-    async fn replay(&self, channel: &Channel, after_id: &str) -> Result<Vec<Delivered>, BusError> {
+    async fn history(&self, channel: &Channel, after_id: &str) -> History {
         let after = id_key(after_id);
         let b = self.buffers.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(b.per_channel
+        let events = b
+            .per_channel
             .get(channel)
             .map(|buf| buf.iter().filter(|d| id_key(&d.event_id) > after).cloned().collect())
-            .unwrap_or_default())
+            .unwrap_or_default();
+        // Whole since the bus was made, or since just after the newest evicted event.
+        let evicted = b.evicted_ms.get(channel).map_or(0, |ms| ms + 1);
+        History { events, whole_since_ms: Some(self.created_ms.max(evicted)) }
+    }
+
+    fn feed_history(&self) -> FeedHistory {
+        FeedHistory { since_ms: self.created_ms, gaps: Vec::new() }
     }
 }

@@ -11,7 +11,7 @@
 //! get a local one. While Redis is down, events are delivered on this instance through
 //! the local bus.
 
-use std::sync::{Arc, LazyLock, Weak};
+use std::sync::{Arc, LazyLock, Mutex, Weak};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -20,26 +20,92 @@ use tokio::sync::{broadcast, watch};
 
 use super::channels::Channel;
 use super::events::Event;
-use super::local::LocalBus;
-use super::{Bus, BusError, Delivered, REPLAY_LIMIT};
+use super::local::{id_key, LocalBus};
+use super::{now_ms, Bus, BusError, Delivered, FeedHistory, History, REPLAY_LIMIT};
 use crate::redis_link::RedisLink;
 
 /// Publishes events in one call: each is appended to its channel's stream (bounded)
-/// and published as its JSON object with `"event_id"` (the stream id) added. KEYS[i] is
-/// event i's stream and channel, ARGV[1] the stream length bound, then per event its
+/// and published as its JSON object with `"event_id"` (the stream id) added.
+///
+/// The ids come from one sequence across every channel (`ms-seq`, kept in KEYS[2]),
+/// not from each stream's own, so that "everything after this id" means the same on
+/// every channel: a client subscribed to several resumes from one id with no gap. (A
+/// stream whose top is ahead, written by someone else, gets `*` instead.)
+///
+/// KEYS[1] is the epoch key (see [`EPOCH_KEY`]), KEYS[2] the sequence key
+/// ([`SEQUENCE_KEY`]), KEYS[2 + i] event i's stream and channel; ARGV[1] the stream
+/// length bound, ARGV[2] the TTL of the epoch and sequence keys, then per event its
 /// stream TTL in seconds (0: none) and its JSON (an object). Returns the ids in order.
 const PUBLISH_MANY: &str = r#"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('SET', KEYS[1], now, 'NX')
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+local ms, seq = now, 0
+local last = redis.call('GET', KEYS[2])
+if last then
+  local lms, lseq = string.match(last, '^(%d+)-(%d+)$')
+  if lms and tonumber(lms) >= now then ms, seq = tonumber(lms), tonumber(lseq) + 1 end
+end
 local ids = {}
-for i, key in ipairs(KEYS) do
-  local ttl = tonumber(ARGV[2 * i])
-  local json = ARGV[2 * i + 1]
-  local id = redis.call('XADD', key, 'MAXLEN', '~', ARGV[1], '*', 'data', json)
+for i = 3, #KEYS do
+  local key = KEYS[i]
+  local ttl = tonumber(ARGV[2 * i - 3])
+  local json = ARGV[2 * i - 2]
+  local id = string.format('%d-%d', ms, seq)
+  local added = redis.pcall('XADD', key, 'MAXLEN', '~', ARGV[1], id, 'data', json)
+  if type(added) == 'table' and added.err then
+    id = redis.call('XADD', key, 'MAXLEN', '~', ARGV[1], '*', 'data', json)
+    local ams, aseq = string.match(id, '^(%d+)-(%d+)$')
+    if tonumber(ams) > ms or (tonumber(ams) == ms and tonumber(aseq) > seq) then
+      ms, seq = tonumber(ams), tonumber(aseq)
+    end
+  end
+  seq = seq + 1
   if ttl > 0 then redis.call('EXPIRE', key, ttl) end
   redis.call('PUBLISH', key, string.sub(json, 1, -2) .. ',"event_id":"' .. id .. '"}')
-  ids[i] = id
+  ids[i - 2] = id
 end
+redis.call('SET', KEYS[2], string.format('%d-%d', ms, seq), 'EX', ARGV[2])
 return ids
 "#;
+
+/// The key (under the prefix) of the last event id given out, shared by every channel.
+pub const SEQUENCE_KEY: &str = "events:sequence";
+
+/// How far back a stream is whole after an id: KEYS[1] the stream, KEYS[2] the epoch
+/// key, ARGV[1] the id. Returns `{epoch_ms, trimmed_first_id}`: `epoch_ms` -1 when this
+/// Redis's history is unknown (no epoch: restarted empty and nothing published yet);
+/// `trimmed_first_id` "" unless entries after the id were trimmed away, else the oldest
+/// entry left.
+const HISTORY: &str = r#"
+local epoch = redis.call('GET', KEYS[2])
+if not epoch then return {-1, ''} end
+local older = redis.call('XREVRANGE', KEYS[1], ARGV[1], '-', 'COUNT', 1)
+if #older == 0 and redis.call('EXISTS', KEYS[1]) == 1 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  local added, len, first = 0, 0, nil
+  for i = 1, #info, 2 do
+    if info[i] == 'entries-added' then added = info[i + 1]
+    elseif info[i] == 'length' then len = info[i + 1]
+    elseif info[i] == 'first-entry' then first = info[i + 1] end
+  end
+  if added > len and first then return {tonumber(epoch), first[1]} end
+end
+return {tonumber(epoch), ''}
+"#;
+
+/// The key (under the prefix) holding when this Redis's event history began (Unix ms):
+/// set by the first publish or subscription after Redis started empty. A replay from
+/// Redis is whole only back to then; an older gap was lost with the previous Redis.
+pub const EPOCH_KEY: &str = "events:epoch";
+
+/// The epoch key's TTL, refreshed by every publish and subscription. If it lapses the
+/// next epoch is later than it should be, which only makes replays claim less.
+const EPOCH_TTL_SECS: u64 = 30 * 86_400;
+
+/// Feed gaps remembered; older ones move the feed's `since` forward instead.
+const GAPS_KEPT: usize = 256;
 
 /// How long a per-symbol market stream is kept after its last tick.
 const SYMBOL_STREAM_TTL_SECS: u64 = 86_400;
@@ -68,12 +134,43 @@ pub fn parse_payload(payload: &str) -> Option<(Option<String>, Event)> {
 }
 
 static PUBLISH_MANY_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(PUBLISH_MANY));
+static HISTORY_SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(HISTORY));
 
 struct Inner {
     link: RedisLink,
     prefix: String,
     local: LocalBus,
     subscriptions: watch::Sender<u64>,
+    /// Starts with one open gap: nothing is received before the first subscription.
+    feed: Mutex<FeedHistory>,
+}
+
+impl Inner {
+    fn feed_cut(&self) {
+        let mut feed = self.feed.lock().unwrap_or_else(|p| p.into_inner());
+        if feed.gaps.last().is_none_or(|g| g.1.is_some()) {
+            feed.gaps.push((now_ms(), None));
+        }
+    }
+
+    /// True while the pattern subscription is down.
+    fn feed_is_cut(&self) -> bool {
+        let feed = self.feed.lock().unwrap_or_else(|p| p.into_inner());
+        feed.gaps.last().is_some_and(|g| g.1.is_none())
+    }
+
+    fn feed_restored(&self) {
+        let mut feed = self.feed.lock().unwrap_or_else(|p| p.into_inner());
+        let now = now_ms();
+        if let Some(open) = feed.gaps.last_mut().filter(|g| g.1.is_none()) {
+            open.1 = Some(now);
+        }
+        if feed.gaps.len() > GAPS_KEPT {
+            let excess = feed.gaps.len() - GAPS_KEPT;
+            let dropped: Vec<_> = feed.gaps.drain(..excess).collect();
+            feed.since_ms = dropped.last().and_then(|g| g.1).unwrap_or(now);
+        }
+    }
 }
 
 /// Events through Redis Pub/Sub and Streams.
@@ -90,6 +187,7 @@ impl RedisBus {
             prefix: prefix.to_string(),
             local: LocalBus::new(),
             subscriptions: watch::channel(0).0,
+            feed: Mutex::new(FeedHistory { since_ms: now_ms(), gaps: vec![(now_ms(), None)] }),
         });
         tokio::spawn(subscribe_loop(Arc::downgrade(&inner)));
         Self { inner }
@@ -122,7 +220,10 @@ impl Bus for RedisBus {
             return Vec::new();
         }
         let mut call = PUBLISH_MANY_SCRIPT.prepare_invoke();
-        call.arg(REPLAY_LIMIT);
+        call.key(format!("{}{EPOCH_KEY}", self.inner.prefix))
+            .key(format!("{}{SEQUENCE_KEY}", self.inner.prefix))
+            .arg(REPLAY_LIMIT)
+            .arg(EPOCH_TTL_SECS);
         for (channel, event) in events {
             match serde_json::to_string(event) {
                 Ok(json) => call.key(self.key(channel)).arg(stream_ttl(channel)).arg(json),
@@ -130,7 +231,18 @@ impl Bus for RedisBus {
             };
         }
         match self.inner.link.run(|mut c| async move { call.invoke_async::<Vec<String>>(&mut c).await }).await {
-            Ok(ids) if ids.len() == events.len() => ids.into_iter().map(Ok).collect(),
+            Ok(ids) if ids.len() == events.len() => {
+                if self.inner.feed_is_cut() {
+                    // Redis took the events but this instance's subscription is not back
+                    // yet: its own listeners get them now, under their stream ids (the
+                    // hub drops the copy Pub/Sub may still bring).
+                    for ((channel, event), id) in events.iter().zip(&ids) {
+                        let d = Delivered { channel: channel.clone(), event_id: id.clone(), event: event.clone() };
+                        let _ = self.inner.local.sender().send(d);
+                    }
+                }
+                ids.into_iter().map(Ok).collect()
+            }
             outcome => {
                 let why = outcome.err().map(|e| e.to_string()).unwrap_or_else(|| "a short reply".into());
                 tracing::debug!("redis bus unavailable ({why}): delivering {} events locally", events.len());
@@ -143,36 +255,69 @@ impl Bus for RedisBus {
         self.inner.local.sender().subscribe()
     }
 
-    async fn replay(&self, channel: &Channel, after_id: &str) -> Result<Vec<Delivered>, BusError> {
+    async fn history(&self, channel: &Channel, after_id: &str) -> History {
         let key = self.key(channel);
-        let start = format!("({after_id}");
-        let entries: Vec<(String, Vec<(String, String)>)> = match self
+        let epoch_key = format!("{}{EPOCH_KEY}", self.inner.prefix);
+        let after = after_id.to_string();
+        let fetched = self
             .inner
             .link
             .run(|mut c| async move {
-                redis::cmd("XRANGE")
-                    .arg(&key)
-                    .arg(&start)
-                    .arg("+")
-                    .arg("COUNT")
-                    .arg(REPLAY_LIMIT)
-                    .query_async(&mut c)
-                    .await
+                let (epoch, trimmed): (i64, String) =
+                    HISTORY_SCRIPT.key(&key).key(&epoch_key).arg(&after).invoke_async(&mut c).await?;
+                // Page through the stream: no single reply holds the whole gap.
+                let mut entries: Vec<(String, Vec<(String, String)>)> = Vec::new();
+                let mut from = format!("({after}");
+                loop {
+                    let page: Vec<(String, Vec<(String, String)>)> = redis::cmd("XRANGE")
+                        .arg(&key)
+                        .arg(&from)
+                        .arg("+")
+                        .arg("COUNT")
+                        .arg(1000)
+                        .query_async(&mut c)
+                        .await?;
+                    let full = page.len() == 1000;
+                    if let Some((last, _)) = page.last() {
+                        from = format!("({last}");
+                    }
+                    entries.extend(page);
+                    if !full || entries.len() >= 2 * REPLAY_LIMIT {
+                        break;
+                    }
+                }
+                Ok::<_, redis::RedisError>((epoch, trimmed, entries))
             })
-            .await
-        {
-            Ok(entries) => entries,
-            Err(_) => return self.inner.local.replay(channel, after_id).await,
+            .await;
+        let (epoch, trimmed, entries) = match fetched {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::debug!(%channel, "event history not read from Redis: {e}");
+                // Redis unreachable: what this instance delivered locally meanwhile,
+                // with no claim to be whole.
+                let local = self.inner.local.history(channel, after_id).await;
+                return History { events: local.events, whole_since_ms: None };
+            }
         };
-        let mut out = Vec::with_capacity(entries.len());
+        let mut events = Vec::with_capacity(entries.len());
         for (id, fields) in entries {
             if let Some((_, data)) = fields.into_iter().find(|(k, _)| k == "data") {
                 if let Ok(event) = serde_json::from_str::<Event>(&data) {
-                    out.push(Delivered { channel: channel.clone(), event_id: id, event });
+                    events.push(Delivered { channel: channel.clone(), event_id: id, event });
                 }
             }
         }
-        Ok(out)
+        let whole_since_ms = match (u64::try_from(epoch), trimmed.is_empty()) {
+            (Err(_), _) => None,
+            (Ok(epoch), true) => Some(epoch),
+            // Entries after the id were trimmed: whole only after the oldest one left.
+            (Ok(epoch), false) => Some(epoch.max(id_key(&trimmed).0 + 1)),
+        };
+        History { events, whole_since_ms }
+    }
+
+    fn feed_history(&self) -> FeedHistory {
+        self.inner.feed.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 
@@ -187,8 +332,36 @@ async fn subscribe_loop(inner: Weak<Inner>) {
         link.breaker().wait_for(crate::redis_link::BreakerState::Closed).await;
         if let Ok(mut pubsub) = client.get_async_pubsub().await {
             if pubsub.psubscribe(&pattern).await.is_ok() {
+                // A Redis that started empty gets its epoch now, before anything is
+                // published on it through this instance. Straight to Redis, not through
+                // the breaker (which may still be open from the outage): the feed counts
+                // as back only once the epoch is known to be set.
+                let epoch_key = format!("{prefix}{EPOCH_KEY}");
+                let epoch_set = match client.get_multiplexed_async_connection().await {
+                    Ok(mut c) => redis::pipe()
+                        .cmd("SET")
+                        .arg(&epoch_key)
+                        .arg(now_ms())
+                        .arg("NX")
+                        .ignore()
+                        .cmd("EXPIRE")
+                        .arg(&epoch_key)
+                        .arg(EPOCH_TTL_SECS)
+                        .ignore()
+                        .query_async::<()>(&mut c)
+                        .await
+                        .is_ok(),
+                    Err(_) => false,
+                };
+                if !epoch_set {
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                    continue;
+                }
                 match inner.upgrade() {
-                    Some(s) => s.subscriptions.send_modify(|n| *n += 1),
+                    Some(s) => {
+                        s.feed_restored();
+                        s.subscriptions.send_modify(|n| *n += 1)
+                    }
                     None => return,
                 }
                 let mut messages = pubsub.on_message();
@@ -212,6 +385,10 @@ async fn subscribe_loop(inner: Weak<Inner>) {
                             strong.local.deliver(&channel, &event);
                         }
                     }
+                }
+                match inner.upgrade() {
+                    Some(s) => s.feed_cut(),
+                    None => return,
                 }
             }
         }

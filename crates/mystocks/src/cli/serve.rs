@@ -23,6 +23,11 @@ pub struct ServeArgs {
 /// Serves until a signal; prints `listening on http://ADDR` once bound.
 pub async fn run(args: &ServeArgs, rt: Runtime, out: &mut dyn Write) -> anyhow::Result<()> {
     let addr = args.bind.unwrap_or(rt.config.bind);
+    // One descriptor per WebSocket client: lift the soft limit (often 1,024) to the hard one.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::debug!(limit, "open-files limit"),
+        Err(e) => tracing::warn!("could not raise the open-files limit: {e}"),
+    }
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("MYSTOCKS_BIND: cannot listen on {addr}"))?;
     let bound = listener.local_addr()?;

@@ -22,8 +22,7 @@ pub struct Auth {
 /// the validation, which names the missing claim).
 #[derive(Debug, serde::Deserialize)]
 struct Claims {
-    #[allow(dead_code)]
-    exp: Option<u64>,
+    exp: u64,
 }
 
 impl Auth {
@@ -37,7 +36,12 @@ impl Auth {
 
     /// Checks a bearer token.
     pub fn check(&self, token: &str) -> Result<(), String> {
-        decode::<Claims>(token, &self.key, &self.validation).map(|_| ()).map_err(|e| {
+        self.expiry(token).map(|_| ())
+    }
+
+    /// Checks a token and returns when it expires (Unix s): a WebSocket session ends then.
+    pub fn expiry(&self, token: &str) -> Result<u64, String> {
+        decode::<Claims>(token, &self.key, &self.validation).map(|data| data.claims.exp).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             match e.kind() {
                 ErrorKind::ExpiredSignature => "the token has expired".to_string(),

@@ -5,12 +5,14 @@
 //! - One module per resource, each owning its routes and its request and response
 //!   types: [`health`], [`stocks`], [`market`] (bars and quotes), [`indicators`],
 //!   [`jobs`], [`cache`], [`metrics`], [`docs`] (OpenAPI and the docs page).
+//! - [`ws`]: the WebSocket event gateway (`/ws/events`, `/ws/stats`, `/ws/channels`).
 //! - [`error`]: the one error type, and the only place where status codes are chosen;
 //!   [`extract`]: extractors that report bad input that way; [`auth`]: the bearer token
 //!   of the write routes; [`state`]: the shared state.
 //! - [`serve`] runs it until a shutdown future resolves: it stops accepting, lets
-//!   requests in flight finish (bounded), stops the jobs it started between batches
-//!   (marked interrupted) and waits for the cache's background store writes.
+//!   requests in flight finish (bounded), closes every WebSocket with 1001, stops the
+//!   jobs it started between batches (marked interrupted) and waits for the cache's
+//!   background store writes.
 
 pub mod auth;
 pub mod cache;
@@ -24,6 +26,7 @@ pub mod market;
 pub mod metrics;
 pub mod state;
 pub mod stocks;
+pub mod ws;
 
 use std::future::Future;
 use std::time::Duration;
@@ -47,6 +50,9 @@ use error::ApiError;
 /// How long requests in flight may take to finish once shutdown began.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
+/// How long WebSockets get to take their close frame at shutdown.
+pub const WS_CLOSE_WAIT: Duration = Duration::from_secs(3);
+
 /// Every route of the API, with its layers.
 pub fn app(state: AppState) -> Router {
     // Writes and admin: behind the bearer token when JWT_SECRET is set.
@@ -65,6 +71,7 @@ pub fn app(state: AppState) -> Router {
         .merge(writes)
         .route("/metrics", get(metrics::page))
         .merge(docs::router())
+        .merge(ws::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Innermost first: metrics see the final status of every routed request.
@@ -75,10 +82,26 @@ pub fn app(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), id = %id)
+            // A WebSocket's token may ride in the query: never log it.
+            let uri = redact_token(request.uri());
+            tracing::info_span!("request", method = %request.method(), uri = %uri, id = %id)
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The URI as logged: a `token=` value is replaced by `***`.
+fn redact_token(uri: &axum::http::Uri) -> String {
+    match uri.query() {
+        Some(query) if query.contains("token=") => {
+            let kept: Vec<String> = query
+                .split('&')
+                .map(|pair| if pair.starts_with("token=") { "token=***".to_string() } else { pair.to_string() })
+                .collect();
+            format!("{}?{}", uri.path(), kept.join("&"))
+        }
+        _ => uri.to_string(),
+    }
 }
 
 async fn not_found(request: Request) -> Response {
@@ -97,6 +120,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let shutdown = shutdown.shared();
+    // Upgraded WebSockets are not requests in flight: close them (1001) as shutdown begins.
+    let hub = state.ws.clone();
+    let closing = shutdown.clone();
+    tokio::spawn(async move {
+        closing.await;
+        hub.shutdown(WS_CLOSE_WAIT).await;
+    });
     let server = axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown.clone());
     let bounded = async {
         shutdown.clone().await;
@@ -106,6 +136,7 @@ pub async fn serve(
         served = server => served?,
         () = bounded => tracing::warn!("requests still in flight after {} s were cut off", SHUTDOWN_GRACE.as_secs()),
     }
+    state.ws.shutdown(WS_CLOSE_WAIT).await;
     state.jobs.stop_all().await;
     state.rt.cache.flush().await;
     Ok(())

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use super::auth::Auth;
 use super::metrics::{job_observer, Metrics};
+use super::ws::hub::Hub;
 use crate::bus::Bus;
 use crate::jobs::background::BackgroundJobs;
 use crate::jobs::daily::bus_for;
@@ -30,6 +31,8 @@ pub struct Shared {
     pub metrics: Option<Metrics>,
     /// When the server started.
     pub started: Instant,
+    /// The WebSocket gateway's hub.
+    pub ws: Hub,
 }
 
 /// The state handle.
@@ -50,6 +53,7 @@ impl AppState {
         let jobs = BackgroundJobs::new(rt.clone(), bus.clone(), job_observer());
         let quotes = Quotes::new(rt.store.clone(), rt.cache.l2().cloned(), &rt.config.cache_prefix, bus.clone());
         let auth = rt.config.jwt_secret.as_deref().map(Auth::new);
-        Self(Arc::new(Shared { rt, bus, jobs, quotes, auth, metrics: Metrics::global(), started: Instant::now() }))
+        let ws = Hub::start(bus.clone(), rt.config.ws_idle_timeout, rt.config.ws_sweep_interval);
+        Self(Arc::new(Shared { rt, bus, jobs, quotes, auth, metrics: Metrics::global(), started: Instant::now(), ws }))
     }
 }
