@@ -3,6 +3,10 @@
 //! `indicators`: ns per bar for every catalog indicator (default parameters) on a seeded
 //! random walk, median of several runs, plus the panel figure: the standard set over a
 //! whole synthetic market, spread over all cores with rayon.
+//!
+//! [`ws`]: load on the WebSocket gateway (`mystocks bench ws`).
+
+pub mod ws;
 
 use std::time::Instant;
 

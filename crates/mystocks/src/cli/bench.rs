@@ -29,6 +29,9 @@ pub enum Which {
     Lock(LockArgs),
     /// The daily job end to end: embedded, with Redis, with PostgreSQL, with two workers.
     Daily(DailyBenchArgs),
+    /// The WebSocket gateway: latency, isolation from slow clients, fan-out, memory per
+    /// connection, and the daily job with clients subscribed.
+    Ws(crate::bench::ws::WsArgs),
 }
 
 /// Arguments of `mystocks bench daily`.
@@ -138,6 +141,7 @@ pub async fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         Which::Cache(c) => return run_cache(c, out).await,
         Which::Lock(c) => return run_lock(c, out).await,
         Which::Daily(d) => return run_daily_bench(d, out).await,
+        Which::Ws(w) => return crate::bench::ws::run(w, out).await,
         Which::Clcc(c) => {
             let rt = crate::runtime::Runtime::start(crate::config::Config::from_env()?).await?;
             return super::clcc::run(c, &rt, out).await;
