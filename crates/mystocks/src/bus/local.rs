@@ -105,7 +105,7 @@ impl Bus for LocalBus {
             .unwrap_or_default();
         // Whole since the bus was made, or since just after the newest evicted event.
         let evicted = b.evicted_ms.get(channel).map_or(0, |ms| ms + 1);
-        History { events, whole_since_ms: Some(self.created_ms.max(evicted)) }
+        History { events, whole_since_ms: Some(self.created_ms.max(evicted)), epoch_ms: None }
     }
 
     fn feed_history(&self) -> FeedHistory {

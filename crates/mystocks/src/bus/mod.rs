@@ -40,6 +40,9 @@ pub struct History {
     /// The backend holds every event of the channel published after the id at or after
     /// this time (Unix ms); `None` when it cannot say (e.g. Redis unreachable).
     pub whole_since_ms: Option<u64>,
+    /// When this history began, if it can restart (a Redis restarted empty starts a new
+    /// one at its first publish); `None` in process.
+    pub epoch_ms: Option<u64>,
 }
 
 /// When this instance's live feed (`subscribe`) may have missed events that others

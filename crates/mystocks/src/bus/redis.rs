@@ -96,11 +96,12 @@ return {tonumber(epoch), ''}
 "#;
 
 /// The key (under the prefix) holding when this Redis's event history began (Unix ms):
-/// set by the first publish or subscription after Redis started empty. A replay from
+/// set by the first publish after Redis started empty (so an idle subscriber writes
+/// nothing). A replay from
 /// Redis is whole only back to then; an older gap was lost with the previous Redis.
 pub const EPOCH_KEY: &str = "events:epoch";
 
-/// The epoch key's TTL, refreshed by every publish and subscription. If it lapses the
+/// The epoch key's TTL, refreshed by every publish. If it lapses the
 /// next epoch is later than it should be, which only makes replays claim less.
 const EPOCH_TTL_SECS: u64 = 30 * 86_400;
 
@@ -296,7 +297,7 @@ impl Bus for RedisBus {
                 // Redis unreachable: what this instance delivered locally meanwhile,
                 // with no claim to be whole.
                 let local = self.inner.local.history(channel, after_id).await;
-                return History { events: local.events, whole_since_ms: None };
+                return History { events: local.events, whole_since_ms: None, epoch_ms: None };
             }
         };
         let mut events = Vec::with_capacity(entries.len());
@@ -313,7 +314,7 @@ impl Bus for RedisBus {
             // Entries after the id were trimmed: whole only after the oldest one left.
             (Ok(epoch), false) => Some(epoch.max(id_key(&trimmed).0 + 1)),
         };
-        History { events, whole_since_ms }
+        History { events, whole_since_ms, epoch_ms: u64::try_from(epoch).ok() }
     }
 
     fn feed_history(&self) -> FeedHistory {
@@ -332,31 +333,6 @@ async fn subscribe_loop(inner: Weak<Inner>) {
         link.breaker().wait_for(crate::redis_link::BreakerState::Closed).await;
         if let Ok(mut pubsub) = client.get_async_pubsub().await {
             if pubsub.psubscribe(&pattern).await.is_ok() {
-                // A Redis that started empty gets its epoch now, before anything is
-                // published on it through this instance. Straight to Redis, not through
-                // the breaker (which may still be open from the outage): the feed counts
-                // as back only once the epoch is known to be set.
-                let epoch_key = format!("{prefix}{EPOCH_KEY}");
-                let epoch_set = match client.get_multiplexed_async_connection().await {
-                    Ok(mut c) => redis::pipe()
-                        .cmd("SET")
-                        .arg(&epoch_key)
-                        .arg(now_ms())
-                        .arg("NX")
-                        .ignore()
-                        .cmd("EXPIRE")
-                        .arg(&epoch_key)
-                        .arg(EPOCH_TTL_SECS)
-                        .ignore()
-                        .query_async::<()>(&mut c)
-                        .await
-                        .is_ok(),
-                    Err(_) => false,
-                };
-                if !epoch_set {
-                    tokio::time::sleep(Duration::from_millis(250)).await;
-                    continue;
-                }
                 match inner.upgrade() {
                     Some(s) => {
                         s.feed_restored();

@@ -8,9 +8,10 @@
 //! - the bus holds everything since its `whole_since_ms` (for Redis: since its epoch,
 //!   the moment this Redis's history began, unless trimming took entries after the id);
 //! - the hub holds everything since its own `since` (its start, its last lag), except
-//!   while the instance's feed was cut; a cut is covered when the bus's history began
-//!   before it ended (a Redis restarted empty during the cut lost nothing published
-//!   through it after the cut began, since the cut began when that Redis went away).
+//!   while the instance's feed was cut; a cut is covered when the bus holds from before
+//!   it ended, or when the bus's history began during it (a Redis restarted empty: the
+//!   old one lost nothing published after the cut began, since the cut began when it
+//!   went away, and the new one holds everything from its first publish).
 //!
 //! A gap larger than [`MAX_REPLAY`] events is refused as not whole rather than held in
 //! memory; the client gets live events and `recovered: false` with the reason.
@@ -48,11 +49,15 @@ pub async fn gather(hub: &Hub, channels: &[Channel], after: EventId) -> Gap {
         let bus_since = history.whole_since_ms;
         let bus_covers = |ms: u64| bus_since.is_some_and(|since| since <= ms);
         let head_held = after.0 >= hub_since.max(feed.since_ms) || bus_covers(after.0);
+        // A cut is held when the bus holds from before its end, or when the bus's history
+        // began during it, untrimmed (a Redis restarted empty: its first publish came
+        // after the cut began, and it holds everything since).
+        let restarted_during = |from: u64| history.epoch_ms.is_some_and(|e| e > from && bus_since == Some(e));
         let cuts_held = feed
             .gaps
             .iter()
             .filter(|(_, to)| to.is_none_or(|to| to > after.0))
-            .all(|(_, to)| bus_covers(to.unwrap_or(now)));
+            .all(|&(from, to)| bus_covers(to.unwrap_or(now)) || restarted_during(from));
         tracing::debug!(%channel, ?after, ?bus_since, hub_since, ?feed, head_held, cuts_held, "replay coverage");
         if !head_held || !cuts_held {
             let why = match bus_since {
