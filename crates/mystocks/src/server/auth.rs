@@ -22,7 +22,9 @@ pub struct Auth {
 /// the validation, which names the missing claim).
 #[derive(Debug, serde::Deserialize)]
 struct Claims {
-    exp: u64,
+    // Optional here so that a token without it is reported by the validation, which
+    // names the missing claim (it requires `exp`).
+    exp: Option<u64>,
 }
 
 impl Auth {
@@ -41,16 +43,18 @@ impl Auth {
 
     /// Checks a token and returns when it expires (Unix s): a WebSocket session ends then.
     pub fn expiry(&self, token: &str) -> Result<u64, String> {
-        decode::<Claims>(token, &self.key, &self.validation).map(|data| data.claims.exp).map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind;
-            match e.kind() {
-                ErrorKind::ExpiredSignature => "the token has expired".to_string(),
-                ErrorKind::InvalidSignature => "the token's signature is not valid".to_string(),
-                ErrorKind::MissingRequiredClaim(c) => format!("the token has no `{c}` claim"),
-                ErrorKind::InvalidAlgorithm => "the token must be signed with HS256".to_string(),
-                _ => "the token is malformed".to_string(),
-            }
-        })
+        decode::<Claims>(token, &self.key, &self.validation).map(|data| data.claims.exp.unwrap_or_default()).map_err(
+            |e| {
+                use jsonwebtoken::errors::ErrorKind;
+                match e.kind() {
+                    ErrorKind::ExpiredSignature => "the token has expired".to_string(),
+                    ErrorKind::InvalidSignature => "the token's signature is not valid".to_string(),
+                    ErrorKind::MissingRequiredClaim(c) => format!("the token has no `{c}` claim"),
+                    ErrorKind::InvalidAlgorithm => "the token must be signed with HS256".to_string(),
+                    _ => "the token is malformed".to_string(),
+                }
+            },
+        )
     }
 }
 
