@@ -177,6 +177,20 @@ class Server:
         listed = httpx.get(self.url + "/api/stocks", params={"limit": 10000}, timeout=30).json()
         return [row["code"] for row in listed["stocks"]]
 
+    def wait_for_mode(self, mode: str) -> dict:
+        """Until /api/health reports `mode` (for `distributed`, with the Redis breaker
+        closed); returns that health document."""
+        import httpx
+
+        def reached(health):
+            return health["mode"] == mode and (mode != "distributed" or health["redis"]["ok"])
+
+        deadline = time.monotonic() + 30
+        while not reached(now := httpx.get(self.url + "/api/health", timeout=10).json()):
+            assert time.monotonic() < deadline, now
+            time.sleep(0.05)  # the mode is only observable by asking for it
+        return now
+
     def stop(self, timeout=30) -> int:
         import signal
         if self.proc.poll() is None:

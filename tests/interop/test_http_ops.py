@@ -97,14 +97,7 @@ def test_redis_killed_under_load_fails_no_request_and_recovers_without_restart(t
         urls = [f"/api/indicators/{s}/{c}" for s in server.symbols() for c in codes]
         failures, answered = [], 0
         with httpx.Client(base_url=server.url, timeout=30) as c:
-            def wait_for_mode(mode):
-                deadline = time.monotonic() + 20
-                while (now := c.get("/api/health").json())["mode"] != mode:
-                    assert time.monotonic() < deadline, now
-                    time.sleep(0.05)  # the mode is only observable by asking for it
-                return now
-
-            assert wait_for_mode("distributed")["status"] == "ok"
+            assert server.wait_for_mode("distributed")["status"] == "ok"
             for i, url in enumerate(urls):
                 if i == len(urls) // 3:
                     redis.stop()  # SIGKILL, mid-load
@@ -113,10 +106,10 @@ def test_redis_killed_under_load_fails_no_request_and_recovers_without_restart(t
                 if r.status_code != 200:
                     failures.append((url, r.status_code, r.text[:200]))
             assert not failures, failures
-            degraded = wait_for_mode("degraded")
+            degraded = server.wait_for_mode("degraded")
             assert degraded["status"] == "degraded" and degraded["redis"]["ok"] is False
             redis.start()
-            back = wait_for_mode("distributed")
+            back = server.wait_for_mode("distributed")
             assert back["status"] == "ok" and back["redis"]["breaker_opened"] >= 1
             # And Redis is used again: a fresh computation lands there.
             sym = server.symbols()[6]

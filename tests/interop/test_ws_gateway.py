@@ -56,15 +56,11 @@ def start_job(server, **body) -> str:
     return r.json()["task_id"]
 
 
-def wait_for_mode(server, mode: str):
-    """Until the server reports `mode` (and, for distributed, its breaker closed)."""
-    def reached(health):
-        return health["mode"] == mode and (mode != "distributed" or health["redis"]["ok"])
-
-    deadline = time.monotonic() + 30
-    while not reached(now := httpx.get(server.url + "/api/health", timeout=10).json()):
-        assert time.monotonic() < deadline, now
-        time.sleep(0.05)  # the mode is only observable by asking for it
+def quote(server, price: float, symbol: str = "000001", ts: str = "2026-12-03T09:30:00Z"):
+    """Posts one quote (published as `price.update`)."""
+    q = [{"symbol": symbol, "price": price, "volume": 1, "ts": ts}]
+    r = httpx.post(server.url + "/api/market/quotes", json=q, timeout=30)
+    assert r.status_code == 200, r.text
 
 
 def hub_took(server, n: int):
@@ -148,8 +144,7 @@ def test_protocol_messages_and_bad_input_keep_the_connection(tmp_path, serve):
                 error = await recv(ws)
                 assert error["type"] == "error" and error["code"] == code and error["message"], (message[:40], error)
             # Still open, and the market subscription is live: a quote arrives as an event.
-            quote = [{"symbol": "000001", "price": 12.5, "volume": 3, "ts": "2026-12-03T09:30:00Z"}]
-            assert httpx.post(server.url + "/api/market/quotes", json=quote, timeout=30).status_code == 200
+            quote(server, 12.5)
             event = await recv(ws)
             assert event["event_type"] == "price.update" and event["channel"] == "events:market:000001"
             assert event["price"] == 12.5 and event["version"] == "1.0" and "-" in event["event_id"]
@@ -290,20 +285,16 @@ def test_a_gap_is_replayed_after_redis_restarted_empty_but_not_by_an_instance_th
         engine = Engine(tmp_path, redis.url)
         engine.run("demo-data", "--symbols", "3", "--days", "60")
         server = serve(engine)
-        wait_for_mode(server, "distributed")
+        server.wait_for_mode("distributed")
         query = "channels=events:market:000001"
-
-        def quote(price):
-            q = [{"symbol": "000001", "price": price, "volume": 1, "ts": "2026-12-03T09:30:00Z"}]
-            assert httpx.post(server.url + "/api/market/quotes", json=q, timeout=30).status_code == 200
 
         async def scenario():
             async with websockets.connect(ws_url(server, query)) as ws:
                 await recv(ws)
-                quote(1.0)
+                quote(server, 1.0)
                 last = (await recv(ws))["event_id"]
             redis.stop()
-            quote(2.0)  # published while Redis is down: only this instance holds it
+            quote(server, 2.0)  # published while Redis is down: only this instance holds it
             redis.start()  # empty: the streams are gone
             # Until the engine publishes through the new Redis again (another symbol).
             deadline = time.monotonic() + 30
@@ -312,13 +303,11 @@ def test_a_gap_is_replayed_after_redis_restarted_empty_but_not_by_an_instance_th
                 assert time.monotonic() < deadline
                 tries += 1
                 ts = f"2026-12-03T09:{tries // 60:02d}:{tries % 60:02d}Z"
-                q = [{"symbol": other, "price": 1.0, "volume": 1, "ts": ts}]
-                r = httpx.post(server.url + "/api/market/quotes", json=q, timeout=30)
-                assert r.status_code == 200, r.text
+                quote(server, 1.0, symbol=other, ts=ts)
                 time.sleep(0.05)  # only observable by asking Redis
-            wait_for_mode(server, "distributed")
-            quote(3.0)
-            quote(4.0)
+            server.wait_for_mode("distributed")
+            quote(server, 3.0)
+            quote(server, 4.0)
             assert not redis.client.exists(f"{PREFIX}events:market:000001") or \
                 len(redis.client.xrange(f"{PREFIX}events:market:000001")) == 2
             async with websockets.connect(ws_url(server, f"{query}&last_event_id={last}")) as ws:
@@ -345,7 +334,7 @@ def test_a_slow_consumer_is_cut_with_where_to_resume_while_a_fast_one_gets_every
         engine = Engine(tmp_path, redis.url)
         engine.run("demo-data", "--symbols", "2", "--days", "30")
         server = serve(engine)
-        wait_for_mode(server, "distributed")
+        server.wait_for_mode("distributed")
         query = "channels=events:indicators"
         total, chunk = 6000, 500
 
@@ -390,7 +379,7 @@ def test_task_events_overtake_a_backlog_and_ticks_conflate_to_the_latest(tmp_pat
         engine = Engine(tmp_path, redis.url)
         engine.run("demo-data", "--symbols", "2", "--days", "30")
         server = serve(engine)
-        wait_for_mode(server, "distributed")
+        server.wait_for_mode("distributed")
 
         async def scenario():
             # Priority: 1,000 large per-stock events fill the socket and queue up; a task
@@ -463,13 +452,12 @@ def test_an_event_published_through_one_instance_reaches_a_client_of_another(tmp
         engine = Engine(tmp_path, redis.url)
         engine.run("demo-data", "--symbols", "20", "--days", "60")
         a, b = serve(engine), serve(engine)
-        wait_for_mode(b, "distributed")
+        b.wait_for_mode("distributed")
 
         async def scenario():
             async with websockets.connect(ws_url(b, "channels=events:tasks,events:market:000001")) as ws:
                 await recv(ws)
-                quote = [{"symbol": "000001", "price": 9.75, "volume": 2, "ts": "2026-12-03T09:30:00Z"}]
-                assert httpx.post(a.url + "/api/market/quotes", json=quote, timeout=30).status_code == 200
+                quote(a, 9.75)
                 tick = await recv(ws)
                 assert (tick["event_type"], tick["price"]) == ("price.update", 9.75)
                 task_id = start_job(a)
@@ -515,35 +503,31 @@ def test_redis_killed_mid_stream_keeps_clients_and_the_stream_resumes(tmp_path, 
         engine = Engine(tmp_path, redis.url)
         engine.run("demo-data", "--symbols", "3", "--days", "60")
         server = serve(engine)
-        wait_for_mode(server, "distributed")
+        server.wait_for_mode("distributed")
         query = "channels=events:market:000001"
-
-        def quote(price):
-            q = [{"symbol": "000001", "price": price, "volume": 1, "ts": "2026-12-03T09:30:00Z"}]
-            assert httpx.post(server.url + "/api/market/quotes", json=q, timeout=30).status_code == 200
 
         async def scenario():
             async with websockets.connect(ws_url(server, query)) as ws:
                 await recv(ws)
-                quote(1.0)
+                quote(server, 1.0)
                 assert (await recv(ws))["price"] == 1.0
                 redis.stop()
-                quote(2.0)  # Redis is gone: still delivered on this instance
+                quote(server, 2.0)  # Redis is gone: still delivered on this instance
                 assert (await recv(ws))["price"] == 2.0
                 redis.start()
-                wait_for_mode(server, "distributed")
-                quote(3.0)  # whether or not the subscription is back yet
+                server.wait_for_mode("distributed")
+                quote(server, 3.0)  # whether or not the subscription is back yet
                 assert (await recv(ws))["price"] == 3.0
                 deadline = time.monotonic() + 20
                 while redis.client.pubsub_numpat() < 1:  # the subscription comes back by itself
                     assert time.monotonic() < deadline, "the engine did not subscribe again"
                     time.sleep(0.05)  # only observable by asking Redis
-                quote(4.0)
+                quote(server, 4.0)
                 tick = await recv(ws)
                 assert tick["price"] == 4.0
                 last = tick["event_id"]
-            quote(5.0)
-            quote(6.0)
+            quote(server, 5.0)
+            quote(server, 6.0)
             async with websockets.connect(ws_url(server, f"{query}&last_event_id={last}")) as ws:
                 hello = await recv(ws)
                 assert hello["recovered"] is True, hello

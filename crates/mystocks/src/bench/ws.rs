@@ -834,7 +834,7 @@ async fn daily(server: &Server, args: &WsArgs) -> anyhow::Result<DailyReport> {
         }
         durations.push(duration.unwrap_or(f64::NAN));
     }
-    let ratio = median(&with) / median(&without);
+    let ratio = super::median(with.clone()) / super::median(without.clone());
     Ok(DailyReport {
         symbols,
         clients: args.daily_clients,
@@ -845,16 +845,6 @@ async fn daily(server: &Server, args: &WsArgs) -> anyhow::Result<DailyReport> {
         ratio,
         clients_wrong,
     })
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    match s.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => s[n / 2],
-        n => (s[n / 2 - 1] + s[n / 2]) / 2.0,
-    }
 }
 
 /// Everything `mystocks bench ws` reports.

@@ -10,6 +10,7 @@ use tokio::sync::broadcast;
 
 use super::channels::Channel;
 use super::events::Event;
+use super::ids::parse_event_id;
 use super::{now_ms, Bus, BusError, Delivered, FeedHistory, History, REPLAY_LIMIT};
 
 #[derive(Default)]
@@ -60,7 +61,7 @@ impl LocalBus {
             let evicted = if buf.len() == REPLAY_LIMIT { buf.pop_front() } else { None };
             buf.push_back(d.clone());
             if let Some(old) = evicted {
-                b.evicted_ms.insert(channel.clone(), id_key(&old.event_id).0);
+                b.evicted_ms.insert(channel.clone(), id_key_of(&old.event_id).0);
             }
             d
         };
@@ -73,12 +74,6 @@ impl LocalBus {
     pub(crate) fn sender(&self) -> &broadcast::Sender<Delivered> {
         &self.live
     }
-}
-
-/// Orders stream ids (`ms-seq`) numerically.
-pub(crate) fn id_key(id: &str) -> (u64, u64) {
-    let (ms, seq) = id.split_once('-').unwrap_or((id, "0"));
-    (ms.parse().unwrap_or(0), seq.parse().unwrap_or(0))
 }
 
 #[async_trait]
@@ -96,12 +91,12 @@ impl Bus for LocalBus {
     }
 
     async fn history(&self, channel: &Channel, after_id: &str) -> History {
-        let after = id_key(after_id);
+        let after = id_key_of(after_id);
         let b = self.buffers.lock().unwrap_or_else(|p| p.into_inner());
         let events = b
             .per_channel
             .get(channel)
-            .map(|buf| buf.iter().filter(|d| id_key(&d.event_id) > after).cloned().collect())
+            .map(|buf| buf.iter().filter(|d| id_key_of(&d.event_id) > after).cloned().collect())
             .unwrap_or_default();
         // Whole since the bus was made, or since just after the newest evicted event.
         let evicted = b.evicted_ms.get(channel).map_or(0, |ms| ms + 1);
@@ -111,4 +106,9 @@ impl Bus for LocalBus {
     fn feed_history(&self) -> FeedHistory {
         FeedHistory { since_ms: self.created_ms, gaps: Vec::new() }
     }
+}
+
+/// An id's order key; a malformed one sorts first.
+fn id_key_of(id: &str) -> (u64, u64) {
+    parse_event_id(id).unwrap_or_default()
 }

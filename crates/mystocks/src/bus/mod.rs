@@ -8,6 +8,7 @@
 
 pub mod channels;
 pub mod events;
+pub mod ids;
 pub mod local;
 pub mod redis;
 

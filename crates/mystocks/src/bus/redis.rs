@@ -11,6 +11,7 @@
 //! get a local one. While Redis is down, events are delivered on this instance through
 //! the local bus.
 
+use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 use std::time::Duration;
 
@@ -20,7 +21,8 @@ use tokio::sync::{broadcast, watch};
 
 use super::channels::Channel;
 use super::events::Event;
-use super::local::{id_key, LocalBus};
+use super::ids::parse_event_id;
+use super::local::LocalBus;
 use super::{now_ms, Bus, BusError, Delivered, FeedHistory, History, REPLAY_LIMIT};
 use crate::redis_link::RedisLink;
 
@@ -144,6 +146,36 @@ struct Inner {
     subscriptions: watch::Sender<u64>,
     /// Starts with one open gap: nothing is received before the first subscription.
     feed: Mutex<FeedHistory>,
+    /// Ids of our events delivered locally while the subscription was down, so that
+    /// the copy Pub/Sub may still bring (a publish racing the resubscription) is dropped.
+    delivered_while_cut: Mutex<RecentIds>,
+}
+
+/// Ids remembered: the last [`RecentIds::CAPACITY`] inserted.
+#[derive(Default)]
+struct RecentIds {
+    order: VecDeque<String>,
+    set: HashSet<String>,
+}
+
+impl RecentIds {
+    const CAPACITY: usize = 4096;
+
+    fn insert(&mut self, id: &str) {
+        if self.set.insert(id.to_string()) {
+            self.order.push_back(id.to_string());
+            if self.order.len() > Self::CAPACITY {
+                if let Some(old) = self.order.pop_front() {
+                    self.set.remove(&old);
+                }
+            }
+        }
+    }
+
+    /// True (once) if `id` was remembered.
+    fn take(&mut self, id: &str) -> bool {
+        !self.set.is_empty() && self.set.remove(id)
+    }
 }
 
 impl Inner {
@@ -189,6 +221,7 @@ impl RedisBus {
             local: LocalBus::new(),
             subscriptions: watch::channel(0).0,
             feed: Mutex::new(FeedHistory { since_ms: now_ms(), gaps: vec![(now_ms(), None)] }),
+            delivered_while_cut: Mutex::default(),
         });
         tokio::spawn(subscribe_loop(Arc::downgrade(&inner)));
         Self { inner }
@@ -235,9 +268,10 @@ impl Bus for RedisBus {
             Ok(ids) if ids.len() == events.len() => {
                 if self.inner.feed_is_cut() {
                     // Redis took the events but this instance's subscription is not back
-                    // yet: its own listeners get them now, under their stream ids (the
-                    // hub drops the copy Pub/Sub may still bring).
+                    // yet: its own listeners get them now, under their stream ids.
+                    let mut delivered = self.inner.delivered_while_cut.lock().unwrap_or_else(|p| p.into_inner());
                     for ((channel, event), id) in events.iter().zip(&ids) {
+                        delivered.insert(id);
                         let d = Delivered { channel: channel.clone(), event_id: id.clone(), event: event.clone() };
                         let _ = self.inner.local.sender().send(d);
                     }
@@ -312,7 +346,7 @@ impl Bus for RedisBus {
             (Err(_), _) => None,
             (Ok(epoch), true) => Some(epoch),
             // Entries after the id were trimmed: whole only after the oldest one left.
-            (Ok(epoch), false) => Some(epoch.max(id_key(&trimmed).0 + 1)),
+            (Ok(epoch), false) => Some(epoch.max(parse_event_id(&trimmed).unwrap_or_default().0 + 1)),
         };
         History { events, whole_since_ms, epoch_ms: u64::try_from(epoch).ok() }
     }
@@ -353,7 +387,11 @@ async fn subscribe_loop(inner: Weak<Inner>) {
                     };
                     match id {
                         Some(event_id) => {
-                            let _ = strong.local.sender().send(Delivered { channel, event_id, event });
+                            let already =
+                                strong.delivered_while_cut.lock().unwrap_or_else(|p| p.into_inner()).take(&event_id);
+                            if !already {
+                                let _ = strong.local.sender().send(Delivered { channel, event_id, event });
+                            }
                         }
                         // Another publisher's event (no stream entry): a local id, so
                         // that it is delivered like ours.

@@ -3,7 +3,7 @@
 //! malformed, wrongly signed and expired tokens get 401. Reads stay open.
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::middleware::Next;
 use axum::response::Response;
 use jsonwebtoken::{decode, Algorithm, DecodingKey, Validation};
@@ -58,16 +58,25 @@ impl Auth {
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` header: `None` without the header,
+/// an error when it is not of that form.
+pub fn bearer(headers: &HeaderMap) -> Result<Option<&str>, String> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+    match value.to_str().ok().and_then(|h| h.split_once(' ')) {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+            Ok(Some(token.trim()))
+        }
+        _ => Err("the Authorization header must be `Bearer <token>`".to_string()),
+    }
+}
+
 /// Middleware of the write and admin routes.
 pub async fn require(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
     let Some(auth) = &state.auth else { return Ok(next.run(request).await) };
-    let header = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let verdict = match header.map(|h| h.split_once(' ')) {
-        Some(Some((scheme, token))) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
-            auth.check(token.trim())
-        }
-        Some(_) => Err("the Authorization header must be `Bearer <token>`".to_string()),
-        None => Err("this route needs a bearer token".to_string()),
+    let verdict = match bearer(request.headers()) {
+        Ok(Some(token)) => auth.check(token),
+        Ok(None) => Err("this route needs a bearer token".to_string()),
+        Err(why) => Err(why),
     };
     match verdict {
         Ok(()) => Ok(next.run(request).await),

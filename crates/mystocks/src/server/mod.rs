@@ -136,6 +136,7 @@ pub async fn serve(
         served = server => served?,
         () = bounded => tracing::warn!("requests still in flight after {} s were cut off", SHUTDOWN_GRACE.as_secs()),
     }
+    // Again: a connection upgraded on a kept-alive connection after the first round.
     state.ws.shutdown(WS_CLOSE_WAIT).await;
     state.jobs.stop_all().await;
     state.rt.cache.flush().await;

@@ -9,7 +9,7 @@
 //! `WS_IDLE_TIMEOUT`, and cuts clients that have lagged too long.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
@@ -18,9 +18,10 @@ use serde_json::{json, Value};
 use tokio::sync::{broadcast, Notify};
 
 use super::outbox::{EventMeta, Frame, Lane, Outbox, Pushed};
-use super::protocol::{self, EventId};
+use super::protocol;
 use crate::bus::channels::Channel;
 use crate::bus::events::EventBody;
+use crate::bus::ids::{self, EventId};
 use crate::bus::{now_ms, Bus, Delivered};
 
 /// Events kept in process for replay, across all channels.
@@ -71,7 +72,6 @@ struct Inner {
     replays: [AtomicU64; 2],
     idle_timeout: Duration,
     sweep_interval: Duration,
-    shutting_down: AtomicBool,
     all_closed: Notify,
 }
 
@@ -106,7 +106,6 @@ impl Hub {
             replays: [AtomicU64::new(0), AtomicU64::new(0)],
             idle_timeout,
             sweep_interval,
-            shutting_down: AtomicBool::new(false),
             all_closed: Notify::new(),
         });
         tokio::spawn(fan_out(Arc::downgrade(&inner), feed));
@@ -117,11 +116,6 @@ impl Hub {
     /// The bus the hub feeds from.
     pub fn bus(&self) -> &Arc<dyn Bus> {
         &self.0.bus
-    }
-
-    /// True once shutdown began: new connections are refused.
-    pub fn is_shutting_down(&self) -> bool {
-        self.0.shutting_down.load(Ordering::Relaxed)
     }
 
     /// A new connection, subscribed to nothing yet.
@@ -183,7 +177,6 @@ impl Hub {
 
     /// Closes every connection with 1001 and waits (bounded) until they are gone.
     pub async fn shutdown(&self, wait: Duration) {
-        self.0.shutting_down.store(true, Ordering::Relaxed);
         let all_closed = self.0.all_closed.notified();
         let open: Vec<Arc<ConnState>> =
             self.0.connections.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
@@ -201,7 +194,7 @@ impl Hub {
 }
 
 impl Registration {
-    /// Subscribes to `channels`; returns those that were new.
+    /// Subscribes to `channels` (those already held are left as they are).
     pub fn subscribe(&mut self, channels: &[Channel]) {
         let mut routes = self.hub.0.routes.write().unwrap_or_else(|p| p.into_inner());
         for channel in channels {
@@ -274,39 +267,7 @@ fn lane_of(delivered: &Delivered) -> Lane {
     }
 }
 
-/// Recent events remembered to drop a second copy of one (same channel and id).
-const SEEN_CAPACITY: usize = 8192;
-
-/// The events fanned out lately, by channel and id: the bus may deliver an event twice
-/// around a resubscription (once locally, once through Pub/Sub).
-#[derive(Default)]
-struct Seen {
-    order: VecDeque<u64>,
-    set: HashSet<u64>,
-}
-
-impl Seen {
-    /// False if this event was already seen.
-    fn first_time(&mut self, channel: &Channel, id: EventId) -> bool {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (channel, id).hash(&mut h);
-        let key = h.finish();
-        if !self.set.insert(key) {
-            return false;
-        }
-        self.order.push_back(key);
-        if self.order.len() > SEEN_CAPACITY {
-            if let Some(old) = self.order.pop_front() {
-                self.set.remove(&old);
-            }
-        }
-        true
-    }
-}
-
 async fn fan_out(inner: Weak<Inner>, mut feed: broadcast::Receiver<Delivered>) {
-    let mut seen = Seen::default();
     loop {
         let delivered = match feed.recv().await {
             Ok(d) => d,
@@ -323,13 +284,10 @@ async fn fan_out(inner: Weak<Inner>, mut feed: broadcast::Receiver<Delivered>) {
         };
         let Some(inner) = inner.upgrade() else { return };
         inner.received.fetch_add(1, Ordering::Relaxed);
-        let (Some(id), Some(text)) = (protocol::parse_event_id(&delivered.event_id), protocol::event_text(&delivered))
+        let (Some(id), Some(text)) = (ids::parse_event_id(&delivered.event_id), protocol::event_text(&delivered))
         else {
             continue;
         };
-        if !seen.first_time(&delivered.channel, id) {
-            continue;
-        }
         let lane = lane_of(&delivered);
         let meta = Arc::new(EventMeta { channel: delivered.channel, id });
         let record = Arc::new(Recorded { meta: meta.clone(), text: text.clone() });

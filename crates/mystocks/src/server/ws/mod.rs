@@ -21,15 +21,17 @@ pub mod session;
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use super::auth::bearer;
 use super::error::ApiError;
 use super::state::AppState;
 use crate::bus::channels::Channel;
+use crate::bus::ids;
 use protocol::{MAX_CLIENT_MESSAGE, MAX_SUBSCRIPTIONS};
 
 /// Channels a connection starts with when it names none.
@@ -73,15 +75,12 @@ async fn events(
     let token_expires = match &state.auth {
         None => None,
         Some(auth) => {
-            let bearer = headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|h| h.split_once(' '))
-                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-                .map(|(_, t)| t.trim().to_string());
-            let token = token.or(bearer).filter(|t| !t.is_empty()).ok_or_else(|| {
-                ApiError::Unauthorized("this route needs a token: `token=` or `Authorization: Bearer`".into())
-            })?;
+            let token = match token.filter(|t| !t.is_empty()) {
+                Some(token) => token,
+                None => bearer(&headers).map_err(ApiError::Unauthorized)?.map(str::to_string).ok_or_else(|| {
+                    ApiError::Unauthorized("this route needs a token: `token=` or `Authorization: Bearer`".into())
+                })?,
+            };
             Some(auth.expiry(&token).map_err(ApiError::Unauthorized)?)
         }
     };
@@ -99,7 +98,7 @@ async fn events(
     }
     let last_event_id = match last_event_id {
         None => None,
-        Some(text) => Some(protocol::parse_event_id(&text).ok_or_else(|| {
+        Some(text) => Some(ids::parse_event_id(&text).ok_or_else(|| {
             ApiError::BadRequest(format!(
                 "`last_event_id` must be an event id like 1700000000000-0, not `{}`",
                 text.chars().take(40).collect::<String>()
@@ -108,9 +107,6 @@ async fn events(
     };
     let upgrade =
         upgrade.map_err(|r| ApiError::BadRequest(format!("{} (this route is a WebSocket)", r.body_text())))?;
-    if state.ws.is_shutting_down() {
-        return Err(ApiError::Unavailable("the server is shutting down".into()));
-    }
     let hub = state.ws.clone();
     let request = session::Request { channels, last_event_id, token_expires };
     Ok(upgrade

@@ -22,8 +22,9 @@ use std::time::{Duration, Instant};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::Notify;
 
-use super::protocol::{self, EventId};
+use super::protocol;
 use crate::bus::channels::Channel;
+use crate::bus::ids::{self, EventId};
 
 /// Events the normal lane holds before the client counts as lagging.
 pub const NORMAL_CAPACITY: usize = 1024;
@@ -147,8 +148,7 @@ impl Outbox {
                 q.conflated.insert(key, frame);
                 Pushed::Conflated
             }
-            lane if q.normal.len() < NORMAL_CAPACITY => {
-                let _ = lane;
+            _ if q.normal.len() < NORMAL_CAPACITY => {
                 q.normal.push_back(frame);
                 Pushed::Queued
             }
@@ -182,7 +182,7 @@ impl Outbox {
         let unsent =
             q.priority.iter().chain(q.normal.iter()).filter_map(frame_id).chain(q.in_flight.iter().copied()).min();
         let resume = match unsent {
-            Some(oldest) => Some(protocol::id_before(oldest)),
+            Some(oldest) => Some(ids::id_before(oldest)),
             None => q.sent_max,
         };
         let discarded = q.priority.len() + q.normal.len() + q.conflated.len();

@@ -5,6 +5,7 @@
 use axum::extract::ws::Utf8Bytes;
 use serde_json::{json, Value};
 
+use crate::bus::ids::{id_text, EventId};
 use crate::bus::Delivered;
 
 /// The largest client message read (larger ones get an error; the connection stays).
@@ -12,33 +13,6 @@ pub const MAX_CLIENT_MESSAGE: usize = 64 * 1024;
 
 /// Channels one connection may hold at once.
 pub const MAX_SUBSCRIPTIONS: usize = 100;
-
-/// An event id (`ms-seq`) as numbers, ordered.
-pub type EventId = (u64, u64);
-
-/// Parses an event id: `ms-seq`, or `ms` (seq 0). `None` when malformed.
-pub fn parse_event_id(text: &str) -> Option<EventId> {
-    let (ms, seq) = text.split_once('-').unwrap_or((text, "0"));
-    let digits = |s: &str| !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(ms) || !digits(seq) {
-        return None;
-    }
-    Some((ms.parse().ok()?, seq.parse().ok()?))
-}
-
-/// The id just before `id`: a replay "after" it starts at `id`.
-pub fn id_before((ms, seq): EventId) -> EventId {
-    if seq > 0 {
-        (ms, seq - 1)
-    } else {
-        (ms.saturating_sub(1), u64::MAX)
-    }
-}
-
-/// The text form of an id.
-pub fn id_text((ms, seq): EventId) -> String {
-    format!("{ms}-{seq}")
-}
 
 /// What a client asked for.
 #[derive(Debug, PartialEq)]
@@ -140,20 +114,37 @@ pub fn heartbeat_ack() -> Utf8Bytes {
         .into()
 }
 
-/// An event as it goes out: the event object plus `channel` and `event_id`.
+/// An event as it goes out: the event object plus `channel` and `event_id`, spliced
+/// into the event's own JSON (one serialisation per event, on the hub's hot path).
 pub fn event_text(delivered: &Delivered) -> Option<Utf8Bytes> {
-    let mut object = match serde_json::to_value(&delivered.event).ok()? {
-        Value::Object(o) => o,
-        _ => return None,
-    };
-    object.insert("channel".into(), delivered.channel.to_string().into());
-    object.insert("event_id".into(), delivered.event_id.clone().into());
-    Some(Value::Object(object).to_string().into())
+    let json = serde_json::to_string(&delivered.event).ok()?;
+    let body = json.strip_suffix('}')?;
+    let channel = serde_json::to_string(&delivered.channel.to_string()).ok()?;
+    let id = serde_json::to_string(&delivered.event_id).ok()?;
+    Some(format!("{body},\"channel\":{channel},\"event_id\":{id}}}").into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_goes_out_as_its_object_plus_channel_and_id() {
+        use crate::bus::events::{Event, EventBody, PriceUpdate};
+        let event = Event::now(EventBody::PriceUpdate(PriceUpdate {
+            symbol: "000001".into(),
+            price: 10.5,
+            volume: 1.0,
+            ts: "2026-01-10T09:00:30Z".into(),
+        }));
+        let channel = crate::bus::channels::Channel::parse("events:market:000001").unwrap();
+        let d = Delivered { channel, event_id: "5-1".into(), event: event.clone() };
+        let out: Value = serde_json::from_str(&event_text(&d).unwrap()).unwrap();
+        let mut want = serde_json::to_value(&event).unwrap();
+        want["channel"] = "events:market:000001".into();
+        want["event_id"] = "5-1".into();
+        assert_eq!(out, want);
+    }
 
     #[test]
     fn client_messages_and_their_errors() {
@@ -168,17 +159,5 @@ mod tests {
         assert_eq!(code(r#"{"type":"dance"}"#), "unknown_type");
         assert_eq!(code(r#"{"type":"subscribe"}"#), "invalid_message");
         assert_eq!(code(r#"{"type":"subscribe","channels":[1]}"#), "invalid_message");
-    }
-
-    #[test]
-    fn ids_parse_order_and_step_back() {
-        assert_eq!(parse_event_id("1700000000000-3"), Some((1_700_000_000_000, 3)));
-        assert_eq!(parse_event_id("17"), Some((17, 0)));
-        for bad in ["", "-", "a-1", "1-", "1-2-3", "99999999999999999999999-0"] {
-            assert_eq!(parse_event_id(bad), None, "{bad}");
-        }
-        assert_eq!(id_before((5, 0)), (4, u64::MAX));
-        assert_eq!(id_before((5, 2)), (5, 1));
-        assert!(id_before((5, 0)) < (5, 0) && (4, 7) < id_before((5, 0)));
     }
 }

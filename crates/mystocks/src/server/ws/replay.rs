@@ -22,8 +22,9 @@ use axum::extract::ws::Utf8Bytes;
 
 use super::hub::Hub;
 use super::outbox::EventMeta;
-use super::protocol::{self, EventId};
+use super::protocol;
 use crate::bus::channels::Channel;
+use crate::bus::ids::{self, EventId};
 use crate::bus::now_ms;
 
 /// The most events one replay sends.
@@ -44,7 +45,7 @@ pub async fn gather(hub: &Hub, channels: &[Channel], after: EventId) -> Gap {
     let now = now_ms();
     let mut merged: BTreeMap<(EventId, Channel), Utf8Bytes> = BTreeMap::new();
     for channel in channels {
-        let history = bus.history(channel, &protocol::id_text(after)).await;
+        let history = bus.history(channel, &ids::id_text(after)).await;
         let (recent, hub_since) = hub.history(channel, after);
         let bus_since = history.whole_since_ms;
         let bus_covers = |ms: u64| bus_since.is_some_and(|since| since <= ms);
@@ -64,16 +65,13 @@ pub async fn gather(hub: &Hub, channels: &[Channel], after: EventId) -> Gap {
                 None => "the event store is unreachable and this instance does not hold every event since then",
                 Some(_) => "part of the gap is no longer held (trimmed, or lost with a restarted Redis before this instance saw it)",
             };
-            return Gap {
-                events: Vec::new(),
-                whole: Err(format!("{why}: {channel} after {}", protocol::id_text(after))),
-            };
+            return Gap { events: Vec::new(), whole: Err(format!("{why}: {channel} after {}", ids::id_text(after))) };
         }
         for r in recent {
             merged.insert((r.meta.id, channel.clone()), r.text.clone());
         }
         for d in history.events {
-            let Some(id) = protocol::parse_event_id(&d.event_id) else { continue };
+            let Some(id) = ids::parse_event_id(&d.event_id) else { continue };
             if id <= after || merged.contains_key(&(id, channel.clone())) {
                 continue;
             }

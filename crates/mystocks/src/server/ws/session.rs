@@ -18,9 +18,10 @@ use futures::{SinkExt, StreamExt};
 
 use super::hub::{Hub, Registration};
 use super::outbox::{Frame, Lane, Outbox};
-use super::protocol::{self, ClientMessage, EventId, MAX_CLIENT_MESSAGE, MAX_SUBSCRIPTIONS};
+use super::protocol::{self, ClientMessage, MAX_CLIENT_MESSAGE, MAX_SUBSCRIPTIONS};
 use super::replay;
 use crate::bus::channels::Channel;
+use crate::bus::ids::EventId;
 
 /// Client messages allowed per second before the client counts as flooding.
 pub const MAX_MESSAGES_PER_SECOND: u32 = 50;
@@ -114,41 +115,20 @@ async fn write(
             continue;
         }
         let mut sent = 0;
-        let flushed = {
-            let sends = async {
-                for frame in batch.frames {
-                    let (message, id) = match frame {
-                        Frame::Ping => (Message::Ping(Default::default()), None),
-                        Frame::Text(text, meta) => {
-                            let id = meta.as_ref().map(|m| m.id);
-                            if let Some(meta) = &meta {
-                                if let Some(&last) = seam.get(&meta.channel) {
-                                    if meta.id <= last {
-                                        outbox.sent(meta.id);
-                                        continue; // already sent by the replay
-                                    }
-                                    seam.remove(&meta.channel);
-                                }
-                            }
-                            (Message::Text(text), id)
-                        }
-                    };
-                    sink.feed(message).await?;
-                    if let Some(id) = id {
-                        outbox.sent(id);
-                    }
-                    sent += 1;
-                }
-                sink.flush().await
-            };
+        let sends = send_frames(&mut sink, batch.frames, outbox, &mut seam, &mut sent);
+        let outcome = if batch.close.is_some() {
+            // The last frames (a slow consumer's resume id) get a bounded time to leave.
+            tokio::time::timeout(CLOSE_WAIT, sends).await.unwrap_or(Ok(()))
+        } else {
             tokio::select! {
-                r = sends => r.is_ok(),
-                // Closing (cut, shut down) while the socket is blocked: stop waiting on it.
-                () = outbox.closing() => false,
+                r = sends => r,
+                // Closing (cut, shut down) while the socket is blocked: stop waiting on
+                // it; the next batch holds the last message and the close.
+                () = outbox.closing() => Ok(()),
             }
         };
         hub.count_sent(sent);
-        if !flushed && !outbox.is_closing() {
+        if outcome.is_err() {
             return;
         }
         if let Some(close) = batch.close {
@@ -156,25 +136,40 @@ async fn write(
             let _ = tokio::time::timeout(CLOSE_WAIT, sink.send(Message::Close(Some(frame)))).await;
             return;
         }
-        if !flushed {
-            // Closing: the next batch holds the last message and the close.
-            let last = outbox.take(BATCH);
-            let _ = tokio::time::timeout(CLOSE_WAIT, async {
-                for frame in last.frames {
-                    if let Frame::Text(text, _) = frame {
-                        sink.feed(Message::Text(text)).await?;
-                    }
-                }
-                if let Some(close) = last.close {
-                    let frame = CloseFrame { code: close.code, reason: close.reason.into() };
-                    sink.send(Message::Close(Some(frame))).await?;
-                }
-                sink.flush().await
-            })
-            .await;
-            return;
-        }
     }
+}
+
+/// Sends `frames` and flushes, skipping events the replay already sent (the seam) and
+/// reporting each event sent to the outbox; counts messages in `sent`.
+async fn send_frames(
+    sink: &mut SplitSink<WebSocket, Message>,
+    frames: Vec<Frame>,
+    outbox: &Outbox,
+    seam: &mut HashMap<Channel, EventId>,
+    sent: &mut u64,
+) -> Result<(), axum::Error> {
+    for frame in frames {
+        let (message, id) = match frame {
+            Frame::Ping => (Message::Ping(Default::default()), None),
+            Frame::Text(text, None) => (Message::Text(text), None),
+            Frame::Text(text, Some(meta)) => {
+                if let Some(&last) = seam.get(&meta.channel) {
+                    if meta.id <= last {
+                        outbox.sent(meta.id);
+                        continue;
+                    }
+                    seam.remove(&meta.channel);
+                }
+                (Message::Text(text), Some(meta.id))
+            }
+        };
+        sink.feed(message).await?;
+        if let Some(id) = id {
+            outbox.sent(id);
+        }
+        *sent += 1;
+    }
+    sink.flush().await
 }
 
 /// Reads and answers the client until it goes or the connection closes.
