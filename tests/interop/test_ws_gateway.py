@@ -151,6 +151,13 @@ def test_protocol_messages_and_bad_input_keep_the_connection(tmp_path, serve):
             stats = httpx.get(server.url + "/ws/stats", timeout=10).json()
             assert stats["connections"] == 1 and stats["channels"]["events:market:000001"] == 1
             assert "events:indicators" not in stats["channels"] and stats["messages_sent"] >= 15
+        # A client's close is answered (a clean close, not a dropped connection).
+        assert (ws.close_code, ws.close_reason) == (1000, "")
+        async with websockets.connect(ws_url(server), max_size=None) as big:
+            await recv(big)
+            await big.send("x" * (2 * 1024 * 1024))  # past the 1 MiB frame limit
+            _, code, reason = await closed(big)
+            assert (code, reason) == (1009, "message too big")
         listed = httpx.get(server.url + "/ws/channels", timeout=10).json()["channels"]
         assert [c["pattern"] for c in listed] == ["events:tasks", "events:task:{task_id}", "events:indicators",
                                                  "events:market", "events:market:{symbol}", "events:system"]
@@ -159,7 +166,8 @@ def test_protocol_messages_and_bad_input_keep_the_connection(tmp_path, serve):
     asyncio.run(scenario())
     # Bad upgrade requests are refused before the upgrade, as JSON.
     for query, says in [("channels=events:nope", "channel"), ("last_event_id=abc", "last_event_id"),
-                        ("channels=events:tasks&channels=events:system", "twice"), ("foo=1", "unknown")]:
+                        ("channels=events:tasks&channels=events:system", "twice"), ("foo=1", "unknown"),
+                        ("channels=,,", "no channel")]:
         r = httpx.get(server.url + "/ws/events?" + query, timeout=10)
         assert r.status_code == 400 and says in r.json()["error"]["message"], (query, r.text)
     r = httpx.get(server.url + "/ws/events", timeout=10)  # not an upgrade
@@ -276,7 +284,13 @@ def test_recovered_is_false_when_the_gap_is_gone(tmp_path, serve):
     assert hello["recovered"] is False and "no longer held" in hello["reason"], hello
     # Nothing of the old gap was replayed: only the new job's events, all live.
     assert all(e["event_id"] > last for e in events) and events[0]["event_type"] == "task.progress"
-    assert httpx.get(second.url + "/ws/stats", timeout=10).json()["replays"]["not_recovered"] == 1
+    # An id from the future (another system's clock) is not taken as "nothing missed":
+    # not recovered, and live events still arrive.
+    future = f"{int(time.time() * 1000) + 3_600_000}-0"
+    hello, events = asyncio.run(one_job(second, f"channels=events:tasks&last_event_id={future}"))
+    assert hello["recovered"] is False and "after every event" in hello["reason"], hello
+    assert completed(events[-1])
+    assert httpx.get(second.url + "/ws/stats", timeout=10).json()["replays"]["not_recovered"] == 2
 
 
 def test_a_gap_is_replayed_after_redis_restarted_empty_but_not_by_an_instance_that_never_saw_it(tmp_path, serve):
@@ -473,17 +487,22 @@ def test_tokens_are_checked_before_the_upgrade_and_an_expiring_one_ends_the_sess
     engine = Engine(tmp_path, None)
     engine.run("demo-data", "--symbols", "2", "--days", "30")
     secret = "ws-secret"
-    server = serve(engine, JWT_SECRET=secret)
+    server = serve(engine, JWT_SECRET=secret, RUST_LOG="tower_http=debug,mystocks=info")
+    hidden = jwt_token(secret, sub="hidden-in-the-log")
 
     async def scenario():
         for query, headers in [("", {}), ("token=not.a.jwt", {}), (f"token={jwt_token('other')}", {}),
                                (f"token={jwt_token(secret, expires_in=-30)}", {}),
+                               (f"token={jwt_token(secret, nbf=int(time.time()) + 600)}", {}),
                                ("", {"Authorization": f"Bearer {jwt_token(secret, expires_in=-30)}"})]:
             with pytest.raises(InvalidStatus) as refused:
                 async with websockets.connect(ws_url(server, query), additional_headers=headers):
                     pass
             assert refused.value.response.status_code == 401, query
         async with websockets.connect(ws_url(server, f"token={jwt_token(secret)}")) as ws:
+            assert (await recv(ws))["type"] == "connected"
+        # However the parameter's name is encoded, its value stays out of the log.
+        async with websockets.connect(ws_url(server, f"%74oken={hidden}")) as ws:
             assert (await recv(ws))["type"] == "connected"
         headers = {"Authorization": f"Bearer {jwt_token(secret)}"}
         async with websockets.connect(ws_url(server), additional_headers=headers) as ws:
@@ -494,7 +513,9 @@ def test_tokens_are_checked_before_the_upgrade_and_an_expiring_one_ends_the_sess
             assert (code, reason) == (1008, "token expired")
 
     asyncio.run(scenario())
-    assert "not.a.jwt" not in server.stderr()
+    log = server.stderr()
+    assert "/ws/events" in log, "the requests were logged"
+    assert "not.a.jwt" not in log and hidden not in log
 
 
 def test_redis_killed_mid_stream_keeps_clients_and_the_stream_resumes(tmp_path, serve):

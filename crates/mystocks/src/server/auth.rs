@@ -28,10 +28,11 @@ struct Claims {
 }
 
 impl Auth {
-    /// HS256 with `secret`; `exp` required, no leeway.
+    /// HS256 with `secret`; `exp` required, `nbf` honoured when present, no leeway.
     pub fn new(secret: &str) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
+        validation.validate_nbf = true;
         validation.set_required_spec_claims(&["exp"]);
         Self { key: DecodingKey::from_secret(secret.as_bytes()), validation }
     }
@@ -48,6 +49,7 @@ impl Auth {
                 use jsonwebtoken::errors::ErrorKind;
                 match e.kind() {
                     ErrorKind::ExpiredSignature => "the token has expired".to_string(),
+                    ErrorKind::ImmatureSignature => "the token is not valid yet (`nbf`)".to_string(),
                     ErrorKind::InvalidSignature => "the token's signature is not valid".to_string(),
                     ErrorKind::MissingRequiredClaim(c) => format!("the token has no `{c}` claim"),
                     ErrorKind::InvalidAlgorithm => "the token must be signed with HS256".to_string(),

@@ -90,18 +90,16 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The URI as logged: a `token=` value is replaced by `***`.
+/// The URI as logged: the value of a `token` parameter (however its name is encoded)
+/// is replaced by `***`.
 fn redact_token(uri: &axum::http::Uri) -> String {
-    match uri.query() {
-        Some(query) if query.contains("token=") => {
-            let kept: Vec<String> = query
-                .split('&')
-                .map(|pair| if pair.starts_with("token=") { "token=***".to_string() } else { pair.to_string() })
-                .collect();
-            format!("{}?{}", uri.path(), kept.join("&"))
-        }
-        _ => uri.to_string(),
+    let Some(query) = uri.query() else { return uri.to_string() };
+    let is_token = |pair: &str| form_urlencoded::parse(pair.as_bytes()).next().is_some_and(|(k, _)| k == "token");
+    if !query.split('&').any(is_token) {
+        return uri.to_string();
     }
+    let kept: Vec<&str> = query.split('&').map(|pair| if is_token(pair) { "token=***" } else { pair }).collect();
+    format!("{}?{}", uri.path(), kept.join("&"))
 }
 
 async fn not_found(request: Request) -> Response {

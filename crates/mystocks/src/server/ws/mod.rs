@@ -93,6 +93,9 @@ async fn events(
         .map(str::to_string)
         .collect();
     let channels = session::parse_channels(&names).map_err(ApiError::BadRequest)?;
+    if channels.is_empty() {
+        return Err(ApiError::BadRequest("`channels` names no channel (omit it for the default)".into()));
+    }
     if channels.len() > MAX_SUBSCRIPTIONS {
         return Err(ApiError::BadRequest(format!("at most {MAX_SUBSCRIPTIONS} channels per connection")));
     }

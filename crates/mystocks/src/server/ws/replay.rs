@@ -27,6 +27,9 @@ use crate::bus::channels::Channel;
 use crate::bus::ids::{self, EventId};
 use crate::bus::now_ms;
 
+/// How far an id may be ahead of this instance's clock (ids carry Redis's clock).
+const CLOCK_SKEW_MS: u64 = 5_000;
+
 /// The most events one replay sends.
 pub const MAX_REPLAY: usize = 50_000;
 
@@ -43,6 +46,10 @@ pub async fn gather(hub: &Hub, channels: &[Channel], after: EventId) -> Gap {
     let bus = hub.bus();
     let feed = bus.feed_history();
     let now = now_ms();
+    if after.0 > now + CLOCK_SKEW_MS {
+        let why = "`last_event_id` is after every event published so far (from another system?)";
+        return Gap { events: Vec::new(), whole: Err(why.into()) };
+    }
     let mut merged: BTreeMap<(EventId, Channel), Utf8Bytes> = BTreeMap::new();
     for channel in channels {
         let history = bus.history(channel, &ids::id_text(after)).await;

@@ -65,9 +65,6 @@ pub async fn run(socket: WebSocket, hub: Hub, request: Request) {
                 .send(Message::Text(protocol::connected(&connection_id, &names, Some(gap.whole.clone()))))
                 .await
                 .is_ok();
-            for channel in &request.channels {
-                seam.insert(channel.clone(), after);
-            }
             let mut replayed = 0;
             for (meta, text) in gap.events {
                 if !ok {
@@ -76,9 +73,8 @@ pub async fn run(socket: WebSocket, hub: Hub, request: Request) {
                 ok = sink.send(Message::Text(text)).await.is_ok();
                 registration.conn.outbox.sent(meta.id);
                 replayed += 1;
-                if let Some(last) = seam.get_mut(&meta.channel) {
-                    *last = (*last).max(meta.id);
-                }
+                let last = seam.entry(meta.channel).or_insert(meta.id);
+                *last = (*last).max(meta.id);
             }
             hub.count_sent(replayed);
             ok
@@ -90,14 +86,21 @@ pub async fn run(socket: WebSocket, hub: Hub, request: Request) {
     }
     let conn = registration.conn.clone();
     let reading = read(stream, &mut registration, request.token_expires);
-    tokio::pin!(reading);
+    let writing = write(sink, &conn.outbox, &hub, seam);
+    tokio::pin!(reading, writing);
     tokio::select! {
-        () = write(sink, &conn.outbox, &hub, seam) => {
+        () = &mut writing => {
             // Our close frame is out: read on until the client's (bounded), so that
             // unread client data does not turn the close into a reset.
             let _ = tokio::time::timeout(CLOSE_REPLY_WAIT, &mut reading).await;
         }
-        () = &mut reading => {}
+        () = &mut reading => {
+            // The client closed (or sent a frame past the limit): the writer sends the
+            // close frame, bounded.
+            if conn.outbox.is_closing() {
+                let _ = tokio::time::timeout(CLOSE_WAIT, &mut writing).await;
+            }
+        }
     }
 }
 
@@ -198,7 +201,20 @@ async fn read(mut stream: SplitStream<WebSocket>, registration: &mut Registratio
             }
         };
         let text = match message {
-            None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+            None => return,
+            Some(Err(e)) => {
+                if !is_too_big(e) {
+                    return;
+                }
+                // A frame over the hard limit: say so (1009), then let the writer close.
+                conn.outbox.close(1009, "message too big");
+                return;
+            }
+            Some(Ok(Message::Close(_))) => {
+                // The writer's close flushes the reply to the client's close frame.
+                conn.outbox.close(1000, "closed by the client");
+                continue;
+            }
             Some(Ok(Message::Pong(_) | Message::Ping(_))) => {
                 registration.conn.touch();
                 continue;
@@ -260,6 +276,12 @@ async fn read(mut stream: SplitStream<WebSocket>, registration: &mut Registratio
             },
         }
     }
+}
+
+/// True for the protocol's "message or frame too big" error.
+fn is_too_big(error: axum::Error) -> bool {
+    use tokio_tungstenite::tungstenite::Error;
+    matches!(error.into_inner().downcast::<Error>().map(|e| *e), Ok(Error::Capacity(_)))
 }
 
 fn names_of(channels: &[Channel]) -> Vec<String> {
