@@ -206,8 +206,11 @@ async fn read(mut stream: SplitStream<WebSocket>, registration: &mut Registratio
                 if !is_too_big(e) {
                     return;
                 }
-                // A frame over the hard limit: say so (1009), then let the writer close.
+                // A frame over the hard limit: say so (1009). The rest of the frame is
+                // never read, so closing the socket at once would reset it under the
+                // client before it reads our close: hold it open a moment first.
                 conn.outbox.close(1009, "message too big");
+                tokio::time::sleep(CLOSE_REPLY_WAIT).await;
                 return;
             }
             Some(Ok(Message::Close(_))) => {
