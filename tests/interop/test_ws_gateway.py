@@ -371,6 +371,12 @@ def test_a_slow_consumer_is_cut_with_where_to_resume_while_a_fast_one_gets_every
             assert [e["success_count"] for e in got] == list(range(total)), "the fast client missed or reordered"
             stats = httpx.get(server.url + "/ws/stats", timeout=10).json()
             assert stats["slow_consumers_closed"] >= 1 and stats["messages_dropped"] > 0, stats
+            # The same counts reach Prometheus (the Grafana dashboard's WebSocket row).
+            scraped = {line.split()[0]: float(line.split()[1])
+                       for line in httpx.get(server.url + "/metrics", timeout=10).text.splitlines()
+                       if line.startswith("mystocks_ws_")}
+            assert scraped["mystocks_ws_slow_consumers_closed_total"] >= 1, scraped
+            assert scraped["mystocks_ws_messages_dropped_total"] > 0, scraped
             before, code, reason = await closed(slow)
             assert (code, reason) == (1008, "slow consumer")
             told = before[-1]

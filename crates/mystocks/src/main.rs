@@ -54,6 +54,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Worker(args) => cli::worker::run(&args, &runtime().await?, &mut out).await,
         Command::Jobs(args) => cli::jobs::run(&args, &runtime().await?, &mut out).await,
         Command::Cache(args) => cli::cache::run(&args, &runtime().await?, &mut out).await,
+        Command::Demo(args) => cli::demo::run(&args, runtime().await?, &mut out).await,
         Command::Serve(args) => cli::serve::run(&args, runtime().await?, &mut out).await,
         Command::Debug(args) => cli::debug::run(&args, &runtime().await?, &mut out).await,
         Command::Indicator(args) => {

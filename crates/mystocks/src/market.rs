@@ -160,14 +160,19 @@ pub fn read_bar_file(path: &Path) -> Result<Vec<BarSeries>, CsvError> {
     let io = |error| CsvError::Io { path: shown.clone(), error };
     let mut raw = Vec::new();
     std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut raw)).map_err(io)?;
-    let text_bytes = if raw.starts_with(&[0x1f, 0x8b]) {
+    read_bar_bytes(&raw, &shown)
+}
+
+/// Reads a bar file's bytes (gzip or plain CSV), named `shown` in errors.
+pub fn read_bar_bytes(raw: &[u8], shown: &str) -> Result<Vec<BarSeries>, CsvError> {
+    let io = |error| CsvError::Io { path: shown.to_string(), error };
+    if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(io)?;
-        out
+        flate2::read::MultiGzDecoder::new(raw).read_to_end(&mut out).map_err(io)?;
+        parse_bars(&out, shown)
     } else {
-        raw
-    };
-    parse_bars(&text_bytes, &shown)
+        parse_bars(raw, shown)
+    }
 }
 
 /// Reads one symbol's bars from a file: `symbol` picks it when the file has several.

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod clcc;
 pub mod daily;
 pub mod debug;
+pub mod demo;
 pub mod demo_data;
 pub mod import;
 pub mod indicator;
@@ -30,6 +31,9 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The one-command tour: prepare the embedded store if empty (sample + 5,000
+    /// synthetic symbols), serve the API and the dashboard, run a daily job.
+    Demo(demo::DemoArgs),
     /// Serve the HTTP API (SPEC section 6) on MYSTOCKS_BIND until Ctrl-C or SIGTERM.
     Serve(serve::ServeArgs),
     /// Compute one indicator offline from a CSV file: one output row per input bar.

@@ -67,6 +67,9 @@ impl BackgroundJobs {
             match outcome {
                 Ok(report) => {
                     tracing::info!(task = %report.task_id, status = %report.status, "daily job ended");
+                    // The final counts: a distributed job's last progress may not have
+                    // been reported before it completed.
+                    observer.progress(&report.task_id, report.processed, report.total, report.failed);
                     observer.finished(&report.task_id, &report.status);
                 }
                 Err(e) => match &task_id {

@@ -85,6 +85,11 @@ fn describe() {
     describe_gauge!("mystocks_ws_connections", "Open WebSocket connections");
     describe_counter!("mystocks_ws_messages_sent_total", "WebSocket messages sent");
     describe_counter!("mystocks_ws_messages_dropped_total", "WebSocket messages dropped (conflated or cut off)");
+    describe_counter!(
+        "mystocks_ws_slow_consumers_closed_total",
+        "WebSocket clients cut as slow consumers (close 1008)"
+    );
+    describe_gauge!("mystocks_ws_messages_queued", "WebSocket messages waiting in the per-connection send queues");
 }
 
 /// Counts and times every request (the route template, never the raw path, as label).
@@ -127,7 +132,12 @@ pub async fn page(State(state): State<AppState>) -> Response {
     // The WebSocket gateway's series, present from the start (zero until it serves).
     gauge!("mystocks_ws_connections").increment(0.0);
     counter!("mystocks_ws_messages_sent_total").increment(0);
-    counter!("mystocks_ws_messages_dropped_total").increment(0);
+    // Drops and cuts are counted by the hub; read at scrape time.
+    let ws = state.ws.stats();
+    let ws_count = |k: &str| ws.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    counter!("mystocks_ws_messages_dropped_total").absolute(ws_count("messages_dropped"));
+    counter!("mystocks_ws_slow_consumers_closed_total").absolute(ws_count("slow_consumers_closed"));
+    gauge!("mystocks_ws_messages_queued").set(ws_count("messages_queued") as f64);
     let text = metrics.render();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }

@@ -4,7 +4,8 @@
 //!   so tests call it without a socket as well as over TCP.
 //! - One module per resource, each owning its routes and its request and response
 //!   types: [`health`], [`stocks`], [`market`] (bars and quotes), [`indicators`],
-//!   [`jobs`], [`cache`], [`metrics`], [`docs`] (OpenAPI and the docs page).
+//!   [`jobs`], [`cache`], [`metrics`], [`docs`] (OpenAPI and the docs page),
+//!   [`dashboard`] (the page at `/` and its embedded assets).
 //! - [`ws`]: the WebSocket event gateway (`/ws/events`, `/ws/stats`, `/ws/channels`).
 //! - [`error`]: the one error type, and the only place where status codes are chosen;
 //!   [`extract`]: extractors that report bad input that way; [`auth`]: the bearer token
@@ -16,6 +17,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod dashboard;
 pub mod docs;
 pub mod error;
 pub mod extract;
@@ -71,6 +73,7 @@ pub fn app(state: AppState) -> Router {
         .merge(writes)
         .route("/metrics", get(metrics::page))
         .merge(docs::router())
+        .merge(dashboard::router())
         .merge(ws::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -1,4 +1,5 @@
-//! `GET /api/stocks`: the symbols with name and exchange, by code, `limit` and `offset`.
+//! `GET /api/stocks`: the symbols with name and exchange, by code, `limit` and `offset`;
+//! `q` searches by code prefix or name.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -30,6 +31,10 @@ pub struct Page {
     /// Skip this many first (default 0).
     #[param(minimum = 0, maximum = 1000000000)]
     pub offset: Option<usize>,
+    /// Only symbols whose code starts with this or whose name contains it (ASCII case
+    /// ignored), 1 to 64 characters, none a control character.
+    #[param(min_length = 1, max_length = 64)]
+    pub q: Option<String>,
 }
 
 /// One listed symbol.
@@ -73,7 +78,13 @@ pub async fn list(State(state): State<AppState>, ApiQuery(page): ApiQuery<Page>)
     if offset > 1_000_000_000 {
         return Err(ApiError::Invalid("`offset` must be from 0 to 1000000000".into()));
     }
-    let symbols = state.rt.store.list_symbols(limit, offset).await?;
+    let symbols = match page.q.as_deref() {
+        None => state.rt.store.list_symbols(limit, offset).await?,
+        Some(q) if q.is_empty() || q.chars().count() > 64 || q.chars().any(char::is_control) => {
+            return Err(ApiError::Invalid("`q` must be 1 to 64 characters, none a control character".into()))
+        }
+        Some(q) => state.rt.store.find_symbols(q, limit, offset).await?,
+    };
     let stocks = symbols
         .into_iter()
         .map(|Symbol { code, name, exchange, listed_on }| Stock { code, name, exchange, listed_on })

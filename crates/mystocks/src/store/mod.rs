@@ -321,6 +321,10 @@ pub trait Store: Send + Sync {
     /// Symbols ordered by code.
     async fn list_symbols(&self, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>>;
 
+    /// Symbols whose code starts with `query` or whose name contains it (ASCII case
+    /// ignored), ordered by code.
+    async fn find_symbols(&self, query: &str, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>>;
+
     /// One symbol.
     async fn symbol(&self, code: &str) -> StoreResult<Option<Symbol>>;
 
@@ -463,4 +467,16 @@ pub(crate) fn encode_values(values: &[Option<f64>]) -> String {
 /// Decodes [`encode_values`].
 pub(crate) fn decode_values(text: &str) -> StoreResult<Vec<Option<f64>>> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("indicator values `{text}`: {e}")))
+}
+
+/// `query` as a LIKE pattern's literal part: `%`, `_` and the escape `\` escaped.
+pub fn like_literal(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    for c in query.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

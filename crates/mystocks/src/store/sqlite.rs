@@ -253,6 +253,20 @@ impl Store for SqliteStore {
         Ok(symbols)
     }
 
+    async fn find_symbols(&self, query: &str, limit: usize, offset: usize) -> StoreResult<Vec<Symbol>> {
+        let symbols = sqlx::query_as::<_, Symbol>(
+            "select code, name, exchange, listed_on from symbols \
+             where code like ?1 || '%' escape '\\' or name like '%' || ?1 || '%' escape '\\' \
+             order by code limit ?2 offset ?3",
+        )
+        .bind(super::like_literal(query))
+        .bind(limit.min(i64::MAX as usize) as i64)
+        .bind(offset.min(i64::MAX as usize) as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(symbols)
+    }
+
     async fn symbol(&self, code: &str) -> StoreResult<Option<Symbol>> {
         let symbol = sqlx::query_as::<_, Symbol>("select code, name, exchange, listed_on from symbols where code = ?")
             .bind(code)

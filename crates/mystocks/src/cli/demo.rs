@@ -1,0 +1,195 @@
+//! `mystocks demo`: the one-command tour. Prepares the store if it is empty (the bundled
+//! real sample plus a synthetic market), serves the API and the dashboard, optionally
+//! starts local worker processes, runs a daily job with its progress on the terminal,
+//! prints the dashboard's address and serves until Ctrl-C or SIGTERM.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::process::{Child, Command};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::bus::events::EventBody;
+use crate::demo::{generate, MAX_SYMBOLS};
+use crate::ingest::{write_bars, WriteMode};
+use crate::jobs::daily::{job_record, DailyOptions};
+use crate::jobs::stop::shutdown_signal;
+use crate::market::{read_bar_bytes, to_import_batches};
+use crate::runtime::Runtime;
+use crate::server::{serve, AppState};
+
+/// The real sample (Quandl WIKI, public domain: AAPL, FB, GOOG, IBM, MSFT 2000-2013),
+/// inside the binary so that the demo works from any directory.
+const SAMPLE: &[u8] = include_bytes!("../../../../fixtures/us_daily_2000_2013.csv.gz");
+const SAMPLE_NAME: &str = "us_daily_2000_2013.csv.gz (bundled)";
+
+/// Symbols written per transaction while the synthetic market is loaded (one step of
+/// the progress bar).
+const CHUNK: usize = 250;
+
+/// Arguments of `mystocks demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Listen address (default: MYSTOCKS_BIND, 127.0.0.1:8000; port 0 picks a free port).
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
+    /// Synthetic symbols to create when the store is empty (at most 7,000).
+    #[arg(long, default_value_t = 5000)]
+    pub symbols: usize,
+    /// Trading days per synthetic symbol.
+    #[arg(long, default_value_t = 250)]
+    pub days: usize,
+    /// Local `mystocks worker` processes to start beside the server (needs REDIS_URL),
+    /// so the job is spread over them.
+    #[arg(long, default_value_t = 0)]
+    pub workers: usize,
+    /// Serve without running a daily job first.
+    #[arg(long)]
+    pub no_job: bool,
+}
+
+/// Runs the tour until a signal.
+pub async fn run(args: &DemoArgs, rt: Runtime, out: &mut dyn Write) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        (1..=MAX_SYMBOLS).contains(&args.symbols),
+        "--symbols must be from 1 to {MAX_SYMBOLS} (the demo's board code ranges hold 1,000 codes each)"
+    );
+    anyhow::ensure!((30..=5_000).contains(&args.days), "--days must be from 30 to 5000");
+    anyhow::ensure!(args.workers <= 16, "--workers must be from 0 to 16");
+    if args.workers > 0 && rt.redis.is_none() {
+        anyhow::bail!("--workers needs Redis: set REDIS_URL (workers share the job through Redis Streams)");
+    }
+    let addr = args.bind.unwrap_or(rt.config.bind);
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("MYSTOCKS_BIND: cannot listen on {addr}"))?;
+    let bound = listener.local_addr()?;
+
+    prepare(args, &rt, out).await?;
+
+    let state = AppState::new(rt);
+    let mode = state.rt.cache.mode();
+    let server = tokio::spawn(serve(listener, state.clone(), shutdown_signal()));
+    let dashboard = format!("http://{bound}/");
+    writeln!(out, "serving the API and the dashboard at {dashboard} ({} mode)", format!("{mode:?}").to_lowercase())?;
+    out.flush()?;
+
+    let workers = start_workers(args.workers)?;
+    if !workers.is_empty() {
+        writeln!(out, "started {} local workers", workers.len())?;
+    }
+    if !args.no_job {
+        run_job(&state, out).await?;
+    }
+    writeln!(out, "dashboard: {dashboard}   (Ctrl-C to stop)")?;
+    out.flush()?;
+    let served = server.await.context("the server task")?;
+    // Dropping the children kills them (kill_on_drop).
+    drop(workers);
+    served.context("serving")?;
+    writeln!(out, "stopped")?;
+    Ok(())
+}
+
+/// Loads the sample and the synthetic market when the store has no symbols; otherwise
+/// reuses what is there.
+async fn prepare(args: &DemoArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::Result<()> {
+    let store = rt.store.as_ref();
+    if !store.list_symbols(1, 0).await?.is_empty() {
+        writeln!(out, "using the data already in {} (an empty store is filled on first run)", store.backend())?;
+        return Ok(());
+    }
+    writeln!(out, "preparing {}: the bundled sample and {} synthetic symbols", store.backend(), args.symbols)?;
+    let bar = ProgressBar::new((args.symbols + 5) as u64).with_style(
+        ProgressStyle::with_template("{spinner} {msg:24} [{bar:30}] {pos}/{len} symbols [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+
+    bar.set_message("real sample (5 US stocks)");
+    let sample = tokio::task::spawn_blocking(|| {
+        let all = read_bar_bytes(SAMPLE, SAMPLE_NAME)?;
+        to_import_batches(Path::new(SAMPLE_NAME), all, "1d")
+    })
+    .await
+    .context("reading the bundled sample")??;
+    let written = write_bars(store, &rt.cache, &[], &sample, WriteMode::Merge).await?.stats;
+    bar.inc(written.symbols as u64);
+
+    bar.set_message("generating the market");
+    let (n, d) = (args.symbols, args.days);
+    let market = tokio::task::spawn_blocking(move || generate(n, d, 1)).await?;
+    bar.set_message("writing the market");
+    for (symbols, bars) in market.symbols.chunks(CHUNK).zip(market.bars.chunks(CHUNK)) {
+        write_bars(store, &rt.cache, symbols, bars, WriteMode::Replace).await?;
+        bar.inc(symbols.len() as u64);
+    }
+    bar.finish_and_clear();
+    writeln!(out, "prepared {} symbols in {} ({} s)", n + written.symbols, store.backend(), bar.elapsed().as_secs())?;
+    Ok(())
+}
+
+/// Starts `n` `mystocks worker` processes of this binary, killed when dropped.
+fn start_workers(n: usize) -> anyhow::Result<Vec<Child>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let exe = std::env::current_exe().context("finding this program to start workers")?;
+    (1..=n)
+        .map(|i| {
+            Command::new(&exe)
+                .args(["worker", "--name", &format!("demo-worker-{i}")])
+                .stdout(std::process::Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .with_context(|| format!("starting worker {i}"))
+        })
+        .collect()
+}
+
+/// Starts a daily job over every symbol and shows its progress until it ends.
+async fn run_job(state: &AppState, out: &mut dyn Write) -> anyhow::Result<()> {
+    // Subscribe before the start so that no event of the job is missed.
+    let mut events = state.bus.subscribe();
+    let started = Instant::now();
+    let task_id = state.jobs.start(DailyOptions::default()).await.context("starting the daily job")?;
+    let bar = ProgressBar::new(100).with_style(
+        ProgressStyle::with_template("daily job {msg} [{bar:30}] {pos}% [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(task_id.clone());
+    let mut check = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Ok(delivered) => match delivered.event.body {
+                    EventBody::TaskProgress(p) if p.task_id == task_id => bar.set_position(p.progress.round() as u64),
+                    EventBody::TaskCompleted(c) if c.task_id == task_id => break,
+                    _ => {}
+                },
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
+            },
+            // A job stopped by a signal (or failed) may end without its completion event.
+            _ = check.tick() => if !state.jobs.is_running(&task_id) { break },
+        }
+    }
+    bar.finish_and_clear();
+    let record = job_record(&state.rt, &task_id).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    writeln!(
+        out,
+        "daily job {task_id} {}: {} of {} symbols processed, {} failed, in {seconds:.1} s",
+        record.status.as_str(),
+        record.processed,
+        record.total,
+        record.failed
+    )?;
+    Ok(())
+}
