@@ -11,6 +11,7 @@ disconnected, reconnects by itself and is live again. Screenshots are kept under
 target/dashboard-screenshots/ as test artifacts."""
 import io
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -36,6 +37,7 @@ def start(args: list[str], workdir, env, ready: str, timeout: float = 600) -> tu
     """Starts the binary and reads its output until a line starting with `ready`."""
     log = open(workdir / f"{args[0]}-{time.monotonic_ns()}.log", "w")
     proc = subprocess.Popen([BIN, *args], cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+    proc.log_path = log.name
     lines, deadline = [], time.monotonic() + timeout
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
@@ -158,6 +160,14 @@ def test_dashboard_in_chromium(tmp_path):
             expect(page.locator("#quote")).to_contain_text("777.5", timeout=10_000)
             shot(page, "5-reconnected")
 
+            # A phone-width screen: one column, nothing wider than the screen.
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.wait_for_timeout(300)  # the chart resizes on the next frame
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"the page is {overflow} px wider than a phone's screen"
+            assert page.locator("#chart canvas").first.bounding_box()["width"] <= 390
+            page.screenshot(path=str(SHOTS / "6-phone.png"), full_page=True)
+
             assert not errors, errors
             assert not outside, f"the page fetched from outside the server: {outside}"
             browser.close()
@@ -198,3 +208,25 @@ def test_demo_prepares_once_runs_a_job_and_reuses_the_data(tmp_path):
     refused = subprocess.run([BIN, "demo", "--workers", "2"], cwd=tmp_path, env=env, capture_output=True, text=True,
                              timeout=60)
     assert refused.returncode == 1 and "REDIS_URL" in refused.stderr, refused.stderr
+
+
+def test_demo_with_redis_spreads_the_job_over_local_workers(tmp_path, redis_server):
+    """`demo --workers 2` with REDIS_URL: distributed mode, two local workers ready
+    before the job starts, the job completed with both taking part, and both stopped
+    cleanly (each reports its share) when the demo is stopped."""
+    env = engine_env(tmp_path)
+    env["REDIS_URL"] = redis_server.url
+    demo, out = start(["demo", "--bind", "127.0.0.1:0", "--symbols", "2995", "--workers", "2"], tmp_path, env,
+                      "dashboard: ")
+    try:
+        assert any("(distributed mode)" in line for line in out), out
+        assert "started 2 local workers" in out, out
+        job = next(line for line in out if line.startswith("daily job "))
+        assert "completed: 3000 of 3000 symbols processed, 0 failed" in job, job
+    finally:
+        demo.terminate()
+        assert demo.wait(timeout=60) == 0
+    log = open(demo.log_path).read()
+    shares = {name: int(n) for name, n in re.findall(r"worker (demo-worker-\d) stopped: (\d+) symbols", log)}
+    assert set(shares) == {"demo-worker-1", "demo-worker-2"}, log[-3000:]
+    assert sum(shares.values()) > 0, f"the workers took no part of the job: {shares}"

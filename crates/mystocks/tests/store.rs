@@ -394,6 +394,22 @@ async fn symbols_list_and_migrations_are_idempotent(store: Arc<dyn Store>, url: 
     assert_eq!(codes, ["000001", "000002", "600519"]);
     let page: Vec<_> = store.list_symbols(1, 1).await.unwrap().into_iter().map(|s| s.code).collect();
     assert_eq!(page, ["000002"]);
+    // Search: a code prefix or a part of the name, ASCII case ignored; LIKE's wildcards
+    // are literal characters.
+    let mut named = syms[2].clone();
+    named.name = "Kweichow Moutai 贵州茅台".into();
+    store.upsert_symbols(&[named]).await.unwrap();
+    let find = |q: &'static str| {
+        let store = store.clone();
+        async move { store.find_symbols(q, 10, 0).await.unwrap().into_iter().map(|s| s.code).collect::<Vec<_>>() }
+    };
+    assert_eq!(find("0000").await, ["000001", "000002"]);
+    assert_eq!(find("moutai").await, ["600519"]);
+    assert_eq!(find("茅台").await, ["600519"]);
+    assert_eq!(find("n000002").await, ["000002"]);
+    assert!(find("%").await.is_empty() && find("_").await.is_empty() && find("\\").await.is_empty());
+    assert!(find("519").await.is_empty(), "a code matches by prefix only");
+    assert_eq!(store.find_symbols("0", 1, 1).await.unwrap()[0].code, "000002");
     // Opening again runs the migrations again: a no-op that keeps the data.
     let again = store::open(url).await.expect("second open");
     assert_eq!(again.list_symbols(10, 0).await.unwrap().len(), 3);

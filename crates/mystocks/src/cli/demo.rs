@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -31,6 +32,10 @@ const SAMPLE_NAME: &str = "us_daily_2000_2013.csv.gz (bundled)";
 /// Symbols written per transaction while the synthetic market is loaded (one step of
 /// the progress bar).
 const CHUNK: usize = 250;
+
+/// How long a worker may take to say it is ready, and to stop when asked.
+const WORKER_READY: Duration = Duration::from_secs(30);
+const WORKER_STOP: Duration = Duration::from_secs(10);
 
 /// Arguments of `mystocks demo`.
 #[derive(Debug, Args)]
@@ -78,7 +83,7 @@ pub async fn run(args: &DemoArgs, rt: Runtime, out: &mut dyn Write) -> anyhow::R
     writeln!(out, "serving the API and the dashboard at {dashboard} ({} mode)", format!("{mode:?}").to_lowercase())?;
     out.flush()?;
 
-    let workers = start_workers(args.workers)?;
+    let workers = start_workers(args.workers).await?;
     if !workers.is_empty() {
         writeln!(out, "started {} local workers", workers.len())?;
     }
@@ -88,8 +93,7 @@ pub async fn run(args: &DemoArgs, rt: Runtime, out: &mut dyn Write) -> anyhow::R
     writeln!(out, "dashboard: {dashboard}   (Ctrl-C to stop)")?;
     out.flush()?;
     let served = server.await.context("the server task")?;
-    // Dropping the children kills them (kill_on_drop).
-    drop(workers);
+    stop_workers(workers).await;
     served.context("serving")?;
     writeln!(out, "stopped")?;
     Ok(())
@@ -134,22 +138,55 @@ async fn prepare(args: &DemoArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::
     Ok(())
 }
 
-/// Starts `n` `mystocks worker` processes of this binary, killed when dropped.
-fn start_workers(n: usize) -> anyhow::Result<Vec<Child>> {
-    if n == 0 {
-        return Ok(Vec::new());
-    }
+/// Starts `n` `mystocks worker` processes of this binary and waits until each is ready,
+/// so that the job is spread over them from its first batch. Their later output goes to
+/// this process's stderr.
+async fn start_workers(n: usize) -> anyhow::Result<Vec<Child>> {
     let exe = std::env::current_exe().context("finding this program to start workers")?;
-    (1..=n)
-        .map(|i| {
-            Command::new(&exe)
-                .args(["worker", "--name", &format!("demo-worker-{i}")])
-                .stdout(std::process::Stdio::null())
-                .kill_on_drop(true)
-                .spawn()
-                .with_context(|| format!("starting worker {i}"))
+    let mut workers = Vec::with_capacity(n);
+    for i in 1..=n {
+        let mut child = Command::new(&exe)
+            .args(["worker", "--name", &format!("demo-worker-{i}")])
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting worker {i}"))?;
+        let stdout = child.stdout.take().context("the worker's output")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let ready = tokio::time::timeout(WORKER_READY, async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.contains(" ready") {
+                    return true;
+                }
+            }
+            false
         })
-        .collect()
+        .await;
+        if ready != Ok(true) {
+            anyhow::bail!("worker {i} did not get ready in {} s (see its log above)", WORKER_READY.as_secs());
+        }
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                eprintln!("{line}");
+            }
+        });
+        workers.push(child);
+    }
+    Ok(workers)
+}
+
+/// Asks the workers to stop (SIGTERM: each finishes its batch and says what it did),
+/// then waits for them; any still running after [`WORKER_STOP`] is killed.
+async fn stop_workers(mut workers: Vec<Child>) {
+    for child in &workers {
+        if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
+            // SAFETY: kill(2) on a child's pid has no memory effects.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+        }
+    }
+    for child in &mut workers {
+        let _ = tokio::time::timeout(WORKER_STOP, child.wait()).await;
+    }
 }
 
 /// Starts a daily job over every symbol and shows its progress until it ends.
