@@ -10,6 +10,7 @@ stays responsive at 100 events/s; the server killed and restarted, the page says
 disconnected, reconnects by itself and is live again. Screenshots are kept under
 target/dashboard-screenshots/ as test artifacts."""
 import io
+import json
 import os
 import re
 import shutil
@@ -168,6 +169,10 @@ def test_dashboard_in_chromium(tmp_path):
             assert page.locator("#chart canvas").first.bounding_box()["width"] <= 390
             page.screenshot(path=str(SHOTS / "6-phone.png"), full_page=True)
 
+            (SHOTS / "figures.json").write_text(json.dumps({
+                "page_load_ms": load_ms, "max_main_thread_stall_ms_at_100_events_per_s": lag,
+                "job_symbols": record["total"], "job_summary": page.locator("#job-summary").inner_text(),
+            }, indent=1))
             assert not errors, errors
             assert not outside, f"the page fetched from outside the server: {outside}"
             browser.close()
