@@ -197,8 +197,11 @@ def test_demo_prepares_once_runs_a_job_and_reuses_the_data(tmp_path):
         assert "MyStocks" in page.text and "/assets/app.js" in page.text
         assert httpx.get(url + "assets/nothing.js", timeout=10).status_code == 404
         tag = httpx.get(url + "assets/lightweight-charts.js", timeout=10).headers["etag"]
-        assert httpx.get(url + "assets/lightweight-charts.js", headers={"If-None-Match": tag},
-                         timeout=10).status_code == 304
+        for seen in (tag, f'"other", W/{tag}', "*"):
+            assert httpx.get(url + "assets/lightweight-charts.js", headers={"If-None-Match": seen},
+                             timeout=10).status_code == 304, seen
+        assert httpx.get(url + "assets/lightweight-charts.js", headers={"If-None-Match": '"other"'},
+                         timeout=10).status_code == 200
     finally:
         first.terminate()
         assert first.wait(timeout=30) == 0
@@ -209,6 +212,19 @@ def test_demo_prepares_once_runs_a_job_and_reuses_the_data(tmp_path):
     second.wait(timeout=30)
     assert any("using the data already in sqlite" in line for line in out), out
     assert time.monotonic() - began < 20, "a second demo run should reuse the data and start in seconds"
+
+    # A preparation cut short (its last step, the sample, never written) is finished by
+    # the next run instead of serving a partial market for good.
+    import sqlite3
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        db.execute("delete from bars where symbol in ('AAPL','FB','GOOG','IBM','MSFT')")
+        db.execute("delete from symbols where code in ('AAPL','FB','GOOG','IBM','MSFT')")
+    third, out = start(["demo", "--bind", "127.0.0.1:0", "--no-job", "--symbols", "45", "--days", "60"], tmp_path,
+                       env, "dashboard: ")
+    third.terminate()
+    third.wait(timeout=30)
+    assert any(line.startswith("finishing an interrupted preparation") for line in out), out
+    assert any(line.startswith("prepared 50 symbols") for line in out), out
 
     refused = subprocess.run([BIN, "demo", "--workers", "2"], cwd=tmp_path, env=env, capture_output=True, text=True,
                              timeout=60)
@@ -235,3 +251,50 @@ def test_demo_with_redis_spreads_the_job_over_local_workers(tmp_path, redis_serv
     shares = {name: int(n) for name, n in re.findall(r"worker (demo-worker-\d) stopped: (\d+) symbols", log)}
     assert set(shares) == {"demo-worker-1", "demo-worker-2"}, log[-3000:]
     assert sum(shares.values()) > 0, f"the workers took no part of the job: {shares}"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (scripts/test installs it)")
+def test_dashboard_with_a_token_and_a_job_faster_than_its_answer(tmp_path):
+    """With JWT_SECRET set the page says the live feed needs a token (not a vague
+    'disconnected'), and works once it is given; a job whose events all arrive before the
+    POST that started it is answered still ends in the panel as completed, with the
+    failed symbol named."""
+    from playwright.sync_api import sync_playwright, expect
+    from conftest import jwt_token
+
+    env = engine_env(tmp_path)
+    subprocess.run([BIN, "demo-data", "--symbols", "3", "--days", "60"], cwd=tmp_path, env=env, check=True,
+                   capture_output=True, timeout=120)
+    env["JWT_SECRET"] = "s3cret-for-the-page-0123456789abcdef"
+    server, out = start(["serve", "--bind", "127.0.0.1:0"], tmp_path, env, "listening on ")
+    url = out[-1].split()[-1] + "/"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page()
+            page.goto(url)
+            expect(page.locator("#conn")).to_have_attribute("data-state", "auth", timeout=10_000)
+            expect(page.locator("#banner")).to_contain_text("need a bearer token")
+            expect(page.locator("#token-box")).to_be_visible()
+            page.fill("#token", jwt_token("s3cret-for-the-page-0123456789abcdef"))
+            page.locator("#token").dispatch_event("change")
+            expect(page.locator("#conn")).to_have_attribute("data-state", "connected", timeout=10_000)
+
+            # The answer to the POST held back until the job has long finished.
+            def late(route):
+                response = route.fetch()
+                time.sleep(1.0)
+                route.fulfill(response=response)
+            page.route("**/api/jobs/daily", late)
+            page.check("input[name=scope][value=list]")
+            page.fill("#job-symbols", "000001, zzzz")
+            page.click("#job-start")
+            expect(page.locator("#job-summary")).to_contain_text("Job completed: 2 symbols, 1 succeeded, 1 failed",
+                                                                 timeout=30_000)
+            expect(page.locator("#job-summary")).to_contain_text("ZZZZ (", timeout=10_000)
+            expect(page.locator("#job-bar")).to_have_attribute("aria-valuenow", "100")
+            shot(page, "7-token-and-failed-symbol")
+            browser.close()
+    finally:
+        server.kill()
+        server.wait()

@@ -11,7 +11,9 @@ const state = {
   socket: null,
   retry: 0,
   connectedOnce: false,
-  task: null, // the task the job panel follows
+  tasks: new Map(), // recent tasks' figures, by id
+  pinned: null, // the task started from this page
+  latest: null, // the task of the latest event
   symbol: null, // the symbol the market panel shows
   catalog: [],
   charts: {},
@@ -52,19 +54,36 @@ function connect() {
   if (state.token) url.searchParams.set("token", state.token);
   const ws = new WebSocket(url);
   state.socket = ws;
+  let opened = false;
+  ws.onopen = () => { opened = true; };
   setConn("connecting", "connecting…");
   ws.onmessage = (m) => {
     let msg;
     try { msg = JSON.parse(m.data); } catch (_) { return; }
     if (msg.type) control(msg); else onEvent(msg);
   };
-  ws.onclose = (e) => {
+  ws.onclose = async (e) => {
     if (state.socket !== ws) return;
     state.socket = null;
     const wait = Math.min(5000, 300 * 2 ** state.retry++);
+    $("mode-badge").className = "badge";
+    $("mode-badge").textContent = "mode: ?";
+    // A refused upgrade looks like any lost connection (1006): ask the same URL over
+    // plain HTTP to learn whether the server wants a token.
+    if (!opened) {
+      const plain = new URL(url); plain.protocol = location.protocol;
+      const answer = await fetch(plain).catch(() => null);
+      if (answer && answer.status === 401) {
+        setConn("auth", "token needed");
+        $("token-box").hidden = false;
+        banner("Live events need a bearer token (the server has JWT_SECRET set): enter it in the Daily job panel.");
+        state.reconnect = setTimeout(connect, 30000);
+        return;
+      }
+    }
     setConn("disconnected", "disconnected");
     banner(`Disconnected from the server (${e.code}${e.reason ? " " + e.reason : ""}); reconnecting in ${(wait / 1000).toFixed(1)} s…`);
-    setTimeout(connect, wait);
+    state.reconnect = setTimeout(connect, wait);
   };
 }
 
@@ -132,14 +151,22 @@ function paint() {
 }
 
 // ---------------------------------------------------------------- job panel
-function follow(taskId) {
-  if (!state.task || state.task.id !== taskId) {
-    state.task = { id: taskId, progress: 0, processed: 0, total: 0, failed: 0, firstAt: performance.now(), firstProcessed: 0, done: null };
+// Every task seen lately, by id; the panel shows the one started from this page
+// (pinned) or else the latest. Events of a task may arrive before the POST that started
+// it is answered: they are kept under its id either way.
+function track(taskId) {
+  let t = state.tasks.get(taskId);
+  if (!t) {
+    t = { id: taskId, progress: 0, processed: 0, total: 0, failed: 0, firstAt: performance.now(), firstProcessed: 0, done: null };
+    state.tasks.set(taskId, t);
+    if (state.tasks.size > 20) state.tasks.delete(state.tasks.keys().next().value);
   }
-  return state.task;
+  return t;
 }
+function shown() { return state.tasks.get(state.pinned || state.latest) || null; }
 function taskProgress(ev) {
-  const t = follow(ev.task_id);
+  const t = track(ev.task_id);
+  state.latest = ev.task_id;
   if (t.done) return;
   if (!t.total) { t.firstAt = performance.now(); t.firstProcessed = ev.processed; }
   Object.assign(t, { progress: ev.progress, processed: ev.processed, total: ev.total, failed: ev.failed });
@@ -147,7 +174,8 @@ function taskProgress(ev) {
   mark("job");
 }
 function taskCompleted(ev) {
-  const t = follow(ev.task_id);
+  const t = track(ev.task_id);
+  state.latest = ev.task_id;
   t.done = ev;
   t.progress = 100;
   t.processed = ev.result.success + ev.result.failed;
@@ -156,9 +184,16 @@ function taskCompleted(ev) {
   pushFeed(describe(ev));
   mark("job");
   refreshJobs();
+  if (ev.result.failed > 0) {
+    api(`/api/jobs/${encodeURIComponent(ev.task_id)}`).then((job) => {
+      const failures = (job.result && job.result.failures) || [];
+      t.why = failures.slice(0, 5).map((f) => `${f.symbol} (${f.reason})`).join(", ") + (failures.length > 5 ? ", …" : "");
+      mark("job");
+    }).catch(() => {});
+  }
 }
 function paintJob() {
-  const t = state.task;
+  const t = shown();
   if (!t) return;
   const p = Math.max(0, Math.min(100, t.progress));
   const bar = $("job-bar");
@@ -175,7 +210,7 @@ function paintJob() {
     setText("job-rate", fmt(t.processed / Math.max(t.done.duration_seconds, 1e-3)));
     setText("job-eta", "done");
     const r = t.done.result;
-    setText("job-summary", `Job ${t.done.status}: ${fmt(r.success + r.failed)} symbols, ${fmt(r.success)} succeeded, ${fmt(r.failed)} failed, in ${t.done.duration_seconds.toFixed(2)} s.`);
+    setText("job-summary", `Job ${t.done.status}: ${fmt(r.success + r.failed)} symbols, ${fmt(r.success)} succeeded, ${fmt(r.failed)} failed, in ${t.done.duration_seconds.toFixed(2)} s.` + (t.why ? ` Failed: ${t.why}.` : ""));
   } else {
     setText("job-rate", rate ? fmt(rate) : "—");
     setText("job-eta", rate ? fmt((t.total - t.processed) / rate, 1) + " s" : "—");
@@ -188,16 +223,15 @@ async function startJob(e) {
   const scope = document.querySelector("input[name=scope]:checked").value;
   const body = {};
   if (scope === "list") {
-    body.symbols = $("job-symbols").value.split(/[\s,;]+/).filter(Boolean);
+    body.symbols = $("job-symbols").value.split(/[\s,;]+/).filter(Boolean).map((c) => c.toUpperCase());
     if (!body.symbols.length) { setText("job-summary", "List at least one symbol."); return; }
   }
   const button = $("job-start");
   button.disabled = true;
   try {
     const started = await api("/api/jobs/daily", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-    state.task = null;
-    follow(started.task_id);
-    setText("job-summary", "Started " + started.task_id + "…");
+    state.pinned = started.task_id;
+    track(started.task_id);
     mark("job");
   } catch (err) {
     if (err.status === 401) { $("token-box").hidden = false; $("token").focus(); }
@@ -220,7 +254,7 @@ async function refreshJobs() {
     $("recent-jobs").tBodies[0].replaceChildren(...rows);
     // A page opened while a job runs follows it.
     const running = jobs.jobs.find((j) => j.status === "running");
-    if (running && !state.task) { const t = follow(running.task_id); Object.assign(t, { progress: running.progress, processed: running.processed, total: running.total, failed: running.failed }); mark("job"); }
+    if (running && !shown()) { const t = track(running.task_id); state.latest = running.task_id; Object.assign(t, { progress: running.progress, processed: running.processed, total: running.total, failed: running.failed }); mark("job"); }
   } catch (err) { /* the system panel shows what is down */ }
 }
 
@@ -360,8 +394,9 @@ function priceUpdate(ev) {
   else return; // a tick older than the last bar
   // A copy: the library rewrites the time of the object it is given.
   try { main.candles.update({ ...bar }); } catch (_) { return; }
+  const prev = day === last.time ? (state.quote ? state.quote.prev : null) : last.close;
   if (day === last.time) main.bars[main.bars.length - 1] = bar; else main.bars.push(bar);
-  state.quote = { price: ev.price, prev: state.quote ? state.quote.prev : null, ts: ev.ts };
+  state.quote = { price: ev.price, prev, ts: ev.ts };
   mark("quote");
 }
 
@@ -410,8 +445,8 @@ async function drawIndicator(e) {
   const params = {};
   for (const input of $("ind-params").querySelectorAll("input")) params[input.name] = input.value;
   let r;
-  try { r = await indicator(state.symbol, code, params); } catch (err) { setText("ind-info", `${code}: ${err.message}`); return; }
-  if (state.charts.extra) state.charts.extra.remove();
+  if (state.charts.extra) { state.charts.extra.remove(); state.charts.extra = null; }
+  try { r = await indicator(state.symbol, code, params); } catch (err) { setText("ind-info", err.message); return; }
   const chart = newChart($("ind-chart"));
   const colors = ["#2563eb", "#f59e0b", "#db2777", "#16a34a", "#7c3aed"];
   Object.keys(r.outputs).forEach((out, i) => {
@@ -428,9 +463,17 @@ function start() {
   if (!LWC) { banner("The chart library did not load."); }
   $("job-form").addEventListener("submit", startJob);
   for (const radio of document.querySelectorAll("input[name=scope]")) radio.addEventListener("change", () => { $("job-symbols").disabled = radio.value === "all" && radio.checked; });
-  $("token").addEventListener("change", (e) => { state.token = e.target.value.trim(); sessionStorage.setItem("mystocks.token", state.token); });
+  $("token").addEventListener("change", (e) => {
+    state.token = e.target.value.trim();
+    sessionStorage.setItem("mystocks.token", state.token);
+    if (!state.socket) { clearTimeout(state.reconnect); connect(); } // waiting for a token: try it now
+  });
   $("symbol-search").addEventListener("input", onSearch);
-  $("symbol-form").addEventListener("submit", (e) => { e.preventDefault(); const first = $("symbol-results").querySelector("li[data-code]"); if (first) openSymbol(first.dataset.code); });
+  $("symbol-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const first = $("symbol-results").querySelector("li[data-code]");
+    if (first) { $("symbol-results").replaceChildren(); $("symbol-search").value = first.dataset.code; openSymbol(first.dataset.code); }
+  });
   $("symbol-results").addEventListener("click", pickFromList);
   $("symbol-results").addEventListener("keydown", (e) => { if (e.key === "Enter") pickFromList(e); });
   $("ind-code").addEventListener("change", paramForm);

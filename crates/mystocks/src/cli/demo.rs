@@ -28,6 +28,10 @@ use crate::server::{serve, AppState};
 /// inside the binary so that the demo works from any directory.
 const SAMPLE: &[u8] = include_bytes!("../../../../fixtures/us_daily_2000_2013.csv.gz");
 const SAMPLE_NAME: &str = "us_daily_2000_2013.csv.gz (bundled)";
+/// A symbol of the sample: present once a preparation has finished.
+const SAMPLE_MARKER: &str = "AAPL";
+/// The synthetic market's seed.
+const SEED: u64 = 1;
 
 /// Symbols written per transaction while the synthetic market is loaded (one step of
 /// the progress bar).
@@ -70,8 +74,9 @@ pub async fn run(args: &DemoArgs, rt: Runtime, out: &mut dyn Write) -> anyhow::R
         anyhow::bail!("--workers needs Redis: set REDIS_URL (workers share the job through Redis Streams)");
     }
     let addr = args.bind.unwrap_or(rt.config.bind);
-    let listener =
-        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("MYSTOCKS_BIND: cannot listen on {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("MYSTOCKS_BIND: cannot listen on {addr} (another address: --bind 127.0.0.1:8001)"))?;
     let bound = listener.local_addr()?;
 
     prepare(args, &rt, out).await?;
@@ -90,8 +95,11 @@ pub async fn run(args: &DemoArgs, rt: Runtime, out: &mut dyn Write) -> anyhow::R
     if !args.no_job {
         run_job(&state, out).await?;
     }
-    writeln!(out, "dashboard: {dashboard}   (Ctrl-C to stop)")?;
-    out.flush()?;
+    // A signal during the job has already begun the shutdown.
+    if !server.is_finished() {
+        writeln!(out, "dashboard: {dashboard}   (Ctrl-C to stop)")?;
+        out.flush()?;
+    }
     let served = server.await.context("the server task")?;
     stop_workers(workers).await;
     served.context("serving")?;
@@ -99,23 +107,35 @@ pub async fn run(args: &DemoArgs, rt: Runtime, out: &mut dyn Write) -> anyhow::R
     Ok(())
 }
 
-/// Loads the sample and the synthetic market when the store has no symbols; otherwise
-/// reuses what is there.
+/// Fills an empty store with the synthetic market, then the sample; written last, the
+/// sample marks a finished preparation, so one cut short (Ctrl-C) is finished by the next
+/// run. A store with other data is used as it is.
 async fn prepare(args: &DemoArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::Result<()> {
     let store = rt.store.as_ref();
-    if !store.list_symbols(1, 0).await?.is_empty() {
-        writeln!(out, "using the data already in {} (an empty store is filled on first run)", store.backend())?;
+    let empty = store.list_symbols(1, 0).await?.is_empty();
+    if !empty && (store.symbol(SAMPLE_MARKER).await?.is_some() || !holds_demo_market(rt).await?) {
+        writeln!(out, "using the data already in {} (--symbols and --days fill an empty store)", store.backend())?;
         return Ok(());
     }
-    writeln!(out, "preparing {}: the bundled sample and {} synthetic symbols", store.backend(), args.symbols)?;
+    let verb = if empty { "preparing" } else { "finishing an interrupted preparation of" };
+    writeln!(out, "{verb} {}: {} synthetic symbols and the bundled sample", store.backend(), args.symbols)?;
     let bar = ProgressBar::new((args.symbols + 5) as u64).with_style(
-        ProgressStyle::with_template("{spinner} {msg:24} [{bar:30}] {pos}/{len} symbols [{elapsed}]")
+        ProgressStyle::with_template("{spinner} {msg:16} [{bar:20}] {pos}/{len} [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
     bar.enable_steady_tick(Duration::from_millis(120));
 
-    bar.set_message("real sample (5 US stocks)");
+    bar.set_message("generating");
+    let (n, d) = (args.symbols, args.days);
+    let market = tokio::task::spawn_blocking(move || generate(n, d, SEED)).await?;
+    bar.set_message("writing");
+    for (symbols, bars) in market.symbols.chunks(CHUNK).zip(market.bars.chunks(CHUNK)) {
+        write_bars(store, &rt.cache, symbols, bars, WriteMode::Replace).await?;
+        bar.inc(symbols.len() as u64);
+    }
+
+    bar.set_message("real sample");
     let sample = tokio::task::spawn_blocking(|| {
         let all = read_bar_bytes(SAMPLE, SAMPLE_NAME)?;
         to_import_batches(Path::new(SAMPLE_NAME), all, "1d")
@@ -124,18 +144,16 @@ async fn prepare(args: &DemoArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::
     .context("reading the bundled sample")??;
     let written = write_bars(store, &rt.cache, &[], &sample, WriteMode::Merge).await?.stats;
     bar.inc(written.symbols as u64);
-
-    bar.set_message("generating the market");
-    let (n, d) = (args.symbols, args.days);
-    let market = tokio::task::spawn_blocking(move || generate(n, d, 1)).await?;
-    bar.set_message("writing the market");
-    for (symbols, bars) in market.symbols.chunks(CHUNK).zip(market.bars.chunks(CHUNK)) {
-        write_bars(store, &rt.cache, symbols, bars, WriteMode::Replace).await?;
-        bar.inc(symbols.len() as u64);
-    }
     bar.finish_and_clear();
     writeln!(out, "prepared {} symbols in {} ({} s)", n + written.symbols, store.backend(), bar.elapsed().as_secs())?;
     Ok(())
+}
+
+/// Whether the store's first demo code holds the demo's own symbol (same name), i.e. an
+/// earlier preparation began here.
+async fn holds_demo_market(rt: &Runtime) -> anyhow::Result<bool> {
+    let first = generate(1, 1, SEED).symbols.remove(0);
+    Ok(rt.store.symbol(&first.code).await?.is_some_and(|s| s.name == first.name))
 }
 
 /// Starts `n` `mystocks worker` processes of this binary and waits until each is ready,
@@ -228,5 +246,8 @@ async fn run_job(state: &AppState, out: &mut dyn Write) -> anyhow::Result<()> {
         record.total,
         record.failed
     )?;
+    if record.status.as_str() == "interrupted" {
+        writeln!(out, "continue it with: mystocks daily --resume {task_id}")?;
+    }
     Ok(())
 }

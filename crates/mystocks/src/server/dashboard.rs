@@ -80,7 +80,7 @@ fn send(asset: &Asset, headers: &HeaderMap) -> Response {
     // `no-cache`: always revalidate (cheap, a 304), so a new binary's page is seen at once.
     let cache = HeaderValue::from_static("no-cache");
     if let (Some(tag), Some(seen)) = (&etag, headers.get(header::IF_NONE_MATCH)) {
-        if seen == tag {
+        if matches_etag(seen, tag) {
             return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag.clone()), (header::CACHE_CONTROL, cache)])
                 .into_response();
         }
@@ -106,4 +106,11 @@ fn send(asset: &Asset, headers: &HeaderMap) -> Response {
         );
     }
     response
+}
+
+/// RFC 9110's weak comparison for `If-None-Match`: `*`, or any tag of the list equal to
+/// ours with or without `W/`.
+fn matches_etag(seen: &HeaderValue, ours: &HeaderValue) -> bool {
+    let (Ok(seen), Ok(ours)) = (seen.to_str(), ours.to_str()) else { return false };
+    seen.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == ours)
 }
