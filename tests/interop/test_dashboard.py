@@ -231,15 +231,18 @@ def test_demo_prepares_once_runs_a_job_and_reuses_the_data(tmp_path):
     assert refused.returncode == 1 and "REDIS_URL" in refused.stderr, refused.stderr
 
 
-def test_demo_with_redis_spreads_the_job_over_local_workers(tmp_path, redis_server):
-    """`demo --workers 2` with REDIS_URL: distributed mode, two local workers ready
-    before the job starts, the job completed with both taking part, and both stopped
-    cleanly (each reports its share) when the demo is stopped."""
+def test_demo_with_redis_spreads_the_job_over_local_workers(tmp_path, redis_server, pg_database):
+    """`demo --workers 2` with REDIS_URL and a PostgreSQL DATABASE_URL: the store is
+    prepared there, distributed mode, two local workers ready before the job starts, the
+    job completed with both taking part, and both stopped cleanly (each reports its
+    share) when the demo is stopped."""
     env = engine_env(tmp_path)
     env["REDIS_URL"] = redis_server.url
+    env["DATABASE_URL"] = pg_database.replace("postgresql://", "postgres://")
     demo, out = start(["demo", "--bind", "127.0.0.1:0", "--symbols", "2995", "--workers", "2"], tmp_path, env,
                       "dashboard: ")
     try:
+        assert any(line.startswith("prepared 3000 symbols in postgres") for line in out), out
         assert any("(distributed mode)" in line for line in out), out
         assert "started 2 local workers" in out, out
         job = next(line for line in out if line.startswith("daily job "))
