@@ -130,9 +130,14 @@ async fn prepare(args: &DemoArgs, rt: &Runtime, out: &mut dyn Write) -> anyhow::
     let (n, d) = (args.symbols, args.days);
     let market = tokio::task::spawn_blocking(move || generate(n, d, SEED)).await?;
     bar.set_message("writing");
+    // Without a terminal the bar is hidden: a line per 1,000 symbols tells the log instead.
+    let plain = bar.is_hidden();
     for (symbols, bars) in market.symbols.chunks(CHUNK).zip(market.bars.chunks(CHUNK)) {
         write_bars(store, &rt.cache, symbols, bars, WriteMode::Replace).await?;
         bar.inc(symbols.len() as u64);
+        if plain && (bar.position().is_multiple_of(1000) || bar.position() as usize == n) {
+            writeln!(out, "  wrote {} of {n} synthetic symbols", bar.position())?;
+        }
     }
 
     bar.set_message("real sample");
