@@ -65,6 +65,17 @@ TALIB_CASES = [
     ("NATR", {}), ("NATR", {"timeperiod": 5}),
     ("TRANGE", {}),
     ("STDDEV", {}), ("STDDEV", {"timeperiod": 20, "nbdev": 2.0}),
+    # Price Transform
+    ("AVGPRICE", {}), ("MEDPRICE", {}), ("TYPPRICE", {}), ("WCLPRICE", {}),
+    # Math Operators: two-series ones on TA-Lib's default inputs (high, low)
+    ("ADD", {}), ("SUB", {}), ("MULT", {}), ("DIV", {}), ("CUMSUM", {}),
+    ("MAX", {}), ("MAX", {"timeperiod": 2}), ("MAX", {"timeperiod": 9}),
+    ("MIN", {}), ("MIN", {"timeperiod": 2}), ("MIN", {"timeperiod": 9}),
+    ("SUM", {}), ("SUM", {"timeperiod": 2}), ("SUM", {"timeperiod": 9}),
+    ("MINMAX", {}), ("MINMAX", {"timeperiod": 2}), ("MINMAX", {"timeperiod": 9}),
+    # Math Transform, on the close (outside a domain, e.g. ACOS of prices above 1, NaN)
+    *[(code, {}) for code in ("ACOS", "ASIN", "ATAN", "CEIL", "COS", "COSH", "EXP", "FLOOR", "LN", "LOG10",
+                              "SIN", "SINH", "SQRT", "TAN", "TANH")],
 ]
 
 CHINA_CASES = [
@@ -83,12 +94,16 @@ TALIB_INPUTS = {
     "TRANGE": ["high", "low", "close"],
     "MFI": ["high", "low", "close", "volume"], "AD": ["high", "low", "close", "volume"],
     "OBV": ["close", "volume"],
+    "AVGPRICE": ["open", "high", "low", "close"], "MEDPRICE": ["high", "low"],
+    "TYPPRICE": ["high", "low", "close"], "WCLPRICE": ["high", "low", "close"],
+    "ADD": ["high", "low"], "SUB": ["high", "low"], "MULT": ["high", "low"], "DIV": ["high", "low"],
 }
 TALIB_OUTPUTS = {
     "BBANDS": ["upperband", "middleband", "lowerband"],
     "MACD": ["macd", "macdsignal", "macdhist"],
     "STOCH": ["slowk", "slowd"], "STOCHF": ["fastk", "fastd"], "STOCHRSI": ["fastk", "fastd"],
     "AROON": ["aroondown", "aroonup"],
+    "MINMAX": ["min", "max"],
 }
 
 

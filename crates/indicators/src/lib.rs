@@ -14,6 +14,8 @@
 //! - [`params`]: parameter specs, validation, typed values.
 //! - [`overlap`], [`momentum`], [`volume`], [`volatility`]: TA-Lib kernels, one file each,
 //!   with a `*_lookback` function and, for the recursive ones, a streaming state.
+//! - [`transform`]: TA-Lib's Math Transform and Price Transform functions (bar by bar);
+//!   [`operators`]: its Math Operators (two-series arithmetic, window extremes and sums).
 //! - [`china`]: KDJ, MACD_CN, BIAS, BOLL.
 //! - [`error`]: the crate's error type, [`IndicatorError`].
 #![deny(missing_docs)]
@@ -25,9 +27,11 @@ pub mod china;
 pub mod error;
 mod math;
 pub mod momentum;
+pub mod operators;
 pub mod overlap;
 pub mod params;
 pub mod registry;
+pub mod transform;
 pub mod volatility;
 pub mod volume;
 

@@ -69,7 +69,10 @@ fn no_parameter_set_or_length_panics() {
     let low: Vec<f64> = close.iter().map(|c| c - next()).collect();
     let open = close.clone();
     let volume: Vec<f64> = (0..70).map(|_| (next() * 1e6).round()).collect();
+    // Inside every Math Transform's domain (ACOS and ASIN need -1..1).
+    let unit: Vec<f64> = close.iter().map(|c| (c - 55.0) / 10.0).collect();
     for spec in catalog() {
+        let close = if spec.group == "math_transform" { &unit } else { &close };
         for choice in 0..3 {
             let given: Vec<(String, RawParam)> = spec
                 .params
