@@ -22,16 +22,17 @@ import time
 
 import numpy as np
 import talib
+from talib import abstract
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-INPUTS = {
-    "SAR": ["high", "low"], "AROON": ["high", "low"],
-    "ADX": ["high", "low", "close"], "PLUS_DI": ["high", "low", "close"], "MINUS_DI": ["high", "low", "close"],
-    "CCI": ["high", "low", "close"], "WILLR": ["high", "low", "close"], "STOCH": ["high", "low", "close"],
-    "STOCHF": ["high", "low", "close"], "ATR": ["high", "low", "close"], "NATR": ["high", "low", "close"],
-    "TRANGE": ["high", "low", "close"], "MFI": ["high", "low", "close", "volume"],
-    "AD": ["high", "low", "close", "volume"], "OBV": ["close", "volume"],
-}
+def inputs_of(code):
+    """TA-Lib's default input columns of a function, as its abstract API lists them."""
+    names = []
+    for v in abstract.Function(code).info["input_names"].values():
+        names += v if isinstance(v, list) else [v]
+    return names
+
+
 CHINA = {"KDJ", "MACD_CN", "BIAS", "BOLL"}
 
 
@@ -70,7 +71,7 @@ def main():
             if code in CHINA:
                 continue
             func = getattr(talib, code)
-            cols = [bars[c] for c in INPUTS.get(code, ["close"])]
+            cols = [bars[c] for c in inputs_of(code)]
             samples = []
             for _ in range(args.runs):
                 start = time.perf_counter()
