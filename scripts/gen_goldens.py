@@ -65,6 +65,10 @@ TALIB_CASES = [
     ("NATR", {}), ("NATR", {"timeperiod": 5}),
     ("TRANGE", {}),
     ("STDDEV", {}), ("STDDEV", {"timeperiod": 20, "nbdev": 2.0}),
+    ("ROCP", {}), ("ROCP", {"timeperiod": 1}), ("ROCR", {}), ("ROCR", {"timeperiod": 1}),
+    ("ROCR100", {}), ("ROCR100", {"timeperiod": 1}),
+    ("MIDPRICE", {}), ("MIDPRICE", {"timeperiod": 2}), ("MIDPRICE", {"timeperiod": 5}),
+    ("AROONOSC", {}), ("AROONOSC", {"timeperiod": 5}), ("BOP", {}),
     # Price Transform
     ("AVGPRICE", {}), ("MEDPRICE", {}), ("TYPPRICE", {}), ("WCLPRICE", {}),
     # Math Operators: two-series ones on TA-Lib's default inputs (high, low)
@@ -94,6 +98,7 @@ TALIB_INPUTS = {
     "TRANGE": ["high", "low", "close"],
     "MFI": ["high", "low", "close", "volume"], "AD": ["high", "low", "close", "volume"],
     "OBV": ["close", "volume"],
+    "MIDPRICE": ["high", "low"], "AROONOSC": ["high", "low"], "BOP": ["open", "high", "low", "close"],
     "AVGPRICE": ["open", "high", "low", "close"], "MEDPRICE": ["high", "low"],
     "TYPPRICE": ["high", "low", "close"], "WCLPRICE": ["high", "low", "close"],
     "ADD": ["high", "low"], "SUB": ["high", "low"], "MULT": ["high", "low"], "DIV": ["high", "low"],

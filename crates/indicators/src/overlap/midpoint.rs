@@ -1,4 +1,5 @@
-//! MIDPOINT — (highest + lowest) / 2 over the window, TA-Lib-exact.
+//! MIDPOINT — (highest + lowest) / 2 over the window — and MIDPRICE — (highest high +
+//! lowest low) / 2 — TA-Lib-exact.
 //!
 //! The window extremes come from a branch-free sliding max/min; they are exact values,
 //! so the result is TA-Lib's to the bit.
@@ -14,5 +15,12 @@ pub fn midpoint_lookback(period: usize) -> usize {
 pub fn midpoint(real: &[f64], period: usize) -> Vec<f64> {
     let mut out = nan_vec(real.len());
     sliding_high_low(real, real, period, |i, h, l| out[i] = (h + l) / 2.0);
+    out
+}
+
+/// MIDPRICE over `high` and `low`; NaN inside the lookback (that of MIDPOINT).
+pub fn midprice(high: &[f64], low: &[f64], period: usize) -> Vec<f64> {
+    let mut out = nan_vec(high.len());
+    sliding_high_low(high, low, period, |i, h, l| out[i] = (h + l) / 2.0);
     out
 }

@@ -1,5 +1,5 @@
 //! Price Transform: AVGPRICE, MEDPRICE, TYPPRICE, WCLPRICE, bar by bar, in TA-Lib's
-//! order of operations (bit-exact).
+//! order of operations (bit-exact); and BOP (Momentum in TA-Lib's groups), also bar by bar.
 
 /// `(high + low + close + open) / 4`, summed in TA-Lib's order.
 pub fn avgprice(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
@@ -19,4 +19,19 @@ pub fn typprice(high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
 /// `(high + low + 2 close) / 4`.
 pub fn wclprice(high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
     (0..close.len()).map(|i| (high[i] + low[i] + close[i] * 2.0) / 4.0).collect()
+}
+
+/// BOP, balance of power: `(close − open) / (high − low)`, 0 where the range is not
+/// above TA-Lib's epsilon.
+pub fn bop(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    (0..close.len())
+        .map(|i| {
+            let range = high[i] - low[i];
+            if range < 0.000_000_000_000_01 {
+                0.0
+            } else {
+                (close[i] - open[i]) / range
+            }
+        })
+        .collect()
 }
