@@ -69,6 +69,9 @@ TALIB_CASES = [
     ("ROCR100", {}), ("ROCR100", {"timeperiod": 1}),
     ("MIDPRICE", {}), ("MIDPRICE", {"timeperiod": 2}), ("MIDPRICE", {"timeperiod": 5}),
     ("AROONOSC", {}), ("AROONOSC", {"timeperiod": 5}), ("BOP", {}),
+    ("VAR", {}), ("VAR", {"timeperiod": 1}), ("VAR", {"timeperiod": 20, "nbdev": 2.0}),
+    ("MA", {}), ("MA", {"timeperiod": 1, "matype": 3}),
+    *[("MA", {"timeperiod": 10, "matype": t}) for t in range(7)],
     # Price Transform
     ("AVGPRICE", {}), ("MEDPRICE", {}), ("TYPPRICE", {}), ("WCLPRICE", {}),
     # Math Operators: two-series ones on TA-Lib's default inputs (high, low)

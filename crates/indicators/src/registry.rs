@@ -9,7 +9,8 @@ use crate::china::{bias, boll, kdj, macd_cn};
 use crate::error::IndicatorError;
 use crate::momentum::{aroon, cci, cmo, dmi, macd, mfi, mom, rsi, stoch, trix, willr};
 use crate::operators::{arith, window};
-use crate::overlap::{bbands, ema, kama, ma::MaType, midpoint, sar, sma, trima, wma};
+use crate::overlap::ma::{self, MaType};
+use crate::overlap::{bbands, ema, kama, midpoint, sar, sma, trima, wma};
 use crate::params::{ParamSpec, Params, RawParam};
 use crate::transform::{math, price};
 use crate::volatility::{atr, stddev};
@@ -300,6 +301,23 @@ static CATALOG: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, p| one!(kama::kama(b.close, p.usize("timeperiod"))),
         lookback: |p| kama::kama_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "MA",
+        group: "overlap",
+        description: "Moving average of the chosen type (matype; a period of 1 is the input itself)",
+        inputs: REAL,
+        params: &[ParamSpec::int("timeperiod", 30, 1, MAXP), ParamSpec::matype("matype")],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| match p.usize("timeperiod") {
+            1 => one!(b.close.to_vec()),
+            period => one!(ma::ma(b.close, period, matype(p, "matype"))),
+        },
+        lookback: |p| match p.usize("timeperiod") {
+            1 => 0,
+            period => ma::ma_lookback(period, matype(p, "matype")),
+        },
     },
     IndicatorSpec {
         code: "BBANDS",
@@ -720,6 +738,17 @@ static CATALOG: &[IndicatorSpec] = &[
         outputs: ONE,
         reference: Reference::TaLib,
         kernel: |b, p| one!(stddev::stddev(b.close, p.usize("timeperiod"), p.real("nbdev"))),
+        lookback: |p| stddev::stddev_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "VAR",
+        group: "volatility",
+        description: "Population variance (nbdev is accepted and ignored, as in TA-Lib)",
+        inputs: REAL,
+        params: &[ParamSpec::int("timeperiod", 5, 1, MAXP), ParamSpec::real("nbdev", 1.0, -BIG, BIG)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(stddev::var(b.close, p.usize("timeperiod"))),
         lookback: |p| stddev::stddev_lookback(p.usize("timeperiod")),
     },
     // ---- China flavours (MyTT) ----

@@ -1,4 +1,5 @@
-//! STDDEV — population standard deviation, TA-Lib-exact (TA-Lib 0.8's `TA_VAR` + sqrt).
+//! STDDEV and VAR — population standard deviation and variance, TA-Lib-exact (TA-Lib
+//! 0.8's `TA_VAR`, and its square root).
 //!
 //! TA-Lib 0.8 keeps shifted running sums: S1 = Σ(x − K), S2 = Σ(x − K)² with K the
 //! window's first value, and var = S2/p − (S1/p)² (as multiplies by 1/p). When that
@@ -22,6 +23,12 @@ pub fn stddev(real: &[f64], period: usize, nbdev: f64) -> Vec<f64> {
         *v = if nbdev != 1.0 { v.sqrt() * nbdev } else { v.sqrt() };
     }
     out
+}
+
+/// VAR over `real`: the population variance (TA-Lib takes an `nbdev` and ignores it);
+/// NaN inside the lookback (that of STDDEV).
+pub fn var(real: &[f64], period: usize) -> Vec<f64> {
+    variance_from(real, period, stddev_lookback(period))
 }
 
 /// Population variance for every bar from `start` (>= period − 1) on, with the sums
