@@ -4,7 +4,8 @@
 //! branch-free sliding max/min; SUM carries TA-Lib's running total (add the new value,
 //! emit, subtract the value leaving the window).
 
-use crate::math::{nan_vec, sliding_high_low, with_lookback};
+use crate::math::{nan_vec, sliding_high_low};
+use crate::overlap::sma::running_sum;
 
 /// Bars before the first value of every function here.
 pub fn window_lookback(period: usize) -> usize {
@@ -35,25 +36,7 @@ pub fn minmax(real: &[f64], period: usize) -> [Vec<f64>; 2] {
     [lo, hi]
 }
 
-/// Sum of the window; NaN inside the lookback.
+/// Sum of the window (SMA's running total, undivided); NaN inside the lookback.
 pub fn sum(real: &[f64], period: usize) -> Vec<f64> {
-    let n = real.len();
-    if period == 0 || n < period {
-        return nan_vec(n);
-    }
-    let mut total = 0.0;
-    for &x in &real[..period - 1] {
-        total += x;
-    }
-    let entering = real[period - 1..].iter().zip(&real[..n + 1 - period]);
-    with_lookback(
-        n,
-        period - 1,
-        entering.map(|(&x, &old)| {
-            total += x;
-            let sum = total;
-            total -= old;
-            sum
-        }),
-    )
+    running_sum(real, period, |sum| sum)
 }

@@ -12,11 +12,19 @@ pub fn sma_lookback(period: usize) -> usize {
 
 /// SMA over `real`; NaN inside the lookback.
 pub fn sma(real: &[f64], period: usize) -> Vec<f64> {
+    let p = period as f64;
+    running_sum(real, period, |sum| sum / p)
+}
+
+/// `finish(window sum)` for every full window, the sum carried in TA-Lib's order (add
+/// the new value, use the sum, subtract the value leaving); NaN inside the lookback.
+/// SMA divides it; SUM takes it as it is.
+#[inline]
+pub(crate) fn running_sum(real: &[f64], period: usize, finish: impl Fn(f64) -> f64) -> Vec<f64> {
     let n = real.len();
     if period == 0 || n < period {
         return nan_vec(n);
     }
-    let p = period as f64;
     let mut total = 0.0;
     for &x in &real[..period - 1] {
         total += x;
@@ -29,7 +37,7 @@ pub fn sma(real: &[f64], period: usize) -> Vec<f64> {
             total += x;
             let sum = total;
             total -= old;
-            sum / p
+            finish(sum)
         }),
     )
 }
