@@ -12,117 +12,64 @@ parameter set, TA-Lib's (or MyTT's) outputs. Floats are written with Python's re
 which round-trips exactly, and NaN as null, so the Rust test can compare bit for bit.
 """
 import gzip
+import importlib
 import json
+import math
 import os
 import sys
 
 import numpy as np
 import talib
+from talib import abstract
 import MyTT
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "crates", "indicators", "tests", "golden")
 SAMPLE = os.path.join(ROOT, "fixtures", "us_daily_2000_2013.csv.gz")
 
-# (code, params) pairs: defaults first, then edge and alternative settings.
-TALIB_CASES = [
-    ("SMA", {}), ("SMA", {"timeperiod": 2}), ("SMA", {"timeperiod": 5}),
-    ("EMA", {}), ("EMA", {"timeperiod": 2}), ("EMA", {"timeperiod": 12}),
-    ("WMA", {}), ("WMA", {"timeperiod": 2}), ("WMA", {"timeperiod": 9}),
-    ("DEMA", {}), ("DEMA", {"timeperiod": 5}),
-    ("TEMA", {}), ("TEMA", {"timeperiod": 5}),
-    ("TRIMA", {}), ("TRIMA", {"timeperiod": 7}), ("TRIMA", {"timeperiod": 2}),
-    ("KAMA", {}), ("KAMA", {"timeperiod": 10}),
-    ("BBANDS", {}), ("BBANDS", {"timeperiod": 20, "nbdevup": 2.0, "nbdevdn": 2.0, "matype": 0}),
-    ("BBANDS", {"timeperiod": 10, "nbdevup": 1.5, "nbdevdn": 2.5, "matype": 1}),
-    ("BBANDS", {"timeperiod": 10, "nbdevup": 1.0, "nbdevdn": 1.0, "matype": 2}),
-    ("BBANDS", {"timeperiod": 6, "nbdevup": 2.0, "nbdevdn": 1.0, "matype": 3}),
-    ("BBANDS", {"timeperiod": 6, "nbdevup": 1.0, "nbdevdn": 3.0, "matype": 4}),
-    ("BBANDS", {"timeperiod": 8, "nbdevup": 2.0, "nbdevdn": 2.0, "matype": 5}),
-    ("BBANDS", {"timeperiod": 8, "nbdevup": 2.0, "nbdevdn": 2.0, "matype": 6}),
-    ("SAR", {}), ("SAR", {"acceleration": 0.05, "maximum": 0.3}), ("SAR", {"acceleration": 0.5, "maximum": 0.2}),
-    ("MIDPOINT", {}), ("MIDPOINT", {"timeperiod": 3}),
-    ("MACD", {}), ("MACD", {"fastperiod": 5, "slowperiod": 35, "signalperiod": 5}),
-    ("MACD", {"fastperiod": 26, "slowperiod": 12, "signalperiod": 1}),
-    ("RSI", {}), ("RSI", {"timeperiod": 2}), ("RSI", {"timeperiod": 6}),
-    ("STOCH", {}), ("STOCH", {"fastk_period": 14, "slowk_period": 1, "slowk_matype": 0, "slowd_period": 1, "slowd_matype": 0}),
-    ("STOCH", {"fastk_period": 9, "slowk_period": 3, "slowk_matype": 1, "slowd_period": 3, "slowd_matype": 1}),
-    ("STOCHF", {}), ("STOCHF", {"fastk_period": 14, "fastd_period": 3, "fastd_matype": 2}),
-    ("STOCHRSI", {}), ("STOCHRSI", {"timeperiod": 9, "fastk_period": 3, "fastd_period": 3, "fastd_matype": 0}),
-    ("ADX", {}), ("ADX", {"timeperiod": 5}),
-    ("PLUS_DI", {}), ("PLUS_DI", {"timeperiod": 1}), ("PLUS_DI", {"timeperiod": 5}),
-    ("MINUS_DI", {}), ("MINUS_DI", {"timeperiod": 1}), ("MINUS_DI", {"timeperiod": 5}),
-    ("CCI", {}), ("CCI", {"timeperiod": 20}), ("CCI", {"timeperiod": 40}),
-    ("WILLR", {}), ("WILLR", {"timeperiod": 5}),
-    ("MOM", {}), ("MOM", {"timeperiod": 1}),
-    ("ROC", {}), ("ROC", {"timeperiod": 1}),
-    ("CMO", {}), ("CMO", {"timeperiod": 5}),
-    ("TRIX", {}), ("TRIX", {"timeperiod": 1}), ("TRIX", {"timeperiod": 9}),
-    ("AROON", {}), ("AROON", {"timeperiod": 5}),
-    ("MFI", {}), ("MFI", {"timeperiod": 5}), ("MFI", {"timeperiod": 60}),
-    ("OBV", {}), ("AD", {}),
-    ("ATR", {}), ("ATR", {"timeperiod": 1}), ("ATR", {"timeperiod": 5}),
-    ("NATR", {}), ("NATR", {"timeperiod": 5}),
-    ("TRANGE", {}),
-    ("STDDEV", {}), ("STDDEV", {"timeperiod": 20, "nbdev": 2.0}),
-    ("ROCP", {}), ("ROCP", {"timeperiod": 1}), ("ROCR", {}), ("ROCR", {"timeperiod": 1}),
-    ("ROCR100", {}), ("ROCR100", {"timeperiod": 1}),
-    ("MIDPRICE", {}), ("MIDPRICE", {"timeperiod": 2}), ("MIDPRICE", {"timeperiod": 5}),
-    ("AROONOSC", {}), ("AROONOSC", {"timeperiod": 5}), ("BOP", {}),
-    ("VAR", {}), ("VAR", {"timeperiod": 1}), ("VAR", {"timeperiod": 20, "nbdev": 2.0}),
-    ("MA", {}), ("MA", {"timeperiod": 1, "matype": 3}),
-    *[("MA", {"timeperiod": 10, "matype": t}) for t in range(7)],
-    # Price Transform
-    ("AVGPRICE", {}), ("MEDPRICE", {}), ("TYPPRICE", {}), ("WCLPRICE", {}),
-    # Math Operators: two-series ones on TA-Lib's default inputs (high, low)
-    ("ADD", {}), ("SUB", {}), ("MULT", {}), ("DIV", {}), ("CUMSUM", {}),
-    ("MAX", {}), ("MAX", {"timeperiod": 2}), ("MAX", {"timeperiod": 9}),
-    ("MIN", {}), ("MIN", {"timeperiod": 2}), ("MIN", {"timeperiod": 9}),
-    ("SUM", {}), ("SUM", {"timeperiod": 2}), ("SUM", {"timeperiod": 9}),
-    ("MINMAX", {}), ("MINMAX", {"timeperiod": 2}), ("MINMAX", {"timeperiod": 9}),
-    # Math Transform, on the close (outside a domain, e.g. ACOS of prices above 1, NaN)
-    *[(code, {}) for code in ("ACOS", "ASIN", "ATAN", "CEIL", "COS", "COSH", "EXP", "FLOOR", "LN", "LOG10",
-                              "SIN", "SINH", "SQRT", "TAN", "TANH")],
-]
+# The cases, one module per TA-Lib function group (scripts/golden_cases/<group>.py),
+# each a list CASES of (code, params): defaults first, then edge and alternative
+# settings. A module may also define INPUTS = {code: [column, ...]} where TA-Lib's
+# default input names are not OHLCV columns.
+GROUPS = ["overlap", "momentum", "volume", "volatility", "cycle", "price_transform", "statistic",
+          "math_transform", "math_operators", "pattern"]
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+CASE_MODULES = {g: importlib.import_module(f"golden_cases.{g}") for g in GROUPS + ["china"]}
+TALIB_CASES = [case for g in GROUPS for case in CASE_MODULES[g].CASES]
+CHINA_CASES = CASE_MODULES["china"].CASES
+INPUT_OVERRIDES = {code: cols for m in CASE_MODULES.values() for code, cols in getattr(m, "INPUTS", {}).items()}
 
-CHINA_CASES = [
-    ("KDJ", {}), ("KDJ", {"n": 5, "m1": 2, "m2": 4}),
-    ("MACD_CN", {}), ("MACD_CN", {"short": 6, "long": 13, "m": 5}),
-    ("BIAS", {}), ("BIAS", {"l1": 3, "l2": 7, "l3": 30}),
-    ("BOLL", {}), ("BOLL", {"n": 10, "p": 1.5}),
-]
 
-# TA-Lib python takes the inputs in this order, from the OHLCV columns.
-TALIB_INPUTS = {
-    "SAR": ["high", "low"], "AROON": ["high", "low"],
-    "ADX": ["high", "low", "close"], "PLUS_DI": ["high", "low", "close"], "MINUS_DI": ["high", "low", "close"],
-    "CCI": ["high", "low", "close"], "WILLR": ["high", "low", "close"], "STOCH": ["high", "low", "close"],
-    "STOCHF": ["high", "low", "close"], "ATR": ["high", "low", "close"], "NATR": ["high", "low", "close"],
-    "TRANGE": ["high", "low", "close"],
-    "MFI": ["high", "low", "close", "volume"], "AD": ["high", "low", "close", "volume"],
-    "OBV": ["close", "volume"],
-    "MIDPRICE": ["high", "low"], "AROONOSC": ["high", "low"], "BOP": ["open", "high", "low", "close"],
-    "AVGPRICE": ["open", "high", "low", "close"], "MEDPRICE": ["high", "low"],
-    "TYPPRICE": ["high", "low", "close"], "WCLPRICE": ["high", "low", "close"],
-    "ADD": ["high", "low"], "SUB": ["high", "low"], "MULT": ["high", "low"], "DIV": ["high", "low"],
-}
-TALIB_OUTPUTS = {
-    "BBANDS": ["upperband", "middleband", "lowerband"],
-    "MACD": ["macd", "macdsignal", "macdhist"],
-    "STOCH": ["slowk", "slowd"], "STOCHF": ["fastk", "fastd"], "STOCHRSI": ["fastk", "fastd"],
-    "AROON": ["aroondown", "aroonup"],
-    "MINMAX": ["min", "max"],
-}
+def talib_inputs(code):
+    """The OHLCV columns TA-Lib's function takes, in order, from its abstract info."""
+    if code in INPUT_OVERRIDES:
+        return INPUT_OVERRIDES[code]
+    cols = []
+    for value in abstract.Function(code).info["input_names"].values():
+        cols.extend(value if isinstance(value, list) else [value])
+    return cols
 
 
 def talib_run(code, params, bars):
+    """TA-Lib's outputs by name. Integer outputs (the patterns, the *INDEX functions) are
+    0 inside the lookback in the wheel; they are written as null there, as every other
+    output's lookback is, and the Rust side gives NaN there too."""
     func = getattr(talib, code)
-    args = [bars[c] for c in TALIB_INPUTS.get(code, ["close"])]
+    args = [bars[c] for c in talib_inputs(code)]
     result = func(*args, **params)
-    names = TALIB_OUTPUTS.get(code, ["real"])
+    info = abstract.Function(code)
+    info.set_parameters(params)
+    names = info.info["output_names"]
     if not isinstance(result, tuple):
         result = (result,)
-    return dict(zip(names, result))
+    outs = {}
+    for name, arr in zip(names, result):
+        if np.issubdtype(np.asarray(arr).dtype, np.integer):
+            arr = np.asarray(arr, dtype=np.float64)
+            begin = max((int(np.argmax(~np.isnan(a))) if (~np.isnan(a)).any() else len(a)) for a in args)
+            arr[:min(len(arr), begin + info.lookback)] = np.nan
+        outs[name] = arr
+    return outs
 
 
 def china_run(code, params, bars):
@@ -156,7 +103,9 @@ def to_json_list(arr):
 
 def random_walk(n, seed, start=100.0, scale=1.0):
     rng = np.random.default_rng(seed)
-    close = start * np.exp(np.cumsum(rng.normal(0, 0.02, n)))
+    # math.exp (libm), not np.exp: numpy picks a SIMD exp by CPU, whose last bits differ
+    # between machines, and the inputs must regenerate identically everywhere.
+    close = start * np.array([math.exp(v) for v in np.cumsum(rng.normal(0, 0.02, n))])
     spread = close * rng.uniform(0.0, 0.03, n)
     high = close + spread * rng.uniform(0, 1, n)
     low = close - spread * rng.uniform(0, 1, n)

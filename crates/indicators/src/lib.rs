@@ -10,12 +10,15 @@
 //! files generated from both (`scripts/gen_goldens.py`) are checked in `cargo test`.
 //!
 //! # Layout
-//! - [`registry`]: the catalog (codes, inputs, parameters, outputs) and [`IndicatorSpec::compute`].
+//! - [`registry`]: the catalog (codes, inputs, parameters, outputs; one file per group)
+//!   and [`IndicatorSpec::compute`].
 //! - [`params`]: parameter specs, validation, typed values.
 //! - [`overlap`], [`momentum`], [`volume`], [`volatility`]: TA-Lib kernels, one file each,
 //!   with a `*_lookback` function and, for the recursive ones, a streaming state.
 //! - [`transform`]: TA-Lib's Math Transform and Price Transform functions (bar by bar);
 //!   [`operators`]: its Math Operators (two-series arithmetic, window extremes and sums).
+//! - [`statistic`]: TA-Lib's Statistic Functions; [`cycle`]: its Hilbert-transform Cycle
+//!   Indicators; [`pattern`]: its candlestick patterns.
 //! - [`china`]: KDJ, MACD_CN, BIAS, BOLL.
 //! - [`error`]: the crate's error type, [`IndicatorError`].
 #![deny(missing_docs)]
@@ -24,13 +27,16 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod china;
+pub mod cycle;
 pub mod error;
 mod math;
 pub mod momentum;
 pub mod operators;
 pub mod overlap;
 pub mod params;
+pub mod pattern;
 pub mod registry;
+pub mod statistic;
 pub mod transform;
 pub mod volatility;
 pub mod volume;

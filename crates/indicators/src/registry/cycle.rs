@@ -1,0 +1,5 @@
+//! Catalog entries: TA-Lib's Cycle Indicators (Hilbert transform).
+
+use super::*;
+
+pub(super) static SPECS: &[IndicatorSpec] = &[];

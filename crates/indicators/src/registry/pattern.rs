@@ -1,0 +1,5 @@
+//! Catalog entries: TA-Lib's Pattern Recognition functions (the CDL candlestick patterns).
+
+use super::*;
+
+pub(super) static SPECS: &[IndicatorSpec] = &[];

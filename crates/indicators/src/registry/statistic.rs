@@ -1,0 +1,5 @@
+//! Catalog entries: TA-Lib's Statistic Functions.
+
+use super::*;
+
+pub(super) static SPECS: &[IndicatorSpec] = &[];

@@ -1,0 +1,61 @@
+//! Catalog entries: TA-Lib's Volatility Indicators.
+
+use super::*;
+
+pub(super) static SPECS: &[IndicatorSpec] = &[
+    IndicatorSpec {
+        code: "ATR",
+        group: "volatility",
+        description: "Average true range (Wilder)",
+        inputs: HLC,
+        params: P14_1,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(atr::atr(b.high, b.low, b.close, p.usize("timeperiod"))),
+        lookback: |p| atr::atr_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "NATR",
+        group: "volatility",
+        description: "Normalised average true range, percent of close",
+        inputs: HLC,
+        params: P14_1,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(atr::natr(b.high, b.low, b.close, p.usize("timeperiod"))),
+        lookback: |p| atr::natr_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "TRANGE",
+        group: "volatility",
+        description: "True range",
+        inputs: HLC,
+        params: &[],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(atr::trange(b.high, b.low, b.close)),
+        lookback: |_| atr::trange_lookback(),
+    },
+    IndicatorSpec {
+        code: "STDDEV",
+        group: "volatility",
+        description: "Population standard deviation times nbdev",
+        inputs: REAL,
+        params: &[ParamSpec::int("timeperiod", 5, 2, MAXP), ParamSpec::real("nbdev", 1.0, -BIG, BIG)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(stddev::stddev(b.close, p.usize("timeperiod"), p.real("nbdev"))),
+        lookback: |p| stddev::stddev_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "VAR",
+        group: "volatility",
+        description: "Population variance (nbdev is accepted and ignored, as in TA-Lib)",
+        inputs: REAL,
+        params: &[ParamSpec::int("timeperiod", 5, 1, MAXP), ParamSpec::real("nbdev", 1.0, -BIG, BIG)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(stddev::var(b.close, p.usize("timeperiod"))),
+        lookback: |p| stddev::stddev_lookback(p.usize("timeperiod")),
+    },
+];

@@ -1,0 +1,1 @@
+//! TA-Lib's Statistic Functions: regressions, correlation, beta, percentiles.

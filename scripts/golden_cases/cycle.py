@@ -1,0 +1,3 @@
+"""Golden cases for TA-Lib's Cycle Indicators: (code, params), defaults first."""
+
+CASES = []

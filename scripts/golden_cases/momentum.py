@@ -1,0 +1,25 @@
+"""Golden cases for TA-Lib's Momentum Indicators: (code, params), defaults first."""
+
+CASES = [
+    ("MACD", {}), ("MACD", {"fastperiod": 5, "slowperiod": 35, "signalperiod": 5}), ("MACD", {"fastperiod": 26, "slowperiod": 12, "signalperiod": 1}),
+    ("RSI", {}), ("RSI", {"timeperiod": 2}), ("RSI", {"timeperiod": 6}),
+    ("STOCH", {}), ("STOCH", {"fastk_period": 14, "slowk_period": 1, "slowk_matype": 0, "slowd_period": 1, "slowd_matype": 0}), ("STOCH", {"fastk_period": 9, "slowk_period": 3, "slowk_matype": 1, "slowd_period": 3, "slowd_matype": 1}),
+    ("STOCHF", {}), ("STOCHF", {"fastk_period": 14, "fastd_period": 3, "fastd_matype": 2}),
+    ("STOCHRSI", {}), ("STOCHRSI", {"timeperiod": 9, "fastk_period": 3, "fastd_period": 3, "fastd_matype": 0}),
+    ("ADX", {}), ("ADX", {"timeperiod": 5}),
+    ("PLUS_DI", {}), ("PLUS_DI", {"timeperiod": 1}), ("PLUS_DI", {"timeperiod": 5}),
+    ("MINUS_DI", {}), ("MINUS_DI", {"timeperiod": 1}), ("MINUS_DI", {"timeperiod": 5}),
+    ("CCI", {}), ("CCI", {"timeperiod": 20}), ("CCI", {"timeperiod": 40}),
+    ("WILLR", {}), ("WILLR", {"timeperiod": 5}),
+    ("MOM", {}), ("MOM", {"timeperiod": 1}),
+    ("ROC", {}), ("ROC", {"timeperiod": 1}),
+    ("CMO", {}), ("CMO", {"timeperiod": 5}),
+    ("TRIX", {}), ("TRIX", {"timeperiod": 1}), ("TRIX", {"timeperiod": 9}),
+    ("AROON", {}), ("AROON", {"timeperiod": 5}),
+    ("MFI", {}), ("MFI", {"timeperiod": 5}), ("MFI", {"timeperiod": 60}),
+    ("ROCP", {}), ("ROCP", {"timeperiod": 1}),
+    ("ROCR", {}), ("ROCR", {"timeperiod": 1}),
+    ("ROCR100", {}), ("ROCR100", {"timeperiod": 1}),
+    ("AROONOSC", {}), ("AROONOSC", {"timeperiod": 5}),
+    ("BOP", {}),
+]

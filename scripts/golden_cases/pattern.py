@@ -1,0 +1,3 @@
+"""Golden cases for TA-Lib's Pattern Recognition: (code, params), defaults first."""
+
+CASES = []

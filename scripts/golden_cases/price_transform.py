@@ -1,0 +1,8 @@
+"""Golden cases for TA-Lib's Price Transform: (code, params), defaults first."""
+
+CASES = [
+    ("AVGPRICE", {}),
+    ("MEDPRICE", {}),
+    ("TYPPRICE", {}),
+    ("WCLPRICE", {}),
+]
