@@ -25,10 +25,14 @@ import talib
 from talib import abstract
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Catalog codes whose TA-Lib function has another name (`KDJ` is the MyTT flavour).
+TALIB_NAMES = {"TA_KDJ": "KDJ"}
+
+
 def inputs_of(code):
     """TA-Lib's default input columns of a function, as its abstract API lists them."""
     names = []
-    for v in abstract.Function(code).info["input_names"].values():
+    for v in abstract.Function(TALIB_NAMES.get(code, code)).info["input_names"].values():
         names += v if isinstance(v, list) else [v]
     return names
 
@@ -70,7 +74,7 @@ def main():
             best_ours[code] = min(best_ours.get(code, float("inf")), t["ns_per_bar"])
             if code in CHINA:
                 continue
-            func = getattr(talib, code)
+            func = getattr(talib, TALIB_NAMES.get(code, code))
             cols = [bars[c] for c in inputs_of(code)]
             samples = []
             for _ in range(args.runs):

@@ -11,4 +11,7 @@ CASES = [
     ("MIN", {}), ("MIN", {"timeperiod": 2}), ("MIN", {"timeperiod": 9}),
     ("SUM", {}), ("SUM", {"timeperiod": 2}), ("SUM", {"timeperiod": 9}),
     ("MINMAX", {}), ("MINMAX", {"timeperiod": 2}), ("MINMAX", {"timeperiod": 9}),
+    ("MAXINDEX", {}), ("MAXINDEX", {"timeperiod": 2}), ("MAXINDEX", {"timeperiod": 9}),
+    ("MININDEX", {}), ("MININDEX", {"timeperiod": 2}), ("MININDEX", {"timeperiod": 9}),
+    ("MINMAXINDEX", {}), ("MINMAXINDEX", {"timeperiod": 2}), ("MINMAXINDEX", {"timeperiod": 9}),
 ]

@@ -29,8 +29,13 @@ pub struct CatalogParam {
 pub struct CatalogEntry {
     /// Code, e.g. `MACD`.
     pub code: &'static str,
-    /// `overlap`, `momentum`, `volume`, `volatility` or `china`.
+    /// TA-Lib's function group (`overlap`, `momentum`, `volume`, `volatility`, `cycle`,
+    /// `price_transform`, `statistic`, `math_transform`, `math_operators`, `pattern`), or
+    /// `china` for the MyTT flavours.
     pub group: &'static str,
+    /// What the numbers are checked against: `talib` (TA-Lib 0.8) or `mytt` (MyTT).
+    /// `KDJ` is MyTT's; TA-Lib's own KDJ is `TA_KDJ`.
+    pub reference: &'static str,
     /// One line for people.
     pub description: &'static str,
     /// Input columns, e.g. `["high","low","close"]`.
@@ -39,6 +44,9 @@ pub struct CatalogEntry {
     pub params: Vec<CatalogParam>,
     /// Output names.
     pub outputs: Vec<&'static str>,
+    /// `integer` for TA-Lib's integer outputs (candlestick patterns: -200..=200 in steps
+    /// of 100; HT_TRENDMODE: 0 or 1; the *INDEX functions: bar indices), else `real`.
+    pub output_type: &'static str,
 }
 
 fn number(kind: ParamKind, v: f64) -> serde_json::Value {
@@ -69,6 +77,11 @@ pub fn entries() -> Vec<CatalogEntry> {
             inputs: s.inputs.iter().map(|f| f.name()).collect(),
             params: s.params.iter().map(param).collect(),
             outputs: s.outputs.to_vec(),
+            reference: match s.reference {
+                indicators::Reference::TaLib => "talib",
+                indicators::Reference::MyTT => "mytt",
+            },
+            output_type: if s.integer_outputs() { "integer" } else { "real" },
         })
         .collect()
 }

@@ -102,4 +102,43 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         kernel: |b, p| window::minmax(b.close, p.usize("timeperiod")).into(),
         lookback: |p| window::window_lookback(p.usize("timeperiod")),
     },
+    IndicatorSpec {
+        code: "MAXINDEX",
+        group: "math_operators",
+        description: "Index of the highest value over a specified period (bars from the series' first bar)",
+        inputs: REAL,
+        params: P30,
+        outputs: &["integer"],
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            let [_, max] = window::minmax_index(b.close, p.usize("timeperiod"));
+            one!(max)
+        },
+        lookback: |p| window::window_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "MININDEX",
+        group: "math_operators",
+        description: "Index of the lowest value over a specified period (bars from the series' first bar)",
+        inputs: REAL,
+        params: P30,
+        outputs: &["integer"],
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            let [min, _] = window::minmax_index(b.close, p.usize("timeperiod"));
+            one!(min)
+        },
+        lookback: |p| window::window_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "MINMAXINDEX",
+        group: "math_operators",
+        description: "Indices of the lowest and highest values over a specified period",
+        inputs: REAL,
+        params: P30,
+        outputs: &["minidx", "maxidx"],
+        reference: Reference::TaLib,
+        kernel: |b, p| window::minmax_index(b.close, p.usize("timeperiod")).into(),
+        lookback: |p| window::window_lookback(p.usize("timeperiod")),
+    },
 ];

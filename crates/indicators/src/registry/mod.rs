@@ -171,14 +171,27 @@ impl IndicatorSpec {
             return Ok((self.kernel)(bars, params));
         }
         let tail = (self.kernel)(&bars.slice_from(begin), params);
+        // Index outputs count bars from the series' first bar, as TA-Lib's wrapper does.
+        let shift = if self.outputs_are_indices() { begin as f64 } else { 0.0 };
         Ok(tail
             .into_iter()
             .map(|t| {
                 let mut full = vec![f64::NAN; begin];
-                full.extend_from_slice(&t);
+                full.extend(t.iter().map(|v| v + shift));
                 full
             })
             .collect())
+    }
+
+    /// Whether the outputs are integers (TA-Lib's `integer` outputs: the candlestick
+    /// patterns, HT_TRENDMODE and the *INDEX functions). They are carried as f64 like every
+    /// output, NaN inside the lookback, and are exact integers elsewhere.
+    pub fn integer_outputs(&self) -> bool {
+        self.group == "pattern" || self.code == "HT_TRENDMODE" || self.outputs_are_indices()
+    }
+
+    fn outputs_are_indices(&self) -> bool {
+        matches!(self.code, "MAXINDEX" | "MININDEX" | "MINMAXINDEX")
     }
 }
 
