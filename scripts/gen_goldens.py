@@ -115,6 +115,68 @@ def random_walk(n, seed, start=100.0, scale=1.0):
             {"open": open_, "high": high, "low": low, "close": close, "volume": volume}.items()}
 
 
+def coarse_grid(n, seed):
+    """Whole-number prices on a coarse grid: many equal opens, closes, highs and lows,
+    gaps and doji, and runs of zero volume (ties, zero ranges, zero divisors)."""
+    rng = np.random.default_rng(seed)
+    cols = {k: np.empty(n) for k in ("open", "high", "low", "close", "volume")}
+    prev = 100.0
+    for i in range(n):
+        op = prev + rng.integers(-3, 4)
+        cl = op + rng.integers(-9, 10) * rng.choice([0, 1, 1, 2])
+        cols["open"][i], cols["close"][i] = op, cl
+        cols["high"][i] = max(op, cl) + rng.integers(0, 3) * rng.choice([0, 0, 1, 3])
+        cols["low"][i] = min(op, cl) - rng.integers(0, 3) * rng.choice([0, 0, 1, 3])
+        cols["volume"][i] = 0.0 if (i // 25) % 4 == 3 else float(rng.integers(1, 50) * 100)
+        prev = cl if rng.random() < 0.7 else cl + rng.integers(-10, 11)
+        if prev < 20:
+            prev = 100.0
+    return cols
+
+
+# Candle shapes (open, high, low, close, relative to a base price) of patterns that a
+# random walk almost never draws; planted (and mirrored) in a candle walk.
+PATTERN_TEMPLATES = [
+    [(10, 11, -12, 0), (5, 6, -5, 1), (0, 0, -1, -1)],                                   # three stars in the south
+    [(10, 10, 0, 0), (0, 0, -10, -10), (-12, -5, -15, -14), (-3, -3, -18, -17)],         # concealing baby swallow
+    [(20, 21, 9, 10), (7, 8, 3, 4), (4, 6, 0, 2), (2, 4, -3, -2), (-1, 9.5, -1.5, 8.5)],  # breakaway
+    [(0, 11, -1, 10), (15, 16, 12, 13), (14, 14.5, 4, 5)],                                # two crows
+    [(0, 12, -1, 11), (10, 10.5, 4, 4), (7, 7.5, -2, -2), (1, 1.5, -8, -8)],             # three black crows
+    [(0, 8, 0, 8), (10, 11, 9, 9), (8, 8.5, 6, 7), (7.5, 8, 6, 6.5), (7, 12, 6.8, 12)],  # mat hold
+    [(0, 8.2, -0.2, 8), (7, 7.5, 5, 6), (6, 6.5, 4, 5), (5, 5.5, 3, 4), (4.5, 10.5, 4.3, 10)],  # rising three
+    [(8, 8, 0, 0), (9, 17, 9, 17)],                                                       # kicking
+    [(8, 8, 4, 4), (9, 20, 9, 20)],                                                       # kicking by length
+    [(0, 8, -0.2, 8), (10, 10.5, 8.9, 9), (11, 11.2, 7.9, 8.5)],                          # upside gap two crows
+    [(10, 10.5, -0.1, 0), (4, 4.5, -3, 2), (-2, -1, -2.5, -1)],                           # unique three river
+    [(10, 11, 6, 7), (8, 9, 4, 5), (6, 7, 2, 3), (4, 6, 1, 2), (5, 8, 4.5, 7.5)],         # ladder bottom
+    [(10, 11, 5, 5), (5, 5.5, 0, 0), (0, 0.5, -5, -5)],                                   # identical three crows
+]
+
+
+def planted_patterns(n, seed):
+    rng = np.random.default_rng(seed)
+    cols = {k: np.empty(n) for k in ("open", "high", "low", "close")}
+    prev = 100.0
+    for i in range(n):
+        op = prev + rng.normal(0, 0.5)
+        cl = op + rng.normal(0, 3)
+        cols["open"][i], cols["close"][i] = op, cl
+        cols["high"][i] = max(op, cl) + abs(rng.normal(0, 1))
+        cols["low"][i] = min(op, cl) - abs(rng.normal(0, 1))
+        prev = cl
+    i = 20
+    while i < n - 10:
+        template = PATTERN_TEMPLATES[rng.integers(len(PATTERN_TEMPLATES))]
+        base, scale, mirror = cols["close"][i - 1], rng.choice([0.5, 1.0, 2.0]), rng.random() < 0.3
+        for k, (o, h, l, c) in enumerate(template):
+            shape = (-o, -l, -h, -c) if mirror else (o, h, l, c)
+            for name, v in zip(("open", "high", "low", "close"), shape):
+                cols[name][i + k] = base + scale * v
+        i += len(template) + int(rng.integers(6, 20))
+    cols["volume"] = np.round(rng.uniform(1e5, 5e6, n))
+    return cols
+
+
 def sample_symbol(symbol, limit):
     import csv
     rows = [r for r in csv.DictReader(gzip.open(SAMPLE, "rt")) if r["Ticker"] == symbol][:limit]
@@ -145,6 +207,16 @@ def cases():
     for k in lead:
         lead[k][:17] = np.nan
     yield "leading_nan", lead
+    yield "coarse_grid", coarse_grid(600, 1)
+    yield "planted_patterns", planted_patterns(900, 4)
+    # Plateaus right after large moves leave rounding residue in running sums, and at
+    # 1e-13 the values sit inside TA-Lib's 1e-14 "is zero" band.
+    flat = random_walk(400, 13, scale=1e-13)
+    for lo, hi in [(100, 160), (250, 330)]:
+        for k in ("open", "high", "low", "close"):
+            flat[k][lo:hi] = flat["close"][lo - 1]
+        flat["volume"][lo:hi] = 0.0
+    yield "flat_tiny", flat
 
 
 def main():

@@ -55,7 +55,7 @@ fn golden_files() -> Vec<std::path::PathBuf> {
         .filter(|p| p.to_string_lossy().ends_with(".json.gz"))
         .collect();
     files.sort();
-    assert!(files.len() >= 9, "expected the 9 golden cases in {dir:?}");
+    assert!(files.len() >= 12, "expected the 12 golden cases in {dir:?}");
     files
 }
 
