@@ -1,2 +1,4 @@
 //! TA-Lib's Pattern Recognition: the 61 CDL candlestick patterns and the candle settings
 //! they share. Outputs are integers (-100, 0, 100, and +-200 for confirmations).
+
+pub mod candle;
