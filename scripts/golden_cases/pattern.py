@@ -1,3 +1,8 @@
 """Golden cases for TA-Lib's Pattern Recognition: (code, params), defaults first."""
 
-CASES = []
+CASES = [
+    ("CDL2CROWS", {}),
+    ("CDL3BLACKCROWS", {}),
+    ("CDL3INSIDE", {}),
+    ("CDL3LINESTRIKE", {}),
+]

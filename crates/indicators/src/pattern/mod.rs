@@ -2,3 +2,5 @@
 //! they share. Outputs are integers (-100, 0, 100, and +-200 for confirmations).
 
 pub mod candle;
+pub mod multi_candle;
+pub mod three_candle;
