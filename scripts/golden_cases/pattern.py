@@ -5,4 +5,9 @@ CASES = [
     ("CDL3BLACKCROWS", {}),
     ("CDL3INSIDE", {}),
     ("CDL3LINESTRIKE", {}),
+    ("CDL3OUTSIDE", {}),
+    ("CDL3STARSINSOUTH", {}),
+    ("CDL3WHITESOLDIERS", {}),
+    ("CDLABANDONEDBABY", {}), ("CDLABANDONEDBABY", {"penetration": 0.0}), ("CDLABANDONEDBABY", {"penetration": 1.0}),
+    ("CDLADVANCEBLOCK", {}),
 ]

@@ -23,6 +23,8 @@
 //!   bars back keeps `PeriodTotal::new(c, s, start - k)` and rolls it with `i - k`
 //!   after each bar, which is TA-Lib's `Total[k]` arrays with a shared trailing index.
 //!   The fields are public for patterns whose bookkeeping differs.
+//! - [`max_avg_period`]: the longest averaging period of a list of settings (for
+//!   lookbacks).
 //! - [`output`]: the output vector (NaN inside the lookback) and whether any bar is
 //!   past it.
 //!
@@ -227,6 +229,20 @@ impl PeriodTotal {
         self.total += c.range(&self.setting, newest) - c.range(&self.setting, self.trailing);
         self.trailing += 1;
     }
+}
+
+/// The longest averaging period among `settings` (lookbacks are this plus the
+/// pattern's candle count less one).
+pub const fn max_avg_period(settings: &[CandleSetting]) -> usize {
+    let mut m = 0;
+    let mut k = 0;
+    while k < settings.len() {
+        if settings[k].avg_period > m {
+            m = settings[k].avg_period;
+        }
+        k += 1;
+    }
+    m
 }
 
 /// The output of a pattern over `n` bars: NaN everywhere (values past the lookback are
