@@ -10,4 +10,10 @@ CASES = [
     ("CDL3WHITESOLDIERS", {}),
     ("CDLABANDONEDBABY", {}), ("CDLABANDONEDBABY", {"penetration": 0.0}), ("CDLABANDONEDBABY", {"penetration": 1.0}),
     ("CDLADVANCEBLOCK", {}),
+    ("CDLBELTHOLD", {}),
+    ("CDLBREAKAWAY", {}),
+    ("CDLCLOSINGMARUBOZU", {}),
+    ("CDLCONCEALBABYSWALL", {}),
+    ("CDLCOUNTERATTACK", {}),
+    ("CDLDARKCLOUDCOVER", {}), ("CDLDARKCLOUDCOVER", {"penetration": 0.0}), ("CDLDARKCLOUDCOVER", {"penetration": 0.8}),
 ]

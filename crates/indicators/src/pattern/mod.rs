@@ -3,4 +3,6 @@
 
 pub mod candle;
 pub mod multi_candle;
+pub mod single_candle;
 pub mod three_candle;
+pub mod two_candle;

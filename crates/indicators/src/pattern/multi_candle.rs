@@ -5,7 +5,7 @@
 //! Each kernel returns, per bar, TA-Lib's integer as f64 (`100`, `-100`, `200`, `0`, ...)
 //! and NaN inside the lookback; the candle averages come from [`super::candle`].
 
-use super::candle::{output, Candles, PeriodTotal, NEAR};
+use super::candle::{output, Candles, PeriodTotal, BODY_LONG, NEAR, SHADOW_VERY_SHORT};
 
 /// Bars before CDL3LINESTRIKE's first value.
 pub fn cdl3linestrike_lookback() -> usize {
@@ -45,6 +45,89 @@ pub fn cdl3linestrike(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
         out[i] = if hit { f64::from(c.color(i - 1)) * 100.0 } else { 0.0 };
         near3.roll(&c, i - 3);
         near2.roll(&c, i - 2);
+    }
+    out
+}
+
+/// Bars before CDLBREAKAWAY's first value.
+pub fn cdlbreakaway_lookback() -> usize {
+    BODY_LONG.avg_period + 4
+}
+
+/// Breakaway: a long candle, a same-colour candle gapping away from it, two more
+/// candles extending the move (the fourth of the same colour), then an opposite candle
+/// closing inside the gap between the first two. Sign: the fifth candle's colour.
+pub fn cdlbreakaway(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdlbreakaway_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 4);
+    for i in lookback..c.len() {
+        let hit = c.color(i - 4) == c.color(i - 3)
+            && c.color(i - 3) == c.color(i - 1)
+            && c.color(i - 1) == -c.color(i)
+            && c.real_body(i - 4) > body_long.avg(&c, i - 4)
+            && ((c.color(i - 4) == -1
+                && c.real_body_gap_down(i - 3, i - 4)
+                && high[i - 2] < high[i - 3]
+                && low[i - 2] < low[i - 3]
+                && high[i - 1] < high[i - 2]
+                && low[i - 1] < low[i - 2]
+                && close[i] > open[i - 3]
+                && close[i] < close[i - 4])
+                || (c.color(i - 4) == 1
+                    && c.real_body_gap_up(i - 3, i - 4)
+                    && high[i - 2] > high[i - 3]
+                    && low[i - 2] > low[i - 3]
+                    && high[i - 1] > high[i - 2]
+                    && low[i - 1] > low[i - 2]
+                    && close[i] < open[i - 3]
+                    && close[i] > close[i - 4]));
+        out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
+        body_long.roll(&c, i - 4);
+    }
+    out
+}
+
+/// Bars before CDLCONCEALBABYSWALL's first value.
+pub fn cdlconcealbabyswall_lookback() -> usize {
+    SHADOW_VERY_SHORT.avg_period + 3
+}
+
+/// Concealing baby swallow (bullish): two black marubozu, a black candle gapping down
+/// whose upper shadow reaches into the second's body, then a black candle engulfing
+/// the third, shadows included.
+pub fn cdlconcealbabyswall(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdlconcealbabyswall_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut svs3 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 3);
+    let mut svs2 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 2);
+    let mut svs1 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 1);
+    for i in lookback..c.len() {
+        let hit = c.color(i - 3) == -1
+            && c.color(i - 2) == -1
+            && c.color(i - 1) == -1
+            && c.color(i) == -1
+            && c.lower_shadow(i - 3) < svs3.avg(&c, i - 3)
+            && c.upper_shadow(i - 3) < svs3.avg(&c, i - 3)
+            && c.lower_shadow(i - 2) < svs2.avg(&c, i - 2)
+            && c.upper_shadow(i - 2) < svs2.avg(&c, i - 2)
+            && c.real_body_gap_down(i - 1, i - 2)
+            && c.upper_shadow(i - 1) > svs1.avg(&c, i - 1)
+            && high[i - 1] > close[i - 2]
+            && high[i] > high[i - 1]
+            && low[i] < low[i - 1];
+        out[i] = if hit { 100.0 } else { 0.0 };
+        svs3.roll(&c, i - 3);
+        svs2.roll(&c, i - 2);
+        svs1.roll(&c, i - 1);
     }
     out
 }

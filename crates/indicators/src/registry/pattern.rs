@@ -1,7 +1,7 @@
 //! Catalog entries: TA-Lib's Pattern Recognition functions (the CDL candlestick patterns).
 
 use super::*;
-use crate::pattern::{multi_candle, three_candle};
+use crate::pattern::{multi_candle, single_candle, three_candle, two_candle};
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -102,5 +102,71 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, _| one!(three_candle::cdladvanceblock(b.open, b.high, b.low, b.close)),
         lookback: |_| three_candle::cdladvanceblock_lookback(),
+    },
+    IndicatorSpec {
+        code: "CDLBELTHOLD",
+        group: "pattern",
+        description: "Belt hold",
+        inputs: OHLC,
+        params: &[],
+        outputs: &["integer"],
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(single_candle::cdlbelthold(b.open, b.high, b.low, b.close)),
+        lookback: |_| single_candle::cdlbelthold_lookback(),
+    },
+    IndicatorSpec {
+        code: "CDLBREAKAWAY",
+        group: "pattern",
+        description: "Breakaway",
+        inputs: OHLC,
+        params: &[],
+        outputs: &["integer"],
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(multi_candle::cdlbreakaway(b.open, b.high, b.low, b.close)),
+        lookback: |_| multi_candle::cdlbreakaway_lookback(),
+    },
+    IndicatorSpec {
+        code: "CDLCLOSINGMARUBOZU",
+        group: "pattern",
+        description: "Closing marubozu",
+        inputs: OHLC,
+        params: &[],
+        outputs: &["integer"],
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(single_candle::cdlclosingmarubozu(b.open, b.high, b.low, b.close)),
+        lookback: |_| single_candle::cdlclosingmarubozu_lookback(),
+    },
+    IndicatorSpec {
+        code: "CDLCONCEALBABYSWALL",
+        group: "pattern",
+        description: "Concealing baby swallow",
+        inputs: OHLC,
+        params: &[],
+        outputs: &["integer"],
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(multi_candle::cdlconcealbabyswall(b.open, b.high, b.low, b.close)),
+        lookback: |_| multi_candle::cdlconcealbabyswall_lookback(),
+    },
+    IndicatorSpec {
+        code: "CDLCOUNTERATTACK",
+        group: "pattern",
+        description: "Counterattack",
+        inputs: OHLC,
+        params: &[],
+        outputs: &["integer"],
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(two_candle::cdlcounterattack(b.open, b.high, b.low, b.close)),
+        lookback: |_| two_candle::cdlcounterattack_lookback(),
+    },
+    IndicatorSpec {
+        code: "CDLDARKCLOUDCOVER",
+        group: "pattern",
+        description: "Dark cloud cover",
+        inputs: OHLC,
+        params: &[ParamSpec::real("penetration", 0.5, 0.0, BIG)],
+        outputs: &["integer"],
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(two_candle::cdldarkcloudcover(b.open, b.high, b.low, b.close, p.real("penetration"))),
+        lookback: |_| two_candle::cdldarkcloudcover_lookback(),
     },
 ];

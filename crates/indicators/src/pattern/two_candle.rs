@@ -1,0 +1,67 @@
+//! Two-candle patterns, CDLCOUNTERATTACK to CDLHOMINGPIGEON in TA-Lib's alphabetical
+//! list: counterattack, dark cloud cover, doji star, engulfing, harami, harami cross,
+//! homing pigeon.
+//!
+//! Each kernel returns, per bar, TA-Lib's integer as f64 (`100`, `-100`, `80`, `0`,
+//! ...) and NaN inside the lookback; the candle averages come from [`super::candle`].
+
+use super::candle::{max_avg_period, output, Candles, PeriodTotal, BODY_LONG, EQUAL};
+
+/// Bars before CDLCOUNTERATTACK's first value.
+pub fn cdlcounterattack_lookback() -> usize {
+    max_avg_period(&[EQUAL, BODY_LONG]) + 1
+}
+
+/// Counterattack: two long candles of opposite colours with (nearly) equal closes.
+/// Sign: the second candle's colour.
+pub fn cdlcounterattack(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdlcounterattack_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut equal = PeriodTotal::new(&c, EQUAL, lookback - 1);
+    let mut body_long1 = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
+    let mut body_long0 = PeriodTotal::new(&c, BODY_LONG, lookback);
+    for i in lookback..c.len() {
+        let hit = c.color(i - 1) == -c.color(i)
+            && c.real_body(i - 1) > body_long1.avg(&c, i - 1)
+            && c.real_body(i) > body_long0.avg(&c, i)
+            && close[i] <= close[i - 1] + equal.avg(&c, i - 1)
+            && close[i] >= close[i - 1] - equal.avg(&c, i - 1);
+        out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
+        equal.roll(&c, i - 1);
+        body_long1.roll(&c, i - 1);
+        body_long0.roll(&c, i);
+    }
+    out
+}
+
+/// Bars before CDLDARKCLOUDCOVER's first value.
+pub fn cdldarkcloudcover_lookback() -> usize {
+    BODY_LONG.avg_period + 1
+}
+
+/// Dark cloud cover (bearish): a long white candle, then a black candle opening above
+/// its high and closing inside its body, more than `penetration` of it down.
+pub fn cdldarkcloudcover(open: &[f64], high: &[f64], low: &[f64], close: &[f64], penetration: f64) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdldarkcloudcover_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
+    for i in lookback..c.len() {
+        let hit = c.color(i - 1) == 1
+            && c.real_body(i - 1) > body_long.avg(&c, i - 1)
+            && c.color(i) == -1
+            && open[i] > high[i - 1]
+            && close[i] > open[i - 1]
+            && close[i] < close[i - 1] - c.real_body(i - 1) * penetration;
+        out[i] = if hit { -100.0 } else { 0.0 };
+        body_long.roll(&c, i - 1);
+    }
+    out
+}
