@@ -16,4 +16,11 @@ CASES = [
     ("CDLCONCEALBABYSWALL", {}),
     ("CDLCOUNTERATTACK", {}),
     ("CDLDARKCLOUDCOVER", {}), ("CDLDARKCLOUDCOVER", {"penetration": 0.0}), ("CDLDARKCLOUDCOVER", {"penetration": 0.8}),
+    ("CDLDOJI", {}),
+    ("CDLDOJISTAR", {}),
+    ("CDLDRAGONFLYDOJI", {}),
+    ("CDLENGULFING", {}),
+    ("CDLEVENINGDOJISTAR", {}), ("CDLEVENINGDOJISTAR", {"penetration": 0.0}), ("CDLEVENINGDOJISTAR", {"penetration": 1.0}),
+    ("CDLEVENINGSTAR", {}), ("CDLEVENINGSTAR", {"penetration": 0.0}), ("CDLEVENINGSTAR", {"penetration": 1.0}),
+    ("CDLGRAVESTONEDOJI", {}),
 ]

@@ -336,3 +336,69 @@ pub fn cdladvanceblock(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -
     }
     out
 }
+
+/// Bars before CDLEVENINGDOJISTAR's first value.
+pub fn cdleveningdojistar_lookback() -> usize {
+    max_avg_period(&[BODY_DOJI, BODY_LONG, BODY_SHORT]) + 2
+}
+
+/// Evening doji star (bearish): a long white candle, a doji whose body gaps up, then a
+/// black candle, not short, closing more than `penetration` of the first body into it.
+pub fn cdleveningdojistar(open: &[f64], high: &[f64], low: &[f64], close: &[f64], penetration: f64) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdleveningdojistar_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 2);
+    let mut body_doji = PeriodTotal::new(&c, BODY_DOJI, lookback - 1);
+    let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
+    for i in lookback..c.len() {
+        let hit = c.color(i - 2) == 1
+            && c.color(i) == -1
+            && c.real_body_gap_up(i - 1, i - 2)
+            && close[i] < close[i - 2] - c.real_body(i - 2) * penetration
+            && c.real_body(i - 2) > body_long.avg(&c, i - 2)
+            && c.real_body(i - 1) <= body_doji.avg(&c, i - 1)
+            && c.real_body(i) > body_short.avg(&c, i);
+        out[i] = if hit { -100.0 } else { 0.0 };
+        body_long.roll(&c, i - 2);
+        body_doji.roll(&c, i - 1);
+        body_short.roll(&c, i);
+    }
+    out
+}
+
+/// Bars before CDLEVENINGSTAR's first value.
+pub fn cdleveningstar_lookback() -> usize {
+    max_avg_period(&[BODY_SHORT, BODY_LONG]) + 2
+}
+
+/// Evening star (bearish): a long white candle, a short body gapping up, then a black
+/// candle, not short, closing more than `penetration` of the first body into it.
+pub fn cdleveningstar(open: &[f64], high: &[f64], low: &[f64], close: &[f64], penetration: f64) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdleveningstar_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 2);
+    let mut body_short1 = PeriodTotal::new(&c, BODY_SHORT, lookback - 1);
+    let mut body_short0 = PeriodTotal::new(&c, BODY_SHORT, lookback);
+    for i in lookback..c.len() {
+        let hit = c.color(i - 2) == 1
+            && c.color(i) == -1
+            && c.real_body_gap_up(i - 1, i - 2)
+            && close[i] < close[i - 2] - c.real_body(i - 2) * penetration
+            && c.real_body(i - 2) > body_long.avg(&c, i - 2)
+            && c.real_body(i - 1) <= body_short1.avg(&c, i - 1)
+            && c.real_body(i) > body_short0.avg(&c, i);
+        out[i] = if hit { -100.0 } else { 0.0 };
+        body_long.roll(&c, i - 2);
+        body_short1.roll(&c, i - 1);
+        body_short0.roll(&c, i);
+    }
+    out
+}

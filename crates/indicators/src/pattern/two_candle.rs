@@ -5,7 +5,7 @@
 //! Each kernel returns, per bar, TA-Lib's integer as f64 (`100`, `-100`, `80`, `0`,
 //! ...) and NaN inside the lookback; the candle averages come from [`super::candle`].
 
-use super::candle::{max_avg_period, output, Candles, PeriodTotal, BODY_LONG, EQUAL};
+use super::candle::{max_avg_period, output, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, EQUAL};
 
 /// Bars before CDLCOUNTERATTACK's first value.
 pub fn cdlcounterattack_lookback() -> usize {
@@ -62,6 +62,69 @@ pub fn cdldarkcloudcover(open: &[f64], high: &[f64], low: &[f64], close: &[f64],
             && close[i] < close[i - 1] - c.real_body(i - 1) * penetration;
         out[i] = if hit { -100.0 } else { 0.0 };
         body_long.roll(&c, i - 1);
+    }
+    out
+}
+
+/// Bars before CDLDOJISTAR's first value.
+pub fn cdldojistar_lookback() -> usize {
+    max_avg_period(&[BODY_DOJI, BODY_LONG]) + 1
+}
+
+/// Doji star: a long candle, then a doji whose body gaps away from it (up after a white
+/// candle, down after a black one). Sign: opposite to the first candle's colour.
+pub fn cdldojistar(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdldojistar_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
+    let mut body_doji = PeriodTotal::new(&c, BODY_DOJI, lookback);
+    for i in lookback..c.len() {
+        let hit = c.real_body(i - 1) > body_long.avg(&c, i - 1)
+            && c.real_body(i) <= body_doji.avg(&c, i)
+            && ((c.color(i - 1) == 1 && c.real_body_gap_up(i, i - 1))
+                || (c.color(i - 1) == -1 && c.real_body_gap_down(i, i - 1)));
+        out[i] = if hit { -f64::from(c.color(i - 1)) * 100.0 } else { 0.0 };
+        body_long.roll(&c, i - 1);
+        body_doji.roll(&c, i);
+    }
+    out
+}
+
+/// Bars before CDLENGULFING's first value.
+pub fn cdlengulfing_lookback() -> usize {
+    2
+}
+
+/// Engulfing: the second body, of the opposite colour, engulfs the first; `100` when it
+/// extends past both ends, `80` when it matches the first at one end. Sign: the second
+/// candle's colour.
+pub fn cdlengulfing(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdlengulfing_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    for i in lookback..c.len() {
+        let hit = (c.color(i) == 1
+            && c.color(i - 1) == -1
+            && ((close[i] >= open[i - 1] && open[i] < close[i - 1])
+                || (close[i] > open[i - 1] && open[i] <= close[i - 1])))
+            || (c.color(i) == -1
+                && c.color(i - 1) == 1
+                && ((open[i] >= close[i - 1] && close[i] < open[i - 1])
+                    || (open[i] > close[i - 1] && close[i] <= open[i - 1])));
+        out[i] = if !hit {
+            0.0
+        } else if open[i] != close[i - 1] && close[i] != open[i - 1] {
+            f64::from(c.color(i)) * 100.0
+        } else {
+            f64::from(c.color(i)) * 80.0
+        };
     }
     out
 }
