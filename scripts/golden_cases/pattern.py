@@ -23,4 +23,9 @@ CASES = [
     ("CDLEVENINGDOJISTAR", {}), ("CDLEVENINGDOJISTAR", {"penetration": 0.0}), ("CDLEVENINGDOJISTAR", {"penetration": 1.0}),
     ("CDLEVENINGSTAR", {}), ("CDLEVENINGSTAR", {"penetration": 0.0}), ("CDLEVENINGSTAR", {"penetration": 1.0}),
     ("CDLGRAVESTONEDOJI", {}),
+    ("CDLGAPSIDESIDEWHITE", {}),
+    ("CDLHAMMER", {}),
+    ("CDLHANGINGMAN", {}),
+    ("CDLHARAMI", {}),
+    ("CDLHARAMICROSS", {}),
 ]

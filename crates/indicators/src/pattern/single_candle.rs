@@ -6,7 +6,10 @@
 //! inside the lookback; the candle averages come from [`super::candle`]. (Hammer and
 //! hanging man also look at the previous bar.)
 
-use super::candle::{max_avg_period, output, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, SHADOW_VERY_SHORT};
+use super::candle::{
+    max_avg_period, output, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, BODY_SHORT, NEAR, SHADOW_LONG,
+    SHADOW_VERY_SHORT,
+};
 
 /// Bars before CDLBELTHOLD's first value.
 pub fn cdlbelthold_lookback() -> usize {
@@ -134,4 +137,61 @@ pub fn cdlgravestonedoji(open: &[f64], high: &[f64], low: &[f64], close: &[f64])
         svs.roll(&c, i);
     }
     out
+}
+
+/// Bars before CDLHAMMER's first value.
+pub fn cdlhammer_lookback() -> usize {
+    max_avg_period(&[BODY_SHORT, SHADOW_LONG, SHADOW_VERY_SHORT, NEAR]) + 1
+}
+
+/// The hammer / hanging man shape: a small body, a long lower shadow, a very short upper
+/// shadow, and the body's low compared with the previous bar by `near_prior` (given the
+/// body's low and the Near average of the previous bar). `100 * sign` when found.
+fn hammer_shape(
+    open: &[f64],
+    high: &[f64],
+    low: &[f64],
+    close: &[f64],
+    sign: f64,
+    near_prior: fn(&Candles, usize, f64, f64) -> bool,
+) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdlhammer_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut body = PeriodTotal::new(&c, BODY_SHORT, lookback);
+    let mut shadow_long = PeriodTotal::new(&c, SHADOW_LONG, lookback);
+    let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
+    let mut near = PeriodTotal::new(&c, NEAR, lookback - 1);
+    for i in lookback..c.len() {
+        let hit = c.real_body(i) < body.avg(&c, i)
+            && c.lower_shadow(i) > shadow_long.avg(&c, i)
+            && c.upper_shadow(i) < svs.avg(&c, i)
+            && near_prior(&c, i, close[i].min(open[i]), near.avg(&c, i - 1));
+        out[i] = if hit { sign * 100.0 } else { 0.0 };
+        body.roll(&c, i);
+        shadow_long.roll(&c, i);
+        svs.roll(&c, i);
+        near.roll(&c, i - 1);
+    }
+    out
+}
+
+/// Hammer (bullish): small body, long lower shadow, very short upper shadow, the body
+/// at or near the previous bar's low.
+pub fn cdlhammer(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    hammer_shape(open, high, low, close, 1.0, |c, i, body_low, near| body_low <= c.low[i - 1] + near)
+}
+
+/// Bars before CDLHANGINGMAN's first value.
+pub fn cdlhangingman_lookback() -> usize {
+    cdlhammer_lookback()
+}
+
+/// Hanging man (bearish): small body, long lower shadow, very short upper shadow, the
+/// body at or near the previous bar's high.
+pub fn cdlhangingman(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    hammer_shape(open, high, low, close, -1.0, |c, i, body_low, near| body_low >= c.high[i - 1] - near)
 }

@@ -1,12 +1,13 @@
-//! Three-candle patterns, CDL2CROWS to CDLEVENINGSTAR in TA-Lib's alphabetical list:
-//! two crows, three black crows, three inside, three outside, three stars in the south,
-//! three white soldiers, abandoned baby, advance block, evening (doji) star.
+//! Three-candle patterns, CDL2CROWS to CDLGAPSIDESIDEWHITE in TA-Lib's alphabetical
+//! list: two crows, three black crows, three inside, three outside, three stars in the
+//! south, three white soldiers, abandoned baby, advance block, evening (doji) star,
+//! up/down-gap side-by-side white lines.
 //!
 //! Each kernel returns, per bar, TA-Lib's integer as f64 (`100`, `-100`, `0`) and NaN
 //! inside the lookback; the candle averages come from [`super::candle`].
 
 use super::candle::{
-    max_avg_period, output, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, BODY_SHORT, FAR, NEAR, SHADOW_LONG,
+    max_avg_period, output, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, BODY_SHORT, EQUAL, FAR, NEAR, SHADOW_LONG,
     SHADOW_SHORT, SHADOW_VERY_SHORT,
 };
 
@@ -399,6 +400,46 @@ pub fn cdleveningstar(open: &[f64], high: &[f64], low: &[f64], close: &[f64], pe
         body_long.roll(&c, i - 2);
         body_short1.roll(&c, i - 1);
         body_short0.roll(&c, i);
+    }
+    out
+}
+
+/// Bars before CDLGAPSIDESIDEWHITE's first value.
+pub fn cdlgapsidesidewhite_lookback() -> usize {
+    max_avg_period(&[NEAR, EQUAL]) + 2
+}
+
+/// Up/down-gap side-by-side white lines: after a gap between bodies, two white candles
+/// of near the same size and about the same open, both clear of the first body. Sign:
+/// `100` for an upside gap, `-100` for a downside one.
+pub fn cdlgapsidesidewhite(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdlgapsidesidewhite_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut near = PeriodTotal::new(&c, NEAR, lookback - 1);
+    let mut equal = PeriodTotal::new(&c, EQUAL, lookback - 1);
+    for i in lookback..c.len() {
+        let gap_up = c.real_body_gap_up(i - 1, i - 2);
+        let hit = ((gap_up && c.real_body_gap_up(i, i - 2))
+            || (c.real_body_gap_down(i - 1, i - 2) && c.real_body_gap_down(i, i - 2)))
+            && c.color(i - 1) == 1
+            && c.color(i) == 1
+            && c.real_body(i) >= c.real_body(i - 1) - near.avg(&c, i - 1)
+            && c.real_body(i) <= c.real_body(i - 1) + near.avg(&c, i - 1)
+            && open[i] >= open[i - 1] - equal.avg(&c, i - 1)
+            && open[i] <= open[i - 1] + equal.avg(&c, i - 1);
+        out[i] = if !hit {
+            0.0
+        } else if gap_up {
+            100.0
+        } else {
+            -100.0
+        };
+        near.roll(&c, i - 1);
+        equal.roll(&c, i - 1);
     }
     out
 }

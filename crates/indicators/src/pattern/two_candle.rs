@@ -5,7 +5,9 @@
 //! Each kernel returns, per bar, TA-Lib's integer as f64 (`100`, `-100`, `80`, `0`,
 //! ...) and NaN inside the lookback; the candle averages come from [`super::candle`].
 
-use super::candle::{max_avg_period, output, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, EQUAL};
+use super::candle::{
+    max_avg_period, output, CandleSetting, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, BODY_SHORT, EQUAL,
+};
 
 /// Bars before CDLCOUNTERATTACK's first value.
 pub fn cdlcounterattack_lookback() -> usize {
@@ -127,4 +129,54 @@ pub fn cdlengulfing(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> V
         };
     }
     out
+}
+
+/// A harami with the second body measured against `second` (BodyShort for the harami,
+/// BodyDoji for the harami cross): a long candle, then a small body inside it; `100`
+/// strictly inside, `80` touching one end. Sign: opposite to the first candle's colour.
+fn harami_like(open: &[f64], high: &[f64], low: &[f64], close: &[f64], second: CandleSetting) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = max_avg_period(&[second, BODY_LONG]) + 1;
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
+    let mut body_second = PeriodTotal::new(&c, second, lookback);
+    for i in lookback..c.len() {
+        out[i] = 0.0;
+        if c.real_body(i - 1) > body_long.avg(&c, i - 1) && c.real_body(i) <= body_second.avg(&c, i) {
+            let (hi, lo) = (close[i].max(open[i]), close[i].min(open[i]));
+            let (hi1, lo1) = (close[i - 1].max(open[i - 1]), close[i - 1].min(open[i - 1]));
+            let sign = -f64::from(c.color(i - 1));
+            if hi < hi1 && lo > lo1 {
+                out[i] = sign * 100.0;
+            } else if hi <= hi1 && lo >= lo1 {
+                out[i] = sign * 80.0;
+            }
+        }
+        body_long.roll(&c, i - 1);
+        body_second.roll(&c, i);
+    }
+    out
+}
+
+/// Bars before CDLHARAMI's first value.
+pub fn cdlharami_lookback() -> usize {
+    max_avg_period(&[BODY_SHORT, BODY_LONG]) + 1
+}
+
+/// Harami: a long candle, then a short body inside its body.
+pub fn cdlharami(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    harami_like(open, high, low, close, BODY_SHORT)
+}
+
+/// Bars before CDLHARAMICROSS's first value.
+pub fn cdlharamicross_lookback() -> usize {
+    max_avg_period(&[BODY_DOJI, BODY_LONG]) + 1
+}
+
+/// Harami cross: a long candle, then a doji inside its body.
+pub fn cdlharamicross(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    harami_like(open, high, low, close, BODY_DOJI)
 }
