@@ -28,4 +28,8 @@ CASES = [
     ("CDLHANGINGMAN", {}),
     ("CDLHARAMI", {}),
     ("CDLHARAMICROSS", {}),
+    ("CDLHIGHWAVE", {}),
+    ("CDLHIKKAKE", {}),
+    ("CDLHIKKAKEMOD", {}),
+    ("CDLHOMINGPIGEON", {}),
 ]

@@ -1,6 +1,6 @@
-//! Patterns of four or more candles (and the open-ended hikkakes), CDL3LINESTRIKE to
-//! CDLHIKKAKEMOD in TA-Lib's alphabetical list: three-line strike, breakaway, concealing
-//! baby swallow, hikkake, modified hikkake.
+//! Patterns of four or more candles (and the hikkakes, whose confirmation comes up to
+//! three bars later), CDL3LINESTRIKE to CDLHIKKAKEMOD in TA-Lib's alphabetical list:
+//! three-line strike, breakaway, concealing baby swallow, hikkake, modified hikkake.
 //!
 //! Each kernel returns, per bar, TA-Lib's integer as f64 (`100`, `-100`, `200`, `0`, ...)
 //! and NaN inside the lookback; the candle averages come from [`super::candle`].
@@ -128,6 +128,119 @@ pub fn cdlconcealbabyswall(open: &[f64], high: &[f64], low: &[f64], close: &[f64
         svs3.roll(&c, i - 3);
         svs2.roll(&c, i - 2);
         svs1.roll(&c, i - 1);
+    }
+    out
+}
+
+/// The hikkake state machine shared by CDLHIKKAKE and CDLHIKKAKEMOD. Each bar gets the
+/// pattern's sign there (`1` bullish, `-1` bearish, `0` none): a setup writes `+-100`
+/// and remembers the bar; otherwise a close above (below) the high (low) of the bar
+/// before the setup bar, within 3 bars of it, writes `+-200` and ends the watch. The
+/// scan starts 3 bars before the first output, as TA-Lib's does.
+struct Hikkake {
+    idx: usize,
+    result: i32,
+}
+
+impl Hikkake {
+    /// One bar: the value TA-Lib writes there.
+    #[inline]
+    fn step(&mut self, c: &Candles, i: usize, sign: i32) -> i32 {
+        if sign != 0 {
+            self.result = 100 * sign;
+            self.idx = i;
+            self.result
+        } else if i <= self.idx + 3
+            && self.idx >= 1
+            && ((self.result > 0 && c.close[i] > c.high[self.idx - 1])
+                || (self.result < 0 && c.close[i] < c.low[self.idx - 1]))
+        {
+            self.idx = 0;
+            self.result + 100 * self.result.signum()
+        } else {
+            0
+        }
+    }
+}
+
+/// Bars before CDLHIKKAKE's first value.
+pub fn cdlhikkake_lookback() -> usize {
+    5
+}
+
+/// Hikkake: an inside bar followed by a bar breaking out of it (lower high and low:
+/// bullish `100`; higher high and low: bearish `-100`); a close beyond the inside bar's
+/// high (low) within the next 3 bars is the confirmation, `200` (`-200`).
+pub fn cdlhikkake(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdlhikkake_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let setup = |i: usize| -> i32 {
+        if high[i - 1] < high[i - 2]
+            && low[i - 1] > low[i - 2]
+            && ((high[i] < high[i - 1] && low[i] < low[i - 1]) || (high[i] > high[i - 1] && low[i] > low[i - 1]))
+        {
+            if high[i] < high[i - 1] {
+                1
+            } else {
+                -1
+            }
+        } else {
+            0
+        }
+    };
+    let mut state = Hikkake { idx: 0, result: 0 };
+    for i in lookback - 3..lookback {
+        state.step(&c, i, setup(i));
+    }
+    for i in lookback..c.len() {
+        out[i] = f64::from(state.step(&c, i, setup(i)));
+    }
+    out
+}
+
+/// Bars before CDLHIKKAKEMOD's first value.
+pub fn cdlhikkakemod_lookback() -> usize {
+    NEAR.avg_period.max(1) + 5
+}
+
+/// Modified hikkake: two nested inside bars, the first of them closing near its low
+/// (high), then a bar breaking down (up) out of the second; `100` (`-100`), confirmed
+/// as in the hikkake by a close beyond the second inside bar within 3 bars, `200`
+/// (`-200`).
+pub fn cdlhikkakemod(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdlhikkakemod_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut near = PeriodTotal::new(&c, NEAR, lookback - 5);
+    let mut state = Hikkake { idx: 0, result: 0 };
+    for i in lookback - 3..c.len() {
+        let sign = if high[i - 2] < high[i - 3]
+            && low[i - 2] > low[i - 3]
+            && high[i - 1] < high[i - 2]
+            && low[i - 1] > low[i - 2]
+            && ((high[i] < high[i - 1] && low[i] < low[i - 1] && close[i - 2] <= low[i - 2] + near.avg(&c, i - 2))
+                || (high[i] > high[i - 1] && low[i] > low[i - 1] && close[i - 2] >= high[i - 2] - near.avg(&c, i - 2)))
+        {
+            if high[i] < high[i - 1] {
+                1
+            } else {
+                -1
+            }
+        } else {
+            0
+        };
+        let v = state.step(&c, i, sign);
+        if i >= lookback {
+            out[i] = f64::from(v);
+        }
+        near.roll(&c, i - 2);
     }
     out
 }

@@ -8,7 +8,7 @@
 
 use super::candle::{
     max_avg_period, output, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, BODY_SHORT, NEAR, SHADOW_LONG,
-    SHADOW_VERY_SHORT,
+    SHADOW_VERY_LONG, SHADOW_VERY_SHORT,
 };
 
 /// Bars before CDLBELTHOLD's first value.
@@ -194,4 +194,31 @@ pub fn cdlhangingman_lookback() -> usize {
 /// body at or near the previous bar's high.
 pub fn cdlhangingman(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
     hammer_shape(open, high, low, close, -1.0, |c, i, body_low, near| body_low >= c.high[i - 1] - near)
+}
+
+/// Bars before CDLHIGHWAVE's first value.
+pub fn cdlhighwave_lookback() -> usize {
+    max_avg_period(&[BODY_SHORT, SHADOW_VERY_LONG])
+}
+
+/// High-wave candle: a short body with very long upper and lower shadows. Sign: the
+/// candle's colour.
+pub fn cdlhighwave(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdlhighwave_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut body = PeriodTotal::new(&c, BODY_SHORT, lookback);
+    let mut shadow = PeriodTotal::new(&c, SHADOW_VERY_LONG, lookback);
+    for i in lookback..c.len() {
+        let hit = c.real_body(i) < body.avg(&c, i)
+            && c.upper_shadow(i) > shadow.avg(&c, i)
+            && c.lower_shadow(i) > shadow.avg(&c, i);
+        out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
+        body.roll(&c, i);
+        shadow.roll(&c, i);
+    }
+    out
 }

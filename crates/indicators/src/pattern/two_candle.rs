@@ -180,3 +180,33 @@ pub fn cdlharamicross_lookback() -> usize {
 pub fn cdlharamicross(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
     harami_like(open, high, low, close, BODY_DOJI)
 }
+
+/// Bars before CDLHOMINGPIGEON's first value.
+pub fn cdlhomingpigeon_lookback() -> usize {
+    max_avg_period(&[BODY_SHORT, BODY_LONG]) + 1
+}
+
+/// Homing pigeon (bullish): a long black candle, then a short black body inside its
+/// body.
+pub fn cdlhomingpigeon(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
+    let c = Candles::new(open, high, low, close);
+    let lookback = cdlhomingpigeon_lookback();
+    let (mut out, any) = output(c.len(), lookback);
+    if !any {
+        return out;
+    }
+    let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
+    let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
+    for i in lookback..c.len() {
+        let hit = c.color(i - 1) == -1
+            && c.color(i) == -1
+            && c.real_body(i - 1) > body_long.avg(&c, i - 1)
+            && c.real_body(i) <= body_short.avg(&c, i)
+            && open[i] < open[i - 1]
+            && close[i] > close[i - 1];
+        out[i] = if hit { 100.0 } else { 0.0 };
+        body_long.roll(&c, i - 1);
+        body_short.roll(&c, i);
+    }
+    out
+}
