@@ -6,7 +6,7 @@
 //!   [`BODY_VERY_LONG`], [`BODY_SHORT`], [`BODY_DOJI`], [`SHADOW_LONG`],
 //!   [`SHADOW_VERY_LONG`], [`SHADOW_SHORT`], [`SHADOW_VERY_SHORT`], [`NEAR`], [`FAR`],
 //!   [`EQUAL`] (range type, averaging period, factor: TA-Lib's defaults table).
-//! - [`Candles`]: the four OHLC slices with the per-bar measures, all `#[inline]`:
+//! - [`Candles`]: the four OHLC slices with the per-bar measures, all inlined:
 //!   `real_body(i)`, `upper_shadow(i)`, `lower_shadow(i)`, `high_low(i)`, `color(i)`
 //!   (`1` white, i.e. close >= open, `-1` black), `range(setting, i)` (the measure the
 //!   setting's range type names), `average(setting, total, i)` (TA-Lib's candle average:
@@ -114,31 +114,31 @@ impl<'a> Candles<'a> {
     }
 
     /// `|close - open|`.
-    #[inline]
+    #[inline(always)]
     pub fn real_body(&self, i: usize) -> f64 {
         (self.close[i] - self.open[i]).abs()
     }
 
     /// `high - max(open, close)`.
-    #[inline]
+    #[inline(always)]
     pub fn upper_shadow(&self, i: usize) -> f64 {
         self.high[i] - if self.close[i] >= self.open[i] { self.close[i] } else { self.open[i] }
     }
 
     /// `min(open, close) - low`.
-    #[inline]
+    #[inline(always)]
     pub fn lower_shadow(&self, i: usize) -> f64 {
         (if self.close[i] >= self.open[i] { self.open[i] } else { self.close[i] }) - self.low[i]
     }
 
     /// `high - low`.
-    #[inline]
+    #[inline(always)]
     pub fn high_low(&self, i: usize) -> f64 {
         self.high[i] - self.low[i]
     }
 
     /// `1` for a white candle (close >= open), `-1` for a black one.
-    #[inline]
+    #[inline(always)]
     pub fn color(&self, i: usize) -> i32 {
         if self.close[i] >= self.open[i] {
             1
@@ -148,7 +148,7 @@ impl<'a> Candles<'a> {
     }
 
     /// The measure `s` names on bar `i`.
-    #[inline]
+    #[inline(always)]
     pub fn range(&self, s: &CandleSetting, i: usize) -> f64 {
         match s.range {
             RangeType::RealBody => self.real_body(i),
@@ -159,7 +159,7 @@ impl<'a> Candles<'a> {
 
     /// TA-Lib's candle average for bar `i`: `factor * (total / period)` (the bar's own
     /// measure when the period is 0), halved for shadows.
-    #[inline]
+    #[inline(always)]
     pub fn average(&self, s: &CandleSetting, total: f64, i: usize) -> f64 {
         let base = if s.avg_period != 0 { total / s.avg_period as f64 } else { self.range(s, i) };
         s.factor * base / if s.range == RangeType::Shadows { 2.0 } else { 1.0 }
@@ -217,14 +217,14 @@ impl PeriodTotal {
     }
 
     /// The candle average for bar `i` against this total.
-    #[inline]
+    #[inline(always)]
     pub fn avg(&self, c: &Candles, i: usize) -> f64 {
         c.average(&self.setting, self.total, i)
     }
 
     /// Adds bar `newest` and drops the trailing bar: `total += range(newest) -
     /// range(trailing)`, then `trailing += 1`.
-    #[inline]
+    #[inline(always)]
     pub fn roll(&mut self, c: &Candles, newest: usize) {
         self.total += c.range(&self.setting, newest) - c.range(&self.setting, self.trailing);
         self.trailing += 1;

@@ -4,6 +4,10 @@
 //!
 //! Each kernel returns, per bar, TA-Lib's integer as f64 (`100`, `-100`, `200`, `0`, ...)
 //! and NaN inside the lookback; the candle averages come from [`super::candle`].
+//!
+//! The tests of a pattern are combined with `&` and `|`, not `&&` and `||`: each is a
+//! comparison of bars in range with no side effects, so evaluating them all gives
+//! TA-Lib's answer without branches that random data would mispredict.
 
 use super::candle::{output, Candles, PeriodTotal, BODY_LONG, NEAR, SHADOW_VERY_SHORT};
 
@@ -25,23 +29,23 @@ pub fn cdl3linestrike(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
     let mut near3 = PeriodTotal::new(&c, NEAR, lookback - 3);
     let mut near2 = PeriodTotal::new(&c, NEAR, lookback - 2);
     for i in lookback..c.len() {
-        let hit = c.color(i - 3) == c.color(i - 2)
-            && c.color(i - 2) == c.color(i - 1)
-            && c.color(i) == -c.color(i - 1)
-            && open[i - 2] >= open[i - 3].min(close[i - 3]) - near3.avg(&c, i - 3)
-            && open[i - 2] <= open[i - 3].max(close[i - 3]) + near3.avg(&c, i - 3)
-            && open[i - 1] >= open[i - 2].min(close[i - 2]) - near2.avg(&c, i - 2)
-            && open[i - 1] <= open[i - 2].max(close[i - 2]) + near2.avg(&c, i - 2)
-            && ((c.color(i - 1) == 1
-                && close[i - 1] > close[i - 2]
-                && close[i - 2] > close[i - 3]
-                && open[i] > close[i - 1]
-                && close[i] < open[i - 3])
-                || (c.color(i - 1) == -1
-                    && close[i - 1] < close[i - 2]
-                    && close[i - 2] < close[i - 3]
-                    && open[i] < close[i - 1]
-                    && close[i] > open[i - 3]));
+        let hit = (c.color(i - 3) == c.color(i - 2))
+            & (c.color(i - 2) == c.color(i - 1))
+            & (c.color(i) == -c.color(i - 1))
+            & (open[i - 2] >= open[i - 3].min(close[i - 3]) - near3.avg(&c, i - 3))
+            & (open[i - 2] <= open[i - 3].max(close[i - 3]) + near3.avg(&c, i - 3))
+            & (open[i - 1] >= open[i - 2].min(close[i - 2]) - near2.avg(&c, i - 2))
+            & (open[i - 1] <= open[i - 2].max(close[i - 2]) + near2.avg(&c, i - 2))
+            & (((c.color(i - 1) == 1)
+                & (close[i - 1] > close[i - 2])
+                & (close[i - 2] > close[i - 3])
+                & (open[i] > close[i - 1])
+                & (close[i] < open[i - 3]))
+                | ((c.color(i - 1) == -1)
+                    & (close[i - 1] < close[i - 2])
+                    & (close[i - 2] < close[i - 3])
+                    & (open[i] < close[i - 1])
+                    & (close[i] > open[i - 3])));
         out[i] = if hit { f64::from(c.color(i - 1)) * 100.0 } else { 0.0 };
         near3.roll(&c, i - 3);
         near2.roll(&c, i - 2);
@@ -66,26 +70,26 @@ pub fn cdlbreakaway(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> V
     }
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 4);
     for i in lookback..c.len() {
-        let hit = c.color(i - 4) == c.color(i - 3)
-            && c.color(i - 3) == c.color(i - 1)
-            && c.color(i - 1) == -c.color(i)
-            && c.real_body(i - 4) > body_long.avg(&c, i - 4)
-            && ((c.color(i - 4) == -1
-                && c.real_body_gap_down(i - 3, i - 4)
-                && high[i - 2] < high[i - 3]
-                && low[i - 2] < low[i - 3]
-                && high[i - 1] < high[i - 2]
-                && low[i - 1] < low[i - 2]
-                && close[i] > open[i - 3]
-                && close[i] < close[i - 4])
-                || (c.color(i - 4) == 1
-                    && c.real_body_gap_up(i - 3, i - 4)
-                    && high[i - 2] > high[i - 3]
-                    && low[i - 2] > low[i - 3]
-                    && high[i - 1] > high[i - 2]
-                    && low[i - 1] > low[i - 2]
-                    && close[i] < open[i - 3]
-                    && close[i] > close[i - 4]));
+        let hit = (c.color(i - 4) == c.color(i - 3))
+            & (c.color(i - 3) == c.color(i - 1))
+            & (c.color(i - 1) == -c.color(i))
+            & (c.real_body(i - 4) > body_long.avg(&c, i - 4))
+            & (((c.color(i - 4) == -1)
+                & c.real_body_gap_down(i - 3, i - 4)
+                & (high[i - 2] < high[i - 3])
+                & (low[i - 2] < low[i - 3])
+                & (high[i - 1] < high[i - 2])
+                & (low[i - 1] < low[i - 2])
+                & (close[i] > open[i - 3])
+                & (close[i] < close[i - 4]))
+                | ((c.color(i - 4) == 1)
+                    & c.real_body_gap_up(i - 3, i - 4)
+                    & (high[i - 2] > high[i - 3])
+                    & (low[i - 2] > low[i - 3])
+                    & (high[i - 1] > high[i - 2])
+                    & (low[i - 1] > low[i - 2])
+                    & (close[i] < open[i - 3])
+                    & (close[i] > close[i - 4])));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i - 4);
     }
@@ -111,19 +115,19 @@ pub fn cdlconcealbabyswall(open: &[f64], high: &[f64], low: &[f64], close: &[f64
     let mut svs2 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 2);
     let mut svs1 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 1);
     for i in lookback..c.len() {
-        let hit = c.color(i - 3) == -1
-            && c.color(i - 2) == -1
-            && c.color(i - 1) == -1
-            && c.color(i) == -1
-            && c.lower_shadow(i - 3) < svs3.avg(&c, i - 3)
-            && c.upper_shadow(i - 3) < svs3.avg(&c, i - 3)
-            && c.lower_shadow(i - 2) < svs2.avg(&c, i - 2)
-            && c.upper_shadow(i - 2) < svs2.avg(&c, i - 2)
-            && c.real_body_gap_down(i - 1, i - 2)
-            && c.upper_shadow(i - 1) > svs1.avg(&c, i - 1)
-            && high[i - 1] > close[i - 2]
-            && high[i] > high[i - 1]
-            && low[i] < low[i - 1];
+        let hit = (c.color(i - 3) == -1)
+            & (c.color(i - 2) == -1)
+            & (c.color(i - 1) == -1)
+            & (c.color(i) == -1)
+            & (c.lower_shadow(i - 3) < svs3.avg(&c, i - 3))
+            & (c.upper_shadow(i - 3) < svs3.avg(&c, i - 3))
+            & (c.lower_shadow(i - 2) < svs2.avg(&c, i - 2))
+            & (c.upper_shadow(i - 2) < svs2.avg(&c, i - 2))
+            & c.real_body_gap_down(i - 1, i - 2)
+            & (c.upper_shadow(i - 1) > svs1.avg(&c, i - 1))
+            & (high[i - 1] > close[i - 2])
+            & (high[i] > high[i - 1])
+            & (low[i] < low[i - 1]);
         out[i] = if hit { 100.0 } else { 0.0 };
         svs3.roll(&c, i - 3);
         svs2.roll(&c, i - 2);

@@ -5,6 +5,10 @@
 //! Each kernel returns, per bar, TA-Lib's integer as f64 (`100`, `-100`, `0`) and NaN
 //! inside the lookback; the candle averages come from [`super::candle`]. (Hammer and
 //! hanging man also look at the previous bar.)
+//!
+//! The tests of a pattern are combined with `&` and `|`, not `&&` and `||`: each is a
+//! comparison of bars in range with no side effects, so evaluating them all gives
+//! TA-Lib's answer without branches that random data would mispredict.
 
 use super::candle::{
     max_avg_period, output, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, BODY_SHORT, NEAR, SHADOW_LONG,
@@ -27,9 +31,9 @@ pub fn cdlbelthold(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Ve
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback);
     let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.real_body(i) > body_long.avg(&c, i)
-            && ((c.color(i) == 1 && c.lower_shadow(i) < svs.avg(&c, i))
-                || (c.color(i) == -1 && c.upper_shadow(i) < svs.avg(&c, i)));
+        let hit = (c.real_body(i) > body_long.avg(&c, i))
+            & (((c.color(i) == 1) & (c.lower_shadow(i) < svs.avg(&c, i)))
+                | ((c.color(i) == -1) & (c.upper_shadow(i) < svs.avg(&c, i))));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i);
         svs.roll(&c, i);
@@ -54,9 +58,9 @@ pub fn cdlclosingmarubozu(open: &[f64], high: &[f64], low: &[f64], close: &[f64]
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback);
     let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.real_body(i) > body_long.avg(&c, i)
-            && ((c.color(i) == 1 && c.upper_shadow(i) < svs.avg(&c, i))
-                || (c.color(i) == -1 && c.lower_shadow(i) < svs.avg(&c, i)));
+        let hit = (c.real_body(i) > body_long.avg(&c, i))
+            & (((c.color(i) == 1) & (c.upper_shadow(i) < svs.avg(&c, i)))
+                | ((c.color(i) == -1) & (c.lower_shadow(i) < svs.avg(&c, i))));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i);
         svs.roll(&c, i);
@@ -102,9 +106,9 @@ pub fn cdldragonflydoji(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) 
     let mut body_doji = PeriodTotal::new(&c, BODY_DOJI, lookback);
     let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.real_body(i) <= body_doji.avg(&c, i)
-            && c.upper_shadow(i) < svs.avg(&c, i)
-            && c.lower_shadow(i) > svs.avg(&c, i);
+        let hit = (c.real_body(i) <= body_doji.avg(&c, i))
+            & (c.upper_shadow(i) < svs.avg(&c, i))
+            & (c.lower_shadow(i) > svs.avg(&c, i));
         out[i] = if hit { 100.0 } else { 0.0 };
         body_doji.roll(&c, i);
         svs.roll(&c, i);
@@ -129,9 +133,9 @@ pub fn cdlgravestonedoji(open: &[f64], high: &[f64], low: &[f64], close: &[f64])
     let mut body_doji = PeriodTotal::new(&c, BODY_DOJI, lookback);
     let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.real_body(i) <= body_doji.avg(&c, i)
-            && c.lower_shadow(i) < svs.avg(&c, i)
-            && c.upper_shadow(i) > svs.avg(&c, i);
+        let hit = (c.real_body(i) <= body_doji.avg(&c, i))
+            & (c.lower_shadow(i) < svs.avg(&c, i))
+            & (c.upper_shadow(i) > svs.avg(&c, i));
         out[i] = if hit { 100.0 } else { 0.0 };
         body_doji.roll(&c, i);
         svs.roll(&c, i);
@@ -147,6 +151,7 @@ pub fn cdlhammer_lookback() -> usize {
 /// The hammer / hanging man shape: a small body, a long lower shadow, a very short upper
 /// shadow, and the body's low compared with the previous bar by `near_prior` (given the
 /// body's low and the Near average of the previous bar). `100 * sign` when found.
+#[inline(always)]
 fn hammer_shape(
     open: &[f64],
     high: &[f64],
@@ -166,10 +171,10 @@ fn hammer_shape(
     let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     let mut near = PeriodTotal::new(&c, NEAR, lookback - 1);
     for i in lookback..c.len() {
-        let hit = c.real_body(i) < body.avg(&c, i)
-            && c.lower_shadow(i) > shadow_long.avg(&c, i)
-            && c.upper_shadow(i) < svs.avg(&c, i)
-            && near_prior(&c, i, close[i].min(open[i]), near.avg(&c, i - 1));
+        let hit = (c.real_body(i) < body.avg(&c, i))
+            & (c.lower_shadow(i) > shadow_long.avg(&c, i))
+            & (c.upper_shadow(i) < svs.avg(&c, i))
+            & near_prior(&c, i, close[i].min(open[i]), near.avg(&c, i - 1));
         out[i] = if hit { sign * 100.0 } else { 0.0 };
         body.roll(&c, i);
         shadow_long.roll(&c, i);
@@ -213,9 +218,9 @@ pub fn cdlhighwave(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Ve
     let mut body = PeriodTotal::new(&c, BODY_SHORT, lookback);
     let mut shadow = PeriodTotal::new(&c, SHADOW_VERY_LONG, lookback);
     for i in lookback..c.len() {
-        let hit = c.real_body(i) < body.avg(&c, i)
-            && c.upper_shadow(i) > shadow.avg(&c, i)
-            && c.lower_shadow(i) > shadow.avg(&c, i);
+        let hit = (c.real_body(i) < body.avg(&c, i))
+            & (c.upper_shadow(i) > shadow.avg(&c, i))
+            & (c.lower_shadow(i) > shadow.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body.roll(&c, i);
         shadow.roll(&c, i);

@@ -5,6 +5,10 @@
 //!
 //! Each kernel returns, per bar, TA-Lib's integer as f64 (`100`, `-100`, `0`) and NaN
 //! inside the lookback; the candle averages come from [`super::candle`].
+//!
+//! The tests of a pattern are combined with `&` and `|`, not `&&` and `||`: each is a
+//! comparison of bars in range with no side effects, so evaluating them all gives
+//! TA-Lib's answer without branches that random data would mispredict.
 
 use super::candle::{
     max_avg_period, output, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, BODY_SHORT, EQUAL, FAR, NEAR, SHADOW_LONG,
@@ -27,15 +31,15 @@ pub fn cdl2crows(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<
     }
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 2);
     for i in lookback..c.len() {
-        let hit = c.color(i - 2) == 1
-            && c.real_body(i - 2) > body_long.avg(&c, i - 2)
-            && c.color(i - 1) == -1
-            && c.real_body_gap_up(i - 1, i - 2)
-            && c.color(i) == -1
-            && open[i] < open[i - 1]
-            && open[i] > close[i - 1]
-            && close[i] > open[i - 2]
-            && close[i] < close[i - 2];
+        let hit = (c.color(i - 2) == 1)
+            & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
+            & (c.color(i - 1) == -1)
+            & c.real_body_gap_up(i - 1, i - 2)
+            & (c.color(i) == -1)
+            & (open[i] < open[i - 1])
+            & (open[i] > close[i - 1])
+            & (close[i] > open[i - 2])
+            & (close[i] < close[i - 2]);
         out[i] = if hit { -100.0 } else { 0.0 };
         body_long.roll(&c, i - 2);
     }
@@ -60,20 +64,20 @@ pub fn cdl3blackcrows(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
     let mut svs1 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 1);
     let mut svs0 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.color(i - 3) == 1
-            && c.color(i - 2) == -1
-            && c.color(i - 1) == -1
-            && c.color(i) == -1
-            && open[i - 1] < open[i - 2]
-            && open[i - 1] > close[i - 2]
-            && open[i] < open[i - 1]
-            && open[i] > close[i - 1]
-            && high[i - 3] > close[i - 2]
-            && close[i - 2] > close[i - 1]
-            && close[i - 1] > close[i]
-            && c.lower_shadow(i - 2) < svs2.avg(&c, i - 2)
-            && c.lower_shadow(i - 1) < svs1.avg(&c, i - 1)
-            && c.lower_shadow(i) < svs0.avg(&c, i);
+        let hit = (c.color(i - 3) == 1)
+            & (c.color(i - 2) == -1)
+            & (c.color(i - 1) == -1)
+            & (c.color(i) == -1)
+            & (open[i - 1] < open[i - 2])
+            & (open[i - 1] > close[i - 2])
+            & (open[i] < open[i - 1])
+            & (open[i] > close[i - 1])
+            & (high[i - 3] > close[i - 2])
+            & (close[i - 2] > close[i - 1])
+            & (close[i - 1] > close[i])
+            & (c.lower_shadow(i - 2) < svs2.avg(&c, i - 2))
+            & (c.lower_shadow(i - 1) < svs1.avg(&c, i - 1))
+            & (c.lower_shadow(i) < svs0.avg(&c, i));
         out[i] = if hit { -100.0 } else { 0.0 };
         svs2.roll(&c, i - 2);
         svs1.roll(&c, i - 1);
@@ -99,12 +103,12 @@ pub fn cdl3inside(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 2);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback - 1);
     for i in lookback..c.len() {
-        let hit = close[i - 1].max(open[i - 1]) < close[i - 2].max(open[i - 2])
-            && close[i - 1].min(open[i - 1]) > close[i - 2].min(open[i - 2])
-            && ((c.color(i - 2) == 1 && c.color(i) == -1 && close[i] < open[i - 2])
-                || (c.color(i - 2) == -1 && c.color(i) == 1 && close[i] > open[i - 2]))
-            && c.real_body(i - 2) > body_long.avg(&c, i - 2)
-            && c.real_body(i - 1) <= body_short.avg(&c, i - 1);
+        let hit = (close[i - 1].max(open[i - 1]) < close[i - 2].max(open[i - 2]))
+            & (close[i - 1].min(open[i - 1]) > close[i - 2].min(open[i - 2]))
+            & (((c.color(i - 2) == 1) & (c.color(i) == -1) & (close[i] < open[i - 2]))
+                | ((c.color(i - 2) == -1) & (c.color(i) == 1) & (close[i] > open[i - 2])))
+            & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
+            & (c.real_body(i - 1) <= body_short.avg(&c, i - 1));
         out[i] = if hit { -f64::from(c.color(i - 2)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i - 2);
         body_short.roll(&c, i - 1);
@@ -127,16 +131,16 @@ pub fn cdl3outside(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Ve
         return out;
     }
     for i in lookback..c.len() {
-        let hit = (c.color(i - 1) == 1
-            && c.color(i - 2) == -1
-            && close[i - 1] > open[i - 2]
-            && open[i - 1] < close[i - 2]
-            && close[i] > close[i - 1])
-            || (c.color(i - 1) == -1
-                && c.color(i - 2) == 1
-                && open[i - 1] > close[i - 2]
-                && close[i - 1] < open[i - 2]
-                && close[i] < close[i - 1]);
+        let hit = ((c.color(i - 1) == 1)
+            & (c.color(i - 2) == -1)
+            & (close[i - 1] > open[i - 2])
+            & (open[i - 1] < close[i - 2])
+            & (close[i] > close[i - 1]))
+            | ((c.color(i - 1) == -1)
+                & (c.color(i - 2) == 1)
+                & (open[i - 1] > close[i - 2])
+                & (close[i - 1] < open[i - 2])
+                & (close[i] < close[i - 1]));
         out[i] = if hit { f64::from(c.color(i - 1)) * 100.0 } else { 0.0 };
     }
     out
@@ -163,22 +167,22 @@ pub fn cdl3starsinsouth(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) 
     let mut svs0 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.color(i - 2) == -1
-            && c.color(i - 1) == -1
-            && c.color(i) == -1
-            && c.real_body(i - 2) > body_long.avg(&c, i - 2)
-            && c.lower_shadow(i - 2) > shadow_long.avg(&c, i - 2)
-            && c.real_body(i - 1) < c.real_body(i - 2)
-            && open[i - 1] > close[i - 2]
-            && open[i - 1] <= high[i - 2]
-            && low[i - 1] < close[i - 2]
-            && low[i - 1] >= low[i - 2]
-            && c.lower_shadow(i - 1) > svs1.avg(&c, i - 1)
-            && c.real_body(i) < body_short.avg(&c, i)
-            && c.lower_shadow(i) < svs0.avg(&c, i)
-            && c.upper_shadow(i) < svs0.avg(&c, i)
-            && low[i] > low[i - 1]
-            && high[i] < high[i - 1];
+        let hit = (c.color(i - 2) == -1)
+            & (c.color(i - 1) == -1)
+            & (c.color(i) == -1)
+            & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
+            & (c.lower_shadow(i - 2) > shadow_long.avg(&c, i - 2))
+            & (c.real_body(i - 1) < c.real_body(i - 2))
+            & (open[i - 1] > close[i - 2])
+            & (open[i - 1] <= high[i - 2])
+            & (low[i - 1] < close[i - 2])
+            & (low[i - 1] >= low[i - 2])
+            & (c.lower_shadow(i - 1) > svs1.avg(&c, i - 1))
+            & (c.real_body(i) < body_short.avg(&c, i))
+            & (c.lower_shadow(i) < svs0.avg(&c, i))
+            & (c.upper_shadow(i) < svs0.avg(&c, i))
+            & (low[i] > low[i - 1])
+            & (high[i] < high[i - 1]);
         out[i] = if hit { 100.0 } else { 0.0 };
         body_long.roll(&c, i - 2);
         shadow_long.roll(&c, i - 2);
@@ -213,21 +217,21 @@ pub fn cdl3whitesoldiers(open: &[f64], high: &[f64], low: &[f64], close: &[f64])
     let mut far1 = PeriodTotal::new(&c, FAR, lookback - 1);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.color(i - 2) == 1
-            && c.upper_shadow(i - 2) < svs2.avg(&c, i - 2)
-            && c.color(i - 1) == 1
-            && c.upper_shadow(i - 1) < svs1.avg(&c, i - 1)
-            && c.color(i) == 1
-            && c.upper_shadow(i) < svs0.avg(&c, i)
-            && close[i] > close[i - 1]
-            && close[i - 1] > close[i - 2]
-            && open[i - 1] > open[i - 2]
-            && open[i - 1] <= close[i - 2] + near2.avg(&c, i - 2)
-            && open[i] > open[i - 1]
-            && open[i] <= close[i - 1] + near1.avg(&c, i - 1)
-            && c.real_body(i - 1) > c.real_body(i - 2) - far2.avg(&c, i - 2)
-            && c.real_body(i) > c.real_body(i - 1) - far1.avg(&c, i - 1)
-            && c.real_body(i) > body_short.avg(&c, i);
+        let hit = (c.color(i - 2) == 1)
+            & (c.upper_shadow(i - 2) < svs2.avg(&c, i - 2))
+            & (c.color(i - 1) == 1)
+            & (c.upper_shadow(i - 1) < svs1.avg(&c, i - 1))
+            & (c.color(i) == 1)
+            & (c.upper_shadow(i) < svs0.avg(&c, i))
+            & (close[i] > close[i - 1])
+            & (close[i - 1] > close[i - 2])
+            & (open[i - 1] > open[i - 2])
+            & (open[i - 1] <= close[i - 2] + near2.avg(&c, i - 2))
+            & (open[i] > open[i - 1])
+            & (open[i] <= close[i - 1] + near1.avg(&c, i - 1))
+            & (c.real_body(i - 1) > c.real_body(i - 2) - far2.avg(&c, i - 2))
+            & (c.real_body(i) > c.real_body(i - 1) - far1.avg(&c, i - 1))
+            & (c.real_body(i) > body_short.avg(&c, i));
         out[i] = if hit { 100.0 } else { 0.0 };
         svs2.roll(&c, i - 2);
         svs1.roll(&c, i - 1);
@@ -260,19 +264,19 @@ pub fn cdlabandonedbaby(open: &[f64], high: &[f64], low: &[f64], close: &[f64], 
     let mut body_doji = PeriodTotal::new(&c, BODY_DOJI, lookback - 1);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.real_body(i - 2) > body_long.avg(&c, i - 2)
-            && c.real_body(i - 1) <= body_doji.avg(&c, i - 1)
-            && c.real_body(i) > body_short.avg(&c, i)
-            && ((c.color(i - 2) == 1
-                && c.color(i) == -1
-                && close[i] < close[i - 2] - c.real_body(i - 2) * penetration
-                && c.gap_up(i - 1, i - 2)
-                && c.gap_down(i, i - 1))
-                || (c.color(i - 2) == -1
-                    && c.color(i) == 1
-                    && close[i] > close[i - 2] + c.real_body(i - 2) * penetration
-                    && c.gap_down(i - 1, i - 2)
-                    && c.gap_up(i, i - 1)));
+        let hit = (c.real_body(i - 2) > body_long.avg(&c, i - 2))
+            & (c.real_body(i - 1) <= body_doji.avg(&c, i - 1))
+            & (c.real_body(i) > body_short.avg(&c, i))
+            & (((c.color(i - 2) == 1)
+                & (c.color(i) == -1)
+                & (close[i] < close[i - 2] - c.real_body(i - 2) * penetration)
+                & c.gap_up(i - 1, i - 2)
+                & c.gap_down(i, i - 1))
+                | ((c.color(i - 2) == -1)
+                    & (c.color(i) == 1)
+                    & (close[i] > close[i - 2] + c.real_body(i - 2) * penetration)
+                    & c.gap_down(i - 1, i - 2)
+                    & c.gap_up(i, i - 1)));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i - 2);
         body_doji.roll(&c, i - 1);
@@ -307,23 +311,23 @@ pub fn cdladvanceblock(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 2);
     for i in lookback..c.len() {
         let (b2, b1, b0) = (c.real_body(i - 2), c.real_body(i - 1), c.real_body(i));
-        let hit = c.color(i - 2) == 1
-            && c.color(i - 1) == 1
-            && c.color(i) == 1
-            && close[i] > close[i - 1]
-            && close[i - 1] > close[i - 2]
-            && open[i - 1] > open[i - 2]
-            && open[i - 1] <= close[i - 2] + near2.avg(&c, i - 2)
-            && open[i] > open[i - 1]
-            && open[i] <= close[i - 1] + near1.avg(&c, i - 1)
-            && b2 > body_long.avg(&c, i - 2)
-            && c.upper_shadow(i - 2) < ss2.avg(&c, i - 2)
-            && ((b1 < b2 - far2.avg(&c, i - 2) && b0 < b1 + near1.avg(&c, i - 1))
-                || b0 < b1 - far1.avg(&c, i - 1)
-                || (b0 < b1
-                    && b1 < b2
-                    && (c.upper_shadow(i) > ss0.avg(&c, i) || c.upper_shadow(i - 1) > ss1.avg(&c, i - 1)))
-                || (b0 < b1 && c.upper_shadow(i) > sl0.avg(&c, i)));
+        let hit = (c.color(i - 2) == 1)
+            & (c.color(i - 1) == 1)
+            & (c.color(i) == 1)
+            & (close[i] > close[i - 1])
+            & (close[i - 1] > close[i - 2])
+            & (open[i - 1] > open[i - 2])
+            & (open[i - 1] <= close[i - 2] + near2.avg(&c, i - 2))
+            & (open[i] > open[i - 1])
+            & (open[i] <= close[i - 1] + near1.avg(&c, i - 1))
+            & (b2 > body_long.avg(&c, i - 2))
+            & (c.upper_shadow(i - 2) < ss2.avg(&c, i - 2))
+            & (((b1 < b2 - far2.avg(&c, i - 2)) & (b0 < b1 + near1.avg(&c, i - 1)))
+                | (b0 < b1 - far1.avg(&c, i - 1))
+                | ((b0 < b1)
+                    & (b1 < b2)
+                    & ((c.upper_shadow(i) > ss0.avg(&c, i)) | (c.upper_shadow(i - 1) > ss1.avg(&c, i - 1))))
+                | ((b0 < b1) & (c.upper_shadow(i) > sl0.avg(&c, i))));
         out[i] = if hit { -100.0 } else { 0.0 };
         ss2.roll(&c, i - 2);
         ss1.roll(&c, i - 1);
@@ -356,13 +360,13 @@ pub fn cdleveningdojistar(open: &[f64], high: &[f64], low: &[f64], close: &[f64]
     let mut body_doji = PeriodTotal::new(&c, BODY_DOJI, lookback - 1);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.color(i - 2) == 1
-            && c.color(i) == -1
-            && c.real_body_gap_up(i - 1, i - 2)
-            && close[i] < close[i - 2] - c.real_body(i - 2) * penetration
-            && c.real_body(i - 2) > body_long.avg(&c, i - 2)
-            && c.real_body(i - 1) <= body_doji.avg(&c, i - 1)
-            && c.real_body(i) > body_short.avg(&c, i);
+        let hit = (c.color(i - 2) == 1)
+            & (c.color(i) == -1)
+            & c.real_body_gap_up(i - 1, i - 2)
+            & (close[i] < close[i - 2] - c.real_body(i - 2) * penetration)
+            & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
+            & (c.real_body(i - 1) <= body_doji.avg(&c, i - 1))
+            & (c.real_body(i) > body_short.avg(&c, i));
         out[i] = if hit { -100.0 } else { 0.0 };
         body_long.roll(&c, i - 2);
         body_doji.roll(&c, i - 1);
@@ -389,13 +393,13 @@ pub fn cdleveningstar(open: &[f64], high: &[f64], low: &[f64], close: &[f64], pe
     let mut body_short1 = PeriodTotal::new(&c, BODY_SHORT, lookback - 1);
     let mut body_short0 = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.color(i - 2) == 1
-            && c.color(i) == -1
-            && c.real_body_gap_up(i - 1, i - 2)
-            && close[i] < close[i - 2] - c.real_body(i - 2) * penetration
-            && c.real_body(i - 2) > body_long.avg(&c, i - 2)
-            && c.real_body(i - 1) <= body_short1.avg(&c, i - 1)
-            && c.real_body(i) > body_short0.avg(&c, i);
+        let hit = (c.color(i - 2) == 1)
+            & (c.color(i) == -1)
+            & c.real_body_gap_up(i - 1, i - 2)
+            & (close[i] < close[i - 2] - c.real_body(i - 2) * penetration)
+            & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
+            & (c.real_body(i - 1) <= body_short1.avg(&c, i - 1))
+            & (c.real_body(i) > body_short0.avg(&c, i));
         out[i] = if hit { -100.0 } else { 0.0 };
         body_long.roll(&c, i - 2);
         body_short1.roll(&c, i - 1);
@@ -423,14 +427,14 @@ pub fn cdlgapsidesidewhite(open: &[f64], high: &[f64], low: &[f64], close: &[f64
     let mut equal = PeriodTotal::new(&c, EQUAL, lookback - 1);
     for i in lookback..c.len() {
         let gap_up = c.real_body_gap_up(i - 1, i - 2);
-        let hit = ((gap_up && c.real_body_gap_up(i, i - 2))
-            || (c.real_body_gap_down(i - 1, i - 2) && c.real_body_gap_down(i, i - 2)))
-            && c.color(i - 1) == 1
-            && c.color(i) == 1
-            && c.real_body(i) >= c.real_body(i - 1) - near.avg(&c, i - 1)
-            && c.real_body(i) <= c.real_body(i - 1) + near.avg(&c, i - 1)
-            && open[i] >= open[i - 1] - equal.avg(&c, i - 1)
-            && open[i] <= open[i - 1] + equal.avg(&c, i - 1);
+        let hit = ((gap_up & c.real_body_gap_up(i, i - 2))
+            | (c.real_body_gap_down(i - 1, i - 2) & c.real_body_gap_down(i, i - 2)))
+            & (c.color(i - 1) == 1)
+            & (c.color(i) == 1)
+            & (c.real_body(i) >= c.real_body(i - 1) - near.avg(&c, i - 1))
+            & (c.real_body(i) <= c.real_body(i - 1) + near.avg(&c, i - 1))
+            & (open[i] >= open[i - 1] - equal.avg(&c, i - 1))
+            & (open[i] <= open[i - 1] + equal.avg(&c, i - 1));
         out[i] = if !hit {
             0.0
         } else if gap_up {

@@ -4,6 +4,10 @@
 //!
 //! Each kernel returns, per bar, TA-Lib's integer as f64 (`100`, `-100`, `80`, `0`,
 //! ...) and NaN inside the lookback; the candle averages come from [`super::candle`].
+//!
+//! The tests of a pattern are combined with `&` and `|`, not `&&` and `||`: each is a
+//! comparison of bars in range with no side effects, so evaluating them all gives
+//! TA-Lib's answer without branches that random data would mispredict.
 
 use super::candle::{
     max_avg_period, output, CandleSetting, Candles, PeriodTotal, BODY_DOJI, BODY_LONG, BODY_SHORT, EQUAL,
@@ -27,11 +31,11 @@ pub fn cdlcounterattack(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) 
     let mut body_long1 = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
     let mut body_long0 = PeriodTotal::new(&c, BODY_LONG, lookback);
     for i in lookback..c.len() {
-        let hit = c.color(i - 1) == -c.color(i)
-            && c.real_body(i - 1) > body_long1.avg(&c, i - 1)
-            && c.real_body(i) > body_long0.avg(&c, i)
-            && close[i] <= close[i - 1] + equal.avg(&c, i - 1)
-            && close[i] >= close[i - 1] - equal.avg(&c, i - 1);
+        let hit = (c.color(i - 1) == -c.color(i))
+            & (c.real_body(i - 1) > body_long1.avg(&c, i - 1))
+            & (c.real_body(i) > body_long0.avg(&c, i))
+            & (close[i] <= close[i - 1] + equal.avg(&c, i - 1))
+            & (close[i] >= close[i - 1] - equal.avg(&c, i - 1));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         equal.roll(&c, i - 1);
         body_long1.roll(&c, i - 1);
@@ -56,12 +60,12 @@ pub fn cdldarkcloudcover(open: &[f64], high: &[f64], low: &[f64], close: &[f64],
     }
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
     for i in lookback..c.len() {
-        let hit = c.color(i - 1) == 1
-            && c.real_body(i - 1) > body_long.avg(&c, i - 1)
-            && c.color(i) == -1
-            && open[i] > high[i - 1]
-            && close[i] > open[i - 1]
-            && close[i] < close[i - 1] - c.real_body(i - 1) * penetration;
+        let hit = (c.color(i - 1) == 1)
+            & (c.real_body(i - 1) > body_long.avg(&c, i - 1))
+            & (c.color(i) == -1)
+            & (open[i] > high[i - 1])
+            & (close[i] > open[i - 1])
+            & (close[i] < close[i - 1] - c.real_body(i - 1) * penetration);
         out[i] = if hit { -100.0 } else { 0.0 };
         body_long.roll(&c, i - 1);
     }
@@ -85,10 +89,10 @@ pub fn cdldojistar(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Ve
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
     let mut body_doji = PeriodTotal::new(&c, BODY_DOJI, lookback);
     for i in lookback..c.len() {
-        let hit = c.real_body(i - 1) > body_long.avg(&c, i - 1)
-            && c.real_body(i) <= body_doji.avg(&c, i)
-            && ((c.color(i - 1) == 1 && c.real_body_gap_up(i, i - 1))
-                || (c.color(i - 1) == -1 && c.real_body_gap_down(i, i - 1)));
+        let hit = (c.real_body(i - 1) > body_long.avg(&c, i - 1))
+            & (c.real_body(i) <= body_doji.avg(&c, i))
+            & (((c.color(i - 1) == 1) & c.real_body_gap_up(i, i - 1))
+                | ((c.color(i - 1) == -1) & c.real_body_gap_down(i, i - 1)));
         out[i] = if hit { -f64::from(c.color(i - 1)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i - 1);
         body_doji.roll(&c, i);
@@ -111,22 +115,17 @@ pub fn cdlengulfing(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> V
     if !any {
         return out;
     }
+    // Every test is a plain comparison of bars in range, so they are all evaluated
+    // (`&`, `|`: no branches to mispredict); the result is TA-Lib's short-circuit one.
     for i in lookback..c.len() {
-        let hit = (c.color(i) == 1
-            && c.color(i - 1) == -1
-            && ((close[i] >= open[i - 1] && open[i] < close[i - 1])
-                || (close[i] > open[i - 1] && open[i] <= close[i - 1])))
-            || (c.color(i) == -1
-                && c.color(i - 1) == 1
-                && ((open[i] >= close[i - 1] && close[i] < open[i - 1])
-                    || (open[i] > close[i - 1] && close[i] <= open[i - 1])));
-        out[i] = if !hit {
-            0.0
-        } else if open[i] != close[i - 1] && close[i] != open[i - 1] {
-            f64::from(c.color(i)) * 100.0
-        } else {
-            f64::from(c.color(i)) * 80.0
-        };
+        let (o0, c0, o1, c1) = (open[i], close[i], open[i - 1], close[i - 1]);
+        let white = c0 >= o0;
+        let white1 = c1 >= o1;
+        let hit = (white & !white1 & ((c0 >= o1) & (o0 < c1) | (c0 > o1) & (o0 <= c1)))
+            | (!white & white1 & ((o0 >= c1) & (c0 < o1) | (o0 > c1) & (c0 <= o1)));
+        let size = if (o0 != c1) & (c0 != o1) { 100.0 } else { 80.0 };
+        let sign = if white { 1.0 } else { -1.0 };
+        out[i] = if hit { sign * size } else { 0.0 };
     }
     out
 }
@@ -134,6 +133,7 @@ pub fn cdlengulfing(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> V
 /// A harami with the second body measured against `second` (BodyShort for the harami,
 /// BodyDoji for the harami cross): a long candle, then a small body inside it; `100`
 /// strictly inside, `80` touching one end. Sign: opposite to the first candle's colour.
+#[inline(always)]
 fn harami_like(open: &[f64], high: &[f64], low: &[f64], close: &[f64], second: CandleSetting) -> Vec<f64> {
     let c = Candles::new(open, high, low, close);
     let lookback = max_avg_period(&[second, BODY_LONG]) + 1;
@@ -144,17 +144,19 @@ fn harami_like(open: &[f64], high: &[f64], low: &[f64], close: &[f64], second: C
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
     let mut body_second = PeriodTotal::new(&c, second, lookback);
     for i in lookback..c.len() {
-        out[i] = 0.0;
-        if c.real_body(i - 1) > body_long.avg(&c, i - 1) && c.real_body(i) <= body_second.avg(&c, i) {
-            let (hi, lo) = (close[i].max(open[i]), close[i].min(open[i]));
-            let (hi1, lo1) = (close[i - 1].max(open[i - 1]), close[i - 1].min(open[i - 1]));
-            let sign = -f64::from(c.color(i - 1));
-            if hi < hi1 && lo > lo1 {
-                out[i] = sign * 100.0;
-            } else if hi <= hi1 && lo >= lo1 {
-                out[i] = sign * 80.0;
-            }
-        }
+        let (hi, lo) = (close[i].max(open[i]), close[i].min(open[i]));
+        let (hi1, lo1) = (close[i - 1].max(open[i - 1]), close[i - 1].min(open[i - 1]));
+        let shapes = (c.real_body(i - 1) > body_long.avg(&c, i - 1)) & (c.real_body(i) <= body_second.avg(&c, i));
+        let size = if (hi < hi1) & (lo > lo1) {
+            100.0
+        } else if (hi <= hi1) & (lo >= lo1) {
+            80.0
+        } else {
+            0.0
+        };
+        let v = if shapes { size } else { 0.0 };
+        // `0.0 - v`, not `-v`: no negative zero when nothing is found.
+        out[i] = if c.color(i - 1) == 1 { 0.0 - v } else { v };
         body_long.roll(&c, i - 1);
         body_second.roll(&c, i);
     }
@@ -198,12 +200,12 @@ pub fn cdlhomingpigeon(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.color(i - 1) == -1
-            && c.color(i) == -1
-            && c.real_body(i - 1) > body_long.avg(&c, i - 1)
-            && c.real_body(i) <= body_short.avg(&c, i)
-            && open[i] < open[i - 1]
-            && close[i] > close[i - 1];
+        let hit = (c.color(i - 1) == -1)
+            & (c.color(i) == -1)
+            & (c.real_body(i - 1) > body_long.avg(&c, i - 1))
+            & (c.real_body(i) <= body_short.avg(&c, i))
+            & (open[i] < open[i - 1])
+            & (close[i] > close[i - 1]);
         out[i] = if hit { 100.0 } else { 0.0 };
         body_long.roll(&c, i - 1);
         body_short.roll(&c, i);
