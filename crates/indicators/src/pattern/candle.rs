@@ -8,10 +8,11 @@
 //!   [`EQUAL`] (range type, averaging period, factor: TA-Lib's defaults table).
 //! - [`Candles`]: the four OHLC slices with the per-bar measures, all inlined:
 //!   `real_body(i)`, `upper_shadow(i)`, `lower_shadow(i)`, `high_low(i)`, `color(i)`
-//!   (`1` white, i.e. close >= open, `-1` black), `range(setting, i)` (the measure the
-//!   setting's range type names), `average(setting, total, i)` (TA-Lib's candle average:
-//!   `factor * (total / period, or the bar's own range when the period is 0) / (2 for
-//!   shadows, else 1)`), and the gaps `real_body_gap_up(i2, i1)`,
+//!   (`1` white, i.e. close >= open, `-1` black), `white(i)` and `black(i)` (the same
+//!   as bools), `range(setting, i)` (the measure the setting's range type names),
+//!   `average(setting, total, i)` (TA-Lib's candle average: `factor * (total / period,
+//!   or the bar's own range when the period is 0) / (2 for shadows, else 1)`), and the
+//!   gaps `real_body_gap_up(i2, i1)`,
 //!   `real_body_gap_down(i2, i1)`, `gap_up(i2, i1)`, `gap_down(i2, i1)` (bar `i2`'s body
 //!   or range above / below bar `i1`'s).
 //! - [`PeriodTotal`]: one running sum of a setting's range over the `avg_period` bars
@@ -145,6 +146,18 @@ impl<'a> Candles<'a> {
         } else {
             -1
         }
+    }
+
+    /// White candle: close >= open (`color(i) == 1`).
+    #[inline(always)]
+    pub fn white(&self, i: usize) -> bool {
+        self.close[i] >= self.open[i]
+    }
+
+    /// Black candle: not white (`color(i) == -1`).
+    #[inline(always)]
+    pub fn black(&self, i: usize) -> bool {
+        !self.white(i)
     }
 
     /// The measure `s` names on bar `i`.

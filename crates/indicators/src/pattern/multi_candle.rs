@@ -29,19 +29,19 @@ pub fn cdl3linestrike(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
     let mut near3 = PeriodTotal::new(&c, NEAR, lookback - 3);
     let mut near2 = PeriodTotal::new(&c, NEAR, lookback - 2);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 3) == c.color(i - 2))
-            & (c.color(i - 2) == c.color(i - 1))
-            & (c.color(i) == -c.color(i - 1))
+        let hit = (c.white(i - 3) == c.white(i - 2))
+            & (c.white(i - 2) == c.white(i - 1))
+            & (c.white(i) != c.white(i - 1))
             & (open[i - 2] >= open[i - 3].min(close[i - 3]) - near3.avg(&c, i - 3))
             & (open[i - 2] <= open[i - 3].max(close[i - 3]) + near3.avg(&c, i - 3))
             & (open[i - 1] >= open[i - 2].min(close[i - 2]) - near2.avg(&c, i - 2))
             & (open[i - 1] <= open[i - 2].max(close[i - 2]) + near2.avg(&c, i - 2))
-            & (((c.color(i - 1) == 1)
+            & ((c.white(i - 1)
                 & (close[i - 1] > close[i - 2])
                 & (close[i - 2] > close[i - 3])
                 & (open[i] > close[i - 1])
                 & (close[i] < open[i - 3]))
-                | ((c.color(i - 1) == -1)
+                | (c.black(i - 1)
                     & (close[i - 1] < close[i - 2])
                     & (close[i - 2] < close[i - 3])
                     & (open[i] < close[i - 1])
@@ -70,11 +70,11 @@ pub fn cdlbreakaway(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> V
     }
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 4);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 4) == c.color(i - 3))
-            & (c.color(i - 3) == c.color(i - 1))
-            & (c.color(i - 1) == -c.color(i))
+        let hit = (c.white(i - 4) == c.white(i - 3))
+            & (c.white(i - 3) == c.white(i - 1))
+            & (c.white(i - 1) != c.white(i))
             & (c.real_body(i - 4) > body_long.avg(&c, i - 4))
-            & (((c.color(i - 4) == -1)
+            & ((c.black(i - 4)
                 & c.real_body_gap_down(i - 3, i - 4)
                 & (high[i - 2] < high[i - 3])
                 & (low[i - 2] < low[i - 3])
@@ -82,7 +82,7 @@ pub fn cdlbreakaway(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> V
                 & (low[i - 1] < low[i - 2])
                 & (close[i] > open[i - 3])
                 & (close[i] < close[i - 4]))
-                | ((c.color(i - 4) == 1)
+                | (c.white(i - 4)
                     & c.real_body_gap_up(i - 3, i - 4)
                     & (high[i - 2] > high[i - 3])
                     & (low[i - 2] > low[i - 3])
@@ -115,10 +115,10 @@ pub fn cdlconcealbabyswall(open: &[f64], high: &[f64], low: &[f64], close: &[f64
     let mut svs2 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 2);
     let mut svs1 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 1);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 3) == -1)
-            & (c.color(i - 2) == -1)
-            & (c.color(i - 1) == -1)
-            & (c.color(i) == -1)
+        let hit = c.black(i - 3)
+            & c.black(i - 2)
+            & c.black(i - 1)
+            & c.black(i)
             & (c.lower_shadow(i - 3) < svs3.avg(&c, i - 3))
             & (c.upper_shadow(i - 3) < svs3.avg(&c, i - 3))
             & (c.lower_shadow(i - 2) < svs2.avg(&c, i - 2))

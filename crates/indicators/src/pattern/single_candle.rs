@@ -32,8 +32,8 @@ pub fn cdlbelthold(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Ve
     let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
         let hit = (c.real_body(i) > body_long.avg(&c, i))
-            & (((c.color(i) == 1) & (c.lower_shadow(i) < svs.avg(&c, i)))
-                | ((c.color(i) == -1) & (c.upper_shadow(i) < svs.avg(&c, i))));
+            & ((c.white(i) & (c.lower_shadow(i) < svs.avg(&c, i)))
+                | (c.black(i) & (c.upper_shadow(i) < svs.avg(&c, i))));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i);
         svs.roll(&c, i);
@@ -59,8 +59,8 @@ pub fn cdlclosingmarubozu(open: &[f64], high: &[f64], low: &[f64], close: &[f64]
     let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
         let hit = (c.real_body(i) > body_long.avg(&c, i))
-            & (((c.color(i) == 1) & (c.upper_shadow(i) < svs.avg(&c, i)))
-                | ((c.color(i) == -1) & (c.lower_shadow(i) < svs.avg(&c, i))));
+            & ((c.white(i) & (c.upper_shadow(i) < svs.avg(&c, i)))
+                | (c.black(i) & (c.lower_shadow(i) < svs.avg(&c, i))));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i);
         svs.roll(&c, i);

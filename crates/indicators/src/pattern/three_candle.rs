@@ -31,11 +31,11 @@ pub fn cdl2crows(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<
     }
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 2);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 2) == 1)
+        let hit = c.white(i - 2)
             & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
-            & (c.color(i - 1) == -1)
+            & c.black(i - 1)
             & c.real_body_gap_up(i - 1, i - 2)
-            & (c.color(i) == -1)
+            & c.black(i)
             & (open[i] < open[i - 1])
             & (open[i] > close[i - 1])
             & (close[i] > open[i - 2])
@@ -64,10 +64,10 @@ pub fn cdl3blackcrows(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
     let mut svs1 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 1);
     let mut svs0 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 3) == 1)
-            & (c.color(i - 2) == -1)
-            & (c.color(i - 1) == -1)
-            & (c.color(i) == -1)
+        let hit = c.white(i - 3)
+            & c.black(i - 2)
+            & c.black(i - 1)
+            & c.black(i)
             & (open[i - 1] < open[i - 2])
             & (open[i - 1] > close[i - 2])
             & (open[i] < open[i - 1])
@@ -105,8 +105,8 @@ pub fn cdl3inside(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec
     for i in lookback..c.len() {
         let hit = (close[i - 1].max(open[i - 1]) < close[i - 2].max(open[i - 2]))
             & (close[i - 1].min(open[i - 1]) > close[i - 2].min(open[i - 2]))
-            & (((c.color(i - 2) == 1) & (c.color(i) == -1) & (close[i] < open[i - 2]))
-                | ((c.color(i - 2) == -1) & (c.color(i) == 1) & (close[i] > open[i - 2])))
+            & ((c.white(i - 2) & c.black(i) & (close[i] < open[i - 2]))
+                | (c.black(i - 2) & c.white(i) & (close[i] > open[i - 2])))
             & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
             & (c.real_body(i - 1) <= body_short.avg(&c, i - 1));
         out[i] = if hit { -f64::from(c.color(i - 2)) * 100.0 } else { 0.0 };
@@ -131,13 +131,13 @@ pub fn cdl3outside(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Ve
         return out;
     }
     for i in lookback..c.len() {
-        let hit = ((c.color(i - 1) == 1)
-            & (c.color(i - 2) == -1)
+        let hit = (c.white(i - 1)
+            & c.black(i - 2)
             & (close[i - 1] > open[i - 2])
             & (open[i - 1] < close[i - 2])
             & (close[i] > close[i - 1]))
-            | ((c.color(i - 1) == -1)
-                & (c.color(i - 2) == 1)
+            | (c.black(i - 1)
+                & c.white(i - 2)
                 & (open[i - 1] > close[i - 2])
                 & (close[i - 1] < open[i - 2])
                 & (close[i] < close[i - 1]));
@@ -167,9 +167,9 @@ pub fn cdl3starsinsouth(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) 
     let mut svs0 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 2) == -1)
-            & (c.color(i - 1) == -1)
-            & (c.color(i) == -1)
+        let hit = c.black(i - 2)
+            & c.black(i - 1)
+            & c.black(i)
             & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
             & (c.lower_shadow(i - 2) > shadow_long.avg(&c, i - 2))
             & (c.real_body(i - 1) < c.real_body(i - 2))
@@ -217,11 +217,11 @@ pub fn cdl3whitesoldiers(open: &[f64], high: &[f64], low: &[f64], close: &[f64])
     let mut far1 = PeriodTotal::new(&c, FAR, lookback - 1);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 2) == 1)
+        let hit = c.white(i - 2)
             & (c.upper_shadow(i - 2) < svs2.avg(&c, i - 2))
-            & (c.color(i - 1) == 1)
+            & c.white(i - 1)
             & (c.upper_shadow(i - 1) < svs1.avg(&c, i - 1))
-            & (c.color(i) == 1)
+            & c.white(i)
             & (c.upper_shadow(i) < svs0.avg(&c, i))
             & (close[i] > close[i - 1])
             & (close[i - 1] > close[i - 2])
@@ -267,13 +267,13 @@ pub fn cdlabandonedbaby(open: &[f64], high: &[f64], low: &[f64], close: &[f64], 
         let hit = (c.real_body(i - 2) > body_long.avg(&c, i - 2))
             & (c.real_body(i - 1) <= body_doji.avg(&c, i - 1))
             & (c.real_body(i) > body_short.avg(&c, i))
-            & (((c.color(i - 2) == 1)
-                & (c.color(i) == -1)
+            & ((c.white(i - 2)
+                & c.black(i)
                 & (close[i] < close[i - 2] - c.real_body(i - 2) * penetration)
                 & c.gap_up(i - 1, i - 2)
                 & c.gap_down(i, i - 1))
-                | ((c.color(i - 2) == -1)
-                    & (c.color(i) == 1)
+                | (c.black(i - 2)
+                    & c.white(i)
                     & (close[i] > close[i - 2] + c.real_body(i - 2) * penetration)
                     & c.gap_down(i - 1, i - 2)
                     & c.gap_up(i, i - 1)));
@@ -311,9 +311,9 @@ pub fn cdladvanceblock(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 2);
     for i in lookback..c.len() {
         let (b2, b1, b0) = (c.real_body(i - 2), c.real_body(i - 1), c.real_body(i));
-        let hit = (c.color(i - 2) == 1)
-            & (c.color(i - 1) == 1)
-            & (c.color(i) == 1)
+        let hit = c.white(i - 2)
+            & c.white(i - 1)
+            & c.white(i)
             & (close[i] > close[i - 1])
             & (close[i - 1] > close[i - 2])
             & (open[i - 1] > open[i - 2])
@@ -360,8 +360,8 @@ pub fn cdleveningdojistar(open: &[f64], high: &[f64], low: &[f64], close: &[f64]
     let mut body_doji = PeriodTotal::new(&c, BODY_DOJI, lookback - 1);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 2) == 1)
-            & (c.color(i) == -1)
+        let hit = c.white(i - 2)
+            & c.black(i)
             & c.real_body_gap_up(i - 1, i - 2)
             & (close[i] < close[i - 2] - c.real_body(i - 2) * penetration)
             & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
@@ -393,8 +393,8 @@ pub fn cdleveningstar(open: &[f64], high: &[f64], low: &[f64], close: &[f64], pe
     let mut body_short1 = PeriodTotal::new(&c, BODY_SHORT, lookback - 1);
     let mut body_short0 = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 2) == 1)
-            & (c.color(i) == -1)
+        let hit = c.white(i - 2)
+            & c.black(i)
             & c.real_body_gap_up(i - 1, i - 2)
             & (close[i] < close[i - 2] - c.real_body(i - 2) * penetration)
             & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
@@ -429,8 +429,8 @@ pub fn cdlgapsidesidewhite(open: &[f64], high: &[f64], low: &[f64], close: &[f64
         let gap_up = c.real_body_gap_up(i - 1, i - 2);
         let hit = ((gap_up & c.real_body_gap_up(i, i - 2))
             | (c.real_body_gap_down(i - 1, i - 2) & c.real_body_gap_down(i, i - 2)))
-            & (c.color(i - 1) == 1)
-            & (c.color(i) == 1)
+            & c.white(i - 1)
+            & c.white(i)
             & (c.real_body(i) >= c.real_body(i - 1) - near.avg(&c, i - 1))
             & (c.real_body(i) <= c.real_body(i - 1) + near.avg(&c, i - 1))
             & (open[i] >= open[i - 1] - equal.avg(&c, i - 1))

@@ -31,7 +31,7 @@ pub fn cdlcounterattack(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) 
     let mut body_long1 = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
     let mut body_long0 = PeriodTotal::new(&c, BODY_LONG, lookback);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 1) == -c.color(i))
+        let hit = (c.white(i - 1) != c.white(i))
             & (c.real_body(i - 1) > body_long1.avg(&c, i - 1))
             & (c.real_body(i) > body_long0.avg(&c, i))
             & (close[i] <= close[i - 1] + equal.avg(&c, i - 1))
@@ -60,9 +60,9 @@ pub fn cdldarkcloudcover(open: &[f64], high: &[f64], low: &[f64], close: &[f64],
     }
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 1) == 1)
+        let hit = c.white(i - 1)
             & (c.real_body(i - 1) > body_long.avg(&c, i - 1))
-            & (c.color(i) == -1)
+            & c.black(i)
             & (open[i] > high[i - 1])
             & (close[i] > open[i - 1])
             & (close[i] < close[i - 1] - c.real_body(i - 1) * penetration);
@@ -91,8 +91,7 @@ pub fn cdldojistar(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Ve
     for i in lookback..c.len() {
         let hit = (c.real_body(i - 1) > body_long.avg(&c, i - 1))
             & (c.real_body(i) <= body_doji.avg(&c, i))
-            & (((c.color(i - 1) == 1) & c.real_body_gap_up(i, i - 1))
-                | ((c.color(i - 1) == -1) & c.real_body_gap_down(i, i - 1)));
+            & ((c.white(i - 1) & c.real_body_gap_up(i, i - 1)) | (c.black(i - 1) & c.real_body_gap_down(i, i - 1)));
         out[i] = if hit { -f64::from(c.color(i - 1)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i - 1);
         body_doji.roll(&c, i);
@@ -200,8 +199,8 @@ pub fn cdlhomingpigeon(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 1);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = (c.color(i - 1) == -1)
-            & (c.color(i) == -1)
+        let hit = c.black(i - 1)
+            & c.black(i)
             & (c.real_body(i - 1) > body_long.avg(&c, i - 1))
             & (c.real_body(i) <= body_short.avg(&c, i))
             & (open[i] < open[i - 1])
