@@ -1,0 +1,44 @@
+//! ADOSC — Chaikin A/D oscillator, TA-Lib-exact: EMA(fast) − EMA(slow) of the
+//! accumulation/distribution line, both EMAs seeded with the first bar's A/D value and
+//! stepped as `k·ad + (1 − k)·ema` (not the `(x − ema)·k + ema` of TA-Lib's EMA), fused
+//! as TA-Lib 0.8's FMA build fuses it: `fma(1 − k, ema, k·ad)`. The A/D accumulation is
+//! [`Ad`]'s.
+
+use super::ad::Ad;
+use crate::math::nan_vec;
+
+/// Bars before the first value: the EMA lookback of the slower period.
+pub fn adosc_lookback(fast: usize, slow: usize) -> usize {
+    fast.max(slow).saturating_sub(1)
+}
+
+/// ADOSC over high/low/close/volume. `fast` is always the first EMA, even when it is
+/// the slower one (as in TA-Lib).
+pub fn adosc(high: &[f64], low: &[f64], close: &[f64], volume: &[f64], fast: usize, slow: usize) -> Vec<f64> {
+    let n = close.len();
+    let lb = adosc_lookback(fast, slow);
+    if n <= lb {
+        return nan_vec(n);
+    }
+    let fk = 2.0 / (fast as f64 + 1.0);
+    let fk1 = 1.0 - fk;
+    let sk = 2.0 / (slow as f64 + 1.0);
+    let sk1 = 1.0 - sk;
+    let mut ad = Ad::new();
+    let first = ad.next(high[0], low[0], close[0], volume[0]);
+    let (mut fast_ema, mut slow_ema) = (first, first);
+    let mut out = Vec::with_capacity(n);
+    out.resize(lb, f64::NAN);
+    if lb == 0 {
+        out.push(0.0);
+    }
+    for i in 1..n {
+        let a = ad.next(high[i], low[i], close[i], volume[i]);
+        fast_ema = fk1.mul_add(fast_ema, fk * a);
+        slow_ema = sk1.mul_add(slow_ema, sk * a);
+        if i >= lb {
+            out.push(fast_ema - slow_ema);
+        }
+    }
+    out
+}

@@ -1,0 +1,38 @@
+//! EFI — Elder's force index, TA-Lib-exact: force = (close − previous close) · volume,
+//! smoothed by TA-Lib's EMA (seeded with the SMA of the first `period` forces, then
+//! `fma(force − ema, k, ema)`); period 1 is the raw force.
+
+use crate::math::nan_vec;
+
+/// Bars before the first value: one bar for the first change, then the EMA's.
+pub fn efi_lookback(period: usize) -> usize {
+    period.max(1)
+}
+
+/// EFI over close/volume.
+pub fn efi(close: &[f64], volume: &[f64], period: usize) -> Vec<f64> {
+    let n = close.len();
+    let period = period.max(1);
+    if n <= period {
+        return nan_vec(n);
+    }
+    let force = |i: usize| (close[i] - close[i - 1]) * volume[i];
+    let mut out = Vec::with_capacity(n);
+    out.resize(period, f64::NAN);
+    if period == 1 {
+        out.extend((1..n).map(force));
+        return out;
+    }
+    let k = 2.0 / (period + 1) as f64;
+    let mut sum = 0.0;
+    for i in 1..=period {
+        sum += force(i);
+    }
+    let mut ema = sum / period as f64;
+    out.push(ema);
+    for i in period + 1..n {
+        ema = (force(i) - ema).mul_add(k, ema);
+        out.push(ema);
+    }
+    out
+}
