@@ -1,7 +1,8 @@
 //! RVOL — relative volume, TA-Lib-exact: today's volume over the average volume of
 //! the `period` bars before it. The window sum is carried (drop the bar leaving, then
-//! add today's) and set to exactly 0 once `period` zero-volume bars in a row fill it.
-//! A zero baseline gives inf (or NaN for 0/0), as in TA-Lib.
+//! add today's); the wheel's C library (0.8.1) does not yet reset it to exactly 0 on a
+//! window of zero volumes, so a dead window leaves the rounding residue, as there. A
+//! zero baseline gives inf (or NaN for 0/0), as in TA-Lib.
 
 use crate::math::nan_vec;
 
@@ -19,10 +20,8 @@ pub fn rvol(volume: &[f64], period: usize) -> Vec<f64> {
     }
     let p = period as f64;
     let mut total = 0.0;
-    let mut zero_run = 0usize;
     for &v in &volume[..period] {
         total += v;
-        zero_run = if v == 0.0 { zero_run + 1 } else { 0 };
     }
     let mut out = Vec::with_capacity(n);
     out.resize(period, f64::NAN);
@@ -31,11 +30,6 @@ pub fn rvol(volume: &[f64], period: usize) -> Vec<f64> {
         total -= volume[today - period];
         let v = volume[today];
         total += v;
-        zero_run = if v == 0.0 { zero_run + 1 } else { 0 };
-        if zero_run >= period {
-            zero_run = period;
-            total = 0.0;
-        }
         out.push(v / baseline);
     }
     out

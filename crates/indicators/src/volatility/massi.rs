@@ -1,0 +1,62 @@
+//! MASSI — Dorsey's mass index, TA-Lib-exact: E1 = EMA(high − low), E2 = EMA(E1) (each
+//! TA-Lib's EMA: seeded with the SMA of its first `fast` inputs, then
+//! `fma(x − E, k, E)`), and the sum of E1 / E2 over `slow` bars (1 where E2 is 0),
+//! carried as TA-Lib's SUM carries it.
+
+use crate::math::{nan_vec, per_to_k, Ring};
+
+/// Bars before the first value.
+pub fn massi_lookback(fast: usize, slow: usize) -> usize {
+    2 * fast.saturating_sub(1) + slow.saturating_sub(1)
+}
+
+/// MASSI over high/low.
+pub fn massi(high: &[f64], low: &[f64], fast: usize, slow: usize) -> Vec<f64> {
+    let n = high.len();
+    let (fast, slow) = (fast.max(1), slow.max(1));
+    let lb = massi_lookback(fast, slow);
+    if n <= lb {
+        return nan_vec(n);
+    }
+    let lb_ema = fast - 1;
+    let k = per_to_k(fast);
+    let fp = fast as f64;
+    let (mut ema1, mut ema2, mut sum1, mut sum2, mut total) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    let mut ratios = Ring::new(slow);
+    let mut out = Vec::with_capacity(n);
+    out.resize(lb, f64::NAN);
+    for i in 0..n {
+        let hl = high[i] - low[i];
+        if i < fast {
+            sum1 += hl;
+            if i == fast - 1 {
+                ema1 = sum1 / fp;
+            }
+        } else {
+            ema1 = (hl - ema1).mul_add(k, ema1);
+        }
+        if i < lb_ema {
+            continue;
+        }
+        let n2 = i - lb_ema;
+        if n2 < fast {
+            sum2 += ema1;
+            if n2 == fast - 1 {
+                ema2 = sum2 / fp;
+            }
+        } else {
+            ema2 = (ema1 - ema2).mul_add(k, ema2);
+        }
+        if i < 2 * lb_ema {
+            continue;
+        }
+        let ratio = if ema2 == 0.0 { 1.0 } else { ema1 / ema2 };
+        ratios.push(ratio);
+        total += ratio;
+        if i >= lb {
+            out.push(total);
+            total -= ratios.oldest();
+        }
+    }
+    out
+}
