@@ -2,7 +2,7 @@
 //! with the SMA of the first `period` ranges, then `fma(range − E, k, E)`), and
 //! CVI = 100 · (E − E[roc bars back]) / E[roc bars back], 0 where that lagged E is 0.
 
-use crate::math::{nan_vec, per_to_k};
+use crate::math::{nan_vec, per_to_k, Ring};
 
 /// Bars before the first value.
 pub fn cvi_lookback(period: usize, roc_period: usize) -> usize {
@@ -39,4 +39,49 @@ pub fn cvi(high: &[f64], low: &[f64], period: usize, roc_period: usize) -> Vec<f
         *v = f64::NAN;
     }
     out
+}
+
+/// Streaming CVI: one bar in, O(1); the same numbers as [`cvi`].
+#[derive(Debug, Clone)]
+pub struct Cvi {
+    period: usize,
+    k: f64,
+    seen: usize,
+    ema: f64,
+    lagged: Ring,
+}
+
+impl Cvi {
+    /// A fresh CVI of the EMA `period` (>= 2) and `roc_period` (>= 1).
+    pub fn new(period: usize, roc_period: usize) -> Self {
+        let period = period.max(1);
+        Self { period, k: per_to_k(period), seen: 0, ema: 0.0, lagged: Ring::new(roc_period.max(1)) }
+    }
+
+    /// Takes the next bar's high and low; returns the CVI once past the lookback.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64) -> Option<f64> {
+        let range = high - low;
+        self.seen += 1;
+        if self.seen < self.period {
+            self.ema += range;
+            return None;
+        }
+        if self.seen == self.period {
+            self.ema += range;
+            self.ema /= self.period as f64;
+        } else {
+            self.ema = (range - self.ema).mul_add(self.k, self.ema);
+        }
+        let out = self.lagged.is_full().then(|| {
+            let lagged = self.lagged.oldest();
+            if lagged != 0.0 {
+                100.0 * ((self.ema - lagged) / lagged)
+            } else {
+                0.0
+            }
+        });
+        self.lagged.push(self.ema);
+        out
+    }
 }

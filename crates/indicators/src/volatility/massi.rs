@@ -60,3 +60,79 @@ pub fn massi(high: &[f64], low: &[f64], fast: usize, slow: usize) -> Vec<f64> {
     }
     out
 }
+
+/// Streaming MASSI: one bar in, O(1); the same numbers as [`massi`].
+#[derive(Debug, Clone)]
+pub struct Massi {
+    fast: usize,
+    lookback: usize,
+    k: f64,
+    seen: usize,
+    sum1: f64,
+    sum2: f64,
+    ema1: f64,
+    ema2: f64,
+    total: f64,
+    ratios: Ring,
+}
+
+impl Massi {
+    /// A fresh MASSI of the EMA period `fast` and the summation period `slow` (both >= 2).
+    pub fn new(fast: usize, slow: usize) -> Self {
+        let (fast, slow) = (fast.max(1), slow.max(1));
+        Self {
+            fast,
+            lookback: massi_lookback(fast, slow),
+            k: per_to_k(fast),
+            seen: 0,
+            sum1: 0.0,
+            sum2: 0.0,
+            ema1: 0.0,
+            ema2: 0.0,
+            total: 0.0,
+            ratios: Ring::new(slow),
+        }
+    }
+
+    /// Takes the next bar's high and low; returns the index once past the lookback.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64) -> Option<f64> {
+        let i = self.seen;
+        self.seen += 1;
+        let (fast, k) = (self.fast, self.k);
+        let hl = high - low;
+        if i < fast {
+            self.sum1 += hl;
+            if i == fast - 1 {
+                self.ema1 = self.sum1 / fast as f64;
+            }
+        } else {
+            self.ema1 = (hl - self.ema1).mul_add(k, self.ema1);
+        }
+        let lb_ema = fast - 1;
+        if i < lb_ema {
+            return None;
+        }
+        let n2 = i - lb_ema;
+        if n2 < fast {
+            self.sum2 += self.ema1;
+            if n2 == fast - 1 {
+                self.ema2 = self.sum2 / fast as f64;
+            }
+        } else {
+            self.ema2 = (self.ema1 - self.ema2).mul_add(k, self.ema2);
+        }
+        if i < 2 * lb_ema {
+            return None;
+        }
+        let ratio = if self.ema2 == 0.0 { 1.0 } else { self.ema1 / self.ema2 };
+        self.ratios.push(ratio);
+        self.total += ratio;
+        if i < self.lookback {
+            return None;
+        }
+        let out = self.total;
+        self.total -= self.ratios.oldest();
+        Some(out)
+    }
+}

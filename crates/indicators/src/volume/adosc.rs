@@ -42,3 +42,52 @@ pub fn adosc(high: &[f64], low: &[f64], close: &[f64], volume: &[f64], fast: usi
     }
     out
 }
+
+/// Streaming ADOSC: one bar in, O(1); the same numbers as [`adosc`].
+#[derive(Debug, Clone)]
+pub struct Adosc {
+    ad: Ad,
+    fk: f64,
+    fk1: f64,
+    sk: f64,
+    sk1: f64,
+    lookback: usize,
+    seen: usize,
+    fast_ema: f64,
+    slow_ema: f64,
+}
+
+impl Adosc {
+    /// A fresh ADOSC of the `fast` and `slow` EMA periods (>= 2 in TA-Lib).
+    pub fn new(fast: usize, slow: usize) -> Self {
+        let fk = 2.0 / (fast as f64 + 1.0);
+        let sk = 2.0 / (slow as f64 + 1.0);
+        Self {
+            ad: Ad::new(),
+            fk,
+            fk1: 1.0 - fk,
+            sk,
+            sk1: 1.0 - sk,
+            lookback: adosc_lookback(fast, slow),
+            seen: 0,
+            fast_ema: 0.0,
+            slow_ema: 0.0,
+        }
+    }
+
+    /// Takes the next bar; returns the oscillator once past the lookback.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64, close: f64, volume: f64) -> Option<f64> {
+        let a = self.ad.next(high, low, close, volume);
+        let seen = self.seen;
+        self.seen += 1;
+        if seen == 0 {
+            self.fast_ema = a;
+            self.slow_ema = a;
+        } else {
+            self.fast_ema = self.fk1.mul_add(self.fast_ema, self.fk * a);
+            self.slow_ema = self.sk1.mul_add(self.slow_ema, self.sk * a);
+        }
+        (seen >= self.lookback).then_some(self.fast_ema - self.slow_ema)
+    }
+}

@@ -36,3 +36,48 @@ pub fn efi(close: &[f64], volume: &[f64], period: usize) -> Vec<f64> {
     }
     out
 }
+
+/// Streaming EFI: one bar in, O(1); the same numbers as [`efi`].
+#[derive(Debug, Clone)]
+pub struct Efi {
+    period: usize,
+    k: f64,
+    seen: usize,
+    prev_close: f64,
+    value: f64,
+}
+
+impl Efi {
+    /// A fresh EFI of `period` (>= 1).
+    pub fn new(period: usize) -> Self {
+        let period = period.max(1);
+        Self { period, k: 2.0 / (period + 1) as f64, seen: 0, prev_close: 0.0, value: 0.0 }
+    }
+
+    /// Takes the next bar's close and volume; returns the index from bar `period` on.
+    #[inline]
+    pub fn next(&mut self, close: f64, volume: f64) -> Option<f64> {
+        let seen = self.seen;
+        self.seen += 1;
+        let prev_close = std::mem::replace(&mut self.prev_close, close);
+        if seen == 0 {
+            return None;
+        }
+        let force = (close - prev_close) * volume;
+        let p = self.period;
+        if p == 1 {
+            return Some(force);
+        }
+        if seen < p {
+            self.value += force;
+            return None;
+        }
+        if seen == p {
+            self.value += force;
+            self.value /= p as f64;
+        } else {
+            self.value = (force - self.value).mul_add(self.k, self.value);
+        }
+        Some(self.value)
+    }
+}
