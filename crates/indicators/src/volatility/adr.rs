@@ -1,7 +1,7 @@
 //! ADR — average day range, TA-Lib-exact: the SMA of `high − low`, in TA-Lib's SMA
 //! running-sum order (add the new range, divide, subtract the range leaving).
 
-use crate::math::nan_vec;
+use crate::math::{nan_vec, with_lookback};
 
 /// Bars before the first value.
 pub fn adr_lookback(period: usize) -> usize {
@@ -20,14 +20,16 @@ pub fn adr(high: &[f64], low: &[f64], period: usize) -> Vec<f64> {
     for i in 0..period - 1 {
         total += high[i] - low[i];
     }
-    let mut out = Vec::with_capacity(n);
-    out.resize(period - 1, f64::NAN);
-    for today in period - 1..n {
-        total += high[today] - low[today];
-        let sum = total;
-        let t = today + 1 - period;
-        total -= high[t] - low[t];
-        out.push(sum / p);
-    }
-    out
+    let entering = high[period - 1..].iter().zip(&low[period - 1..]);
+    let leaving = high.iter().zip(low);
+    with_lookback(
+        n,
+        period - 1,
+        entering.zip(leaving).map(|((&h, &l), (&th, &tl))| {
+            total += h - l;
+            let sum = total;
+            total -= th - tl;
+            sum / p
+        }),
+    )
 }

@@ -2,7 +2,7 @@
 //! with the SMA of the first `period` ranges, then `fma(range − E, k, E)`), and
 //! CVI = 100 · (E − E[roc bars back]) / E[roc bars back], 0 where that lagged E is 0.
 
-use crate::math::{nan_vec, per_to_k, Ring};
+use crate::math::{nan_vec, per_to_k, with_lookback, Ring};
 
 /// Bars before the first value.
 pub fn cvi_lookback(period: usize, roc_period: usize) -> usize {
@@ -18,27 +18,37 @@ pub fn cvi(high: &[f64], low: &[f64], period: usize, roc_period: usize) -> Vec<f
         return nan_vec(n);
     }
     let k = per_to_k(period);
-    // The EMA goes into `out` first (from its seed bar on); each CVI value then
-    // replaces its bar's EMA, last bar first, so the lagged EMA it reads is still there.
-    let mut out = nan_vec(n);
     let mut sum = 0.0;
     for i in 0..period {
         sum += high[i] - low[i];
     }
     let mut ema = sum / period as f64;
-    out[period - 1] = ema;
-    for i in period..n {
+    // The last `roc_period` EMA values, oldest at `slot` (TA-Lib's ring).
+    let mut lagged = vec![0.0; roc_period];
+    lagged[0] = ema;
+    for (i, slot) in (period..lb).zip(1..) {
         ema = ((high[i] - low[i]) - ema).mul_add(k, ema);
-        out[i] = ema;
+        lagged[slot] = ema;
     }
-    for t in (lb..n).rev() {
-        let lagged = out[t - roc_period];
-        out[t] = if lagged != 0.0 { 100.0 * ((out[t] - lagged) / lagged) } else { 0.0 };
-    }
-    for v in &mut out[period - 1..lb] {
-        *v = f64::NAN;
-    }
-    out
+    let mut slot = 0;
+    let ranges = high[lb..].iter().zip(&low[lb..]).map(|(&h, &l)| h - l);
+    with_lookback(
+        n,
+        lb,
+        ranges.map(|r| {
+            ema = (r - ema).mul_add(k, ema);
+            let old = std::mem::replace(&mut lagged[slot], ema);
+            slot += 1;
+            if slot == roc_period {
+                slot = 0;
+            }
+            if old != 0.0 {
+                100.0 * ((ema - old) / old)
+            } else {
+                0.0
+            }
+        }),
+    )
 }
 
 /// Streaming CVI: one bar in, O(1); the same numbers as [`cvi`].

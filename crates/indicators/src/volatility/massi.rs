@@ -3,7 +3,7 @@
 //! `fma(x − E, k, E)`), and the sum of E1 / E2 over `slow` bars (1 where E2 is 0),
 //! carried as TA-Lib's SUM carries it.
 
-use crate::math::{nan_vec, per_to_k, Ring};
+use crate::math::{nan_vec, per_to_k, with_lookback, Ring};
 
 /// Bars before the first value.
 pub fn massi_lookback(fast: usize, slow: usize) -> usize {
@@ -22,10 +22,12 @@ pub fn massi(high: &[f64], low: &[f64], fast: usize, slow: usize) -> Vec<f64> {
     let k = per_to_k(fast);
     let fp = fast as f64;
     let (mut ema1, mut ema2, mut sum1, mut sum2, mut total) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    let mut ratios = Ring::new(slow);
-    let mut out = Vec::with_capacity(n);
-    out.resize(lb, f64::NAN);
-    for i in 0..n {
+    // The window's ratios, oldest at `slot` once full (TA-Lib's ring).
+    let mut ratios = vec![0.0; slow];
+    let mut slot = 0;
+    let mut first = f64::NAN;
+    // Warm-up, through the first output: the two EMAs seed one after the other.
+    for i in 0..=lb {
         let hl = high[i] - low[i];
         if i < fast {
             sum1 += hl;
@@ -50,15 +52,36 @@ pub fn massi(high: &[f64], low: &[f64], fast: usize, slow: usize) -> Vec<f64> {
         if i < 2 * lb_ema {
             continue;
         }
-        let ratio = if ema2 == 0.0 { 1.0 } else { ema1 / ema2 };
-        ratios.push(ratio);
-        total += ratio;
-        if i >= lb {
-            out.push(total);
-            total -= ratios.oldest();
+        ratios[slot] = if ema2 == 0.0 { 1.0 } else { ema1 / ema2 };
+        total += ratios[slot];
+        slot += 1;
+        if slot == slow {
+            slot = 0;
+        }
+        if i == lb {
+            first = total;
+            total -= ratios[slot];
         }
     }
-    out
+    let ranges = high[lb + 1..].iter().zip(&low[lb + 1..]).map(|(&h, &l)| h - l);
+    with_lookback(
+        n,
+        lb,
+        std::iter::once(first).chain(ranges.map(|hl| {
+            ema1 = (hl - ema1).mul_add(k, ema1);
+            ema2 = (ema1 - ema2).mul_add(k, ema2);
+            let ratio = if ema2 == 0.0 { 1.0 } else { ema1 / ema2 };
+            ratios[slot] = ratio;
+            total += ratio;
+            slot += 1;
+            if slot == slow {
+                slot = 0;
+            }
+            let sum = total;
+            total -= ratios[slot];
+            sum
+        })),
+    )
 }
 
 /// Streaming MASSI: one bar in, O(1); the same numbers as [`massi`].

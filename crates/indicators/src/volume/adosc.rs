@@ -5,7 +5,7 @@
 //! [`Ad`]'s.
 
 use super::ad::Ad;
-use crate::math::nan_vec;
+use crate::math::{nan_vec, with_lookback};
 
 /// Bars before the first value: the EMA lookback of the slower period.
 pub fn adosc_lookback(fast: usize, slow: usize) -> usize {
@@ -27,20 +27,25 @@ pub fn adosc(high: &[f64], low: &[f64], close: &[f64], volume: &[f64], fast: usi
     let mut ad = Ad::new();
     let first = ad.next(high[0], low[0], close[0], volume[0]);
     let (mut fast_ema, mut slow_ema) = (first, first);
-    let mut out = Vec::with_capacity(n);
-    out.resize(lb, f64::NAN);
-    if lb == 0 {
-        out.push(0.0);
-    }
-    for i in 1..n {
+    // Warm-up: bars 1 .. lb step the EMAs without output.
+    for i in 1..lb {
         let a = ad.next(high[i], low[i], close[i], volume[i]);
         fast_ema = fk1.mul_add(fast_ema, fk * a);
         slow_ema = sk1.mul_add(slow_ema, sk * a);
-        if i >= lb {
-            out.push(fast_ema - slow_ema);
-        }
     }
-    out
+    let from = lb.max(1);
+    let bars = high[from..].iter().zip(&low[from..]).zip(close[from..].iter().zip(&volume[from..]));
+    let values = bars.map(move |((&h, &l), (&c, &v))| {
+        let a = ad.next(h, l, c, v);
+        fast_ema = fk1.mul_add(fast_ema, fk * a);
+        slow_ema = sk1.mul_add(slow_ema, sk * a);
+        fast_ema - slow_ema
+    });
+    if lb == 0 {
+        // Periods of 1, which TA-Lib refuses: the seed bar's oscillator is 0.
+        return with_lookback(n, 0, std::iter::once(0.0).chain(values));
+    }
+    with_lookback(n, lb, values)
 }
 
 /// Streaming ADOSC: one bar in, O(1); the same numbers as [`adosc`].

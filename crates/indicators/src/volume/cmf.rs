@@ -1,9 +1,9 @@
 //! CMF — Chaikin money flow, TA-Lib-exact: Σ money-flow volume / Σ volume over the
 //! window, with the money-flow volume `((c − l) − (h − c)) / (h − l) · v` written as in
-//! AD (0 when h ≤ l). Both sums are carried (add the new bar, subtract the bar leaving);
+//! AD (0 when h ≤ l). Both sums are carried (subtract the bar leaving, add the new one);
 //! a window whose volume sum is not positive gives 0.
 
-use crate::math::nan_vec;
+use crate::math::{nan_vec, with_lookback};
 
 /// Bars before the first value.
 pub fn cmf_lookback(period: usize) -> usize {
@@ -36,23 +36,33 @@ pub fn cmf(high: &[f64], low: &[f64], close: &[f64], volume: &[f64], period: usi
     if n < period {
         return nan_vec(n);
     }
+    // The window's money-flow volumes, oldest at `slot` (TA-Lib keeps the same ring).
+    let mut flows = vec![0.0; period];
     let (mut sum_mfv, mut sum_vol) = (0.0, 0.0);
     for i in 0..period {
-        sum_mfv += money_flow_volume(high[i], low[i], close[i], volume[i]);
+        let mfv = money_flow_volume(high[i], low[i], close[i], volume[i]);
+        flows[i] = mfv;
+        sum_mfv += mfv;
         sum_vol += volume[i];
     }
-    let mut out = Vec::with_capacity(n);
-    out.resize(period - 1, f64::NAN);
-    out.push(ratio(sum_mfv, sum_vol));
-    for today in period..n {
-        let t = today - period;
-        // The value leaving is recomputed from its bar: the same expression on the same
-        // inputs, so the same double TA-Lib kept in its ring.
-        sum_mfv -= money_flow_volume(high[t], low[t], close[t], volume[t]);
-        sum_vol -= volume[t];
-        sum_mfv += money_flow_volume(high[today], low[today], close[today], volume[today]);
-        sum_vol += volume[today];
-        out.push(ratio(sum_mfv, sum_vol));
-    }
-    out
+    let mut slot = 0;
+    let entering = high[period..].iter().zip(&low[period..]).zip(close[period..].iter().zip(&volume[period..]));
+    let seed = std::iter::once(ratio(sum_mfv, sum_vol));
+    with_lookback(
+        n,
+        period - 1,
+        seed.chain(entering.zip(volume).map(|(((&h, &l), (&c, &v)), &old_v)| {
+            sum_mfv -= flows[slot];
+            sum_vol -= old_v;
+            let mfv = money_flow_volume(h, l, c, v);
+            flows[slot] = mfv;
+            sum_mfv += mfv;
+            sum_vol += v;
+            slot += 1;
+            if slot == period {
+                slot = 0;
+            }
+            ratio(sum_mfv, sum_vol)
+        })),
+    )
 }

@@ -2,7 +2,7 @@
 //! smoothed by TA-Lib's EMA (seeded with the SMA of the first `period` forces, then
 //! `fma(force − ema, k, ema)`); period 1 is the raw force.
 
-use crate::math::nan_vec;
+use crate::math::{nan_vec, with_lookback};
 
 /// Bars before the first value: one bar for the first change, then the EMA's.
 pub fn efi_lookback(period: usize) -> usize {
@@ -16,25 +16,26 @@ pub fn efi(close: &[f64], volume: &[f64], period: usize) -> Vec<f64> {
     if n <= period {
         return nan_vec(n);
     }
-    let force = |i: usize| (close[i] - close[i - 1]) * volume[i];
-    let mut out = Vec::with_capacity(n);
-    out.resize(period, f64::NAN);
+    let force = |(&c, (&prev, &v)): (&f64, (&f64, &f64))| (c - prev) * v;
+    let forces = |from: usize| close[from..].iter().zip(close[from - 1..].iter().zip(&volume[from..])).map(force);
     if period == 1 {
-        out.extend((1..n).map(force));
-        return out;
+        return with_lookback(n, 1, forces(1));
     }
     let k = 2.0 / (period + 1) as f64;
     let mut sum = 0.0;
-    for i in 1..=period {
-        sum += force(i);
+    for f in forces(1).take(period) {
+        sum += f;
     }
     let mut ema = sum / period as f64;
-    out.push(ema);
-    for i in period + 1..n {
-        ema = (force(i) - ema).mul_add(k, ema);
-        out.push(ema);
-    }
-    out
+    let seed = std::iter::once(ema);
+    with_lookback(
+        n,
+        period,
+        seed.chain(forces(period + 1).map(move |f| {
+            ema = (f - ema).mul_add(k, ema);
+            ema
+        })),
+    )
 }
 
 /// Streaming EFI: one bar in, O(1); the same numbers as [`efi`].

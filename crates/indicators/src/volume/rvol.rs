@@ -4,7 +4,7 @@
 //! window of zero volumes, so a dead window leaves the rounding residue, as there. A
 //! zero baseline gives inf (or NaN for 0/0), as in TA-Lib.
 
-use crate::math::nan_vec;
+use crate::math::{nan_vec, with_lookback};
 
 /// Bars before the first value: today is not part of its own baseline.
 pub fn rvol_lookback(period: usize) -> usize {
@@ -23,14 +23,15 @@ pub fn rvol(volume: &[f64], period: usize) -> Vec<f64> {
     for &v in &volume[..period] {
         total += v;
     }
-    let mut out = Vec::with_capacity(n);
-    out.resize(period, f64::NAN);
-    for today in period..n {
-        let baseline = total / p;
-        total -= volume[today - period];
-        let v = volume[today];
-        total += v;
-        out.push(v / baseline);
-    }
-    out
+    let bars = volume[period..].iter().zip(volume);
+    with_lookback(
+        n,
+        period,
+        bars.map(|(&v, &old)| {
+            let baseline = total / p;
+            total -= old;
+            total += v;
+            v / baseline
+        }),
+    )
 }
