@@ -6,13 +6,13 @@ use crate::math::{nan_vec, per_to_k, with_lookback, Ring};
 
 /// Bars before the first value.
 pub fn cvi_lookback(period: usize, roc_period: usize) -> usize {
-    period.saturating_sub(1) + roc_period
+    period.saturating_sub(1) + roc_period.max(1)
 }
 
 /// CVI over high/low.
 pub fn cvi(high: &[f64], low: &[f64], period: usize, roc_period: usize) -> Vec<f64> {
     let n = high.len();
-    let period = period.max(1);
+    let (period, roc_period) = (period.max(1), roc_period.max(1));
     let lb = cvi_lookback(period, roc_period);
     if n <= lb {
         return nan_vec(n);

@@ -10,7 +10,7 @@ use crate::math::nan_vec;
 
 /// Bars before the first value.
 pub fn rvi_lookback(period: usize, stddev_period: usize) -> usize {
-    stddev_period.saturating_sub(1) + period.saturating_sub(1)
+    stddev_period.max(2) - 1 + period.saturating_sub(1)
 }
 
 /// RVI over `real`.
