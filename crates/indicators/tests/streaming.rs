@@ -19,7 +19,10 @@ use indicators::volatility::rvi::{rvi, Rvi};
 use indicators::volume::ad::{ad, Ad};
 use indicators::volume::adosc::{adosc, Adosc};
 use indicators::volume::efi::{efi, Efi};
+use indicators::volume::nvi::{nvi, pvi, VolumeIndex};
 use indicators::volume::obv::{obv, Obv};
+use indicators::volume::pvt::{pvt, Pvt};
+use indicators::volume::vwap::{vwap, Vwap};
 use indicators::MaType;
 
 struct Series {
@@ -140,6 +143,12 @@ fn volume_lines_stream_like_batch() {
     let n = s.close.len();
     check("OBV", n, &[obv(&s.close, &s.volume)], Obv::new, |st, i| vec![st.next(s.close[i], s.volume[i])]);
     check("AD", n, &[ad(&s.high, &s.low, &s.close, &s.volume)], Ad::new, |st, i| {
+        vec![st.next(s.high[i], s.low[i], s.close[i], s.volume[i])]
+    });
+    check("NVI", n, &[nvi(&s.close, &s.volume)], VolumeIndex::nvi, |st, i| vec![st.next(s.close[i], s.volume[i])]);
+    check("PVI", n, &[pvi(&s.close, &s.volume)], VolumeIndex::pvi, |st, i| vec![st.next(s.close[i], s.volume[i])]);
+    check("PVT", n, &[pvt(&s.close, &s.volume)], Pvt::new, |st, i| vec![st.next(s.close[i], s.volume[i])]);
+    check("VWAP", n, &[vwap(&s.high, &s.low, &s.close, &s.volume)], Vwap::new, |st, i| {
         vec![st.next(s.high[i], s.low[i], s.close[i], s.volume[i])]
     });
 }

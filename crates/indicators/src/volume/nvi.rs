@@ -41,3 +41,46 @@ pub fn nvi(close: &[f64], volume: &[f64]) -> Vec<f64> {
 pub fn pvi(close: &[f64], volume: &[f64]) -> Vec<f64> {
     volume_index(close, volume, |v, pv| v > pv)
 }
+
+/// Streaming NVI or PVI: one bar in, O(1); the same numbers as [`nvi`] / [`pvi`].
+#[derive(Debug, Clone)]
+pub struct VolumeIndex {
+    positive: bool,
+    started: bool,
+    prev_close: f64,
+    prev_volume: f64,
+    value: f64,
+}
+
+impl VolumeIndex {
+    /// A fresh NVI (moves on falling volume).
+    pub fn nvi() -> Self {
+        Self { positive: false, started: false, prev_close: 0.0, prev_volume: 0.0, value: 1000.0 }
+    }
+
+    /// A fresh PVI (moves on rising volume).
+    pub fn pvi() -> Self {
+        Self { positive: true, ..Self::nvi() }
+    }
+
+    /// Takes the next bar's close and volume.
+    #[inline]
+    pub fn next(&mut self, close: f64, volume: f64) -> f64 {
+        if !self.started {
+            self.started = true;
+            self.prev_close = close;
+            self.prev_volume = volume;
+        }
+        let moves = if self.positive { volume > self.prev_volume } else { volume < self.prev_volume };
+        if moves && self.prev_close != 0.0 {
+            let mut next = self.value;
+            next += (close - self.prev_close) / self.prev_close * next;
+            if next.is_finite() {
+                self.value = next;
+            }
+        }
+        self.prev_close = close;
+        self.prev_volume = volume;
+        self.value
+    }
+}

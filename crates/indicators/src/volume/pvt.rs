@@ -22,3 +22,32 @@ pub fn pvt(close: &[f64], volume: &[f64]) -> Vec<f64> {
         })
         .collect()
 }
+
+/// Streaming PVT: one bar in, O(1); the same numbers as [`pvt`].
+#[derive(Debug, Clone, Default)]
+pub struct Pvt {
+    started: bool,
+    prev_close: f64,
+    value: f64,
+}
+
+impl Pvt {
+    /// A fresh state.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the next bar's close and volume.
+    #[inline]
+    pub fn next(&mut self, close: f64, volume: f64) -> f64 {
+        if !self.started {
+            self.started = true;
+            self.prev_close = close;
+        }
+        if self.prev_close != 0.0 {
+            self.value += (close - self.prev_close) / self.prev_close * volume;
+        }
+        self.prev_close = close;
+        self.value
+    }
+}

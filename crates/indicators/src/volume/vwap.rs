@@ -27,3 +27,33 @@ pub fn vwap(high: &[f64], low: &[f64], close: &[f64], volume: &[f64]) -> Vec<f64
         })
         .collect()
 }
+
+/// Streaming VWAP: one bar in, O(1); the same numbers as [`vwap`].
+#[derive(Debug, Clone, Default)]
+pub struct Vwap {
+    sum_pv: f64,
+    sum_v: f64,
+    value: f64,
+}
+
+impl Vwap {
+    /// A fresh state (anchored at the first bar it is given).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the next bar.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64, close: f64, volume: f64) -> f64 {
+        let typical = (high + low + close) / 3.0;
+        let pv = typical * volume;
+        if typical.is_finite() && volume.is_finite() {
+            self.sum_pv += pv;
+            self.sum_v += volume;
+        }
+        if self.sum_v > 0.0 {
+            self.value = self.sum_pv / self.sum_v;
+        }
+        self.value
+    }
+}
