@@ -13,8 +13,16 @@ use indicators::momentum::stoch::{stoch, Stoch};
 use indicators::overlap::ema::{dema, ema, tema, Dema, Ema, Tema};
 use indicators::overlap::sma::{sma, Sma};
 use indicators::volatility::atr::{atr, Atr};
+use indicators::volatility::cvi::{cvi, Cvi};
+use indicators::volatility::massi::{massi, Massi};
+use indicators::volatility::rvi::{rvi, Rvi};
 use indicators::volume::ad::{ad, Ad};
+use indicators::volume::adosc::{adosc, Adosc};
+use indicators::volume::efi::{efi, Efi};
+use indicators::volume::nvi::{nvi, pvi, VolumeIndex};
 use indicators::volume::obv::{obv, Obv};
+use indicators::volume::pvt::{pvt, Pvt};
+use indicators::volume::vwap::{vwap, Vwap};
 use indicators::MaType;
 
 struct Series {
@@ -137,6 +145,59 @@ fn volume_lines_stream_like_batch() {
     check("AD", n, &[ad(&s.high, &s.low, &s.close, &s.volume)], Ad::new, |st, i| {
         vec![st.next(s.high[i], s.low[i], s.close[i], s.volume[i])]
     });
+    check("NVI", n, &[nvi(&s.close, &s.volume)], VolumeIndex::nvi, |st, i| vec![st.next(s.close[i], s.volume[i])]);
+    check("PVI", n, &[pvi(&s.close, &s.volume)], VolumeIndex::pvi, |st, i| vec![st.next(s.close[i], s.volume[i])]);
+    check("PVT", n, &[pvt(&s.close, &s.volume)], Pvt::new, |st, i| vec![st.next(s.close[i], s.volume[i])]);
+    check("VWAP", n, &[vwap(&s.high, &s.low, &s.close, &s.volume)], Vwap::new, |st, i| {
+        vec![st.next(s.high[i], s.low[i], s.close[i], s.volume[i])]
+    });
+}
+
+#[test]
+fn volume_and_volatility_oscillators_stream_like_batch() {
+    let s = aapl();
+    let n = s.close.len();
+    for (f, sl) in [(3, 10), (10, 3), (2, 2)] {
+        check(
+            "ADOSC",
+            n,
+            &[adosc(&s.high, &s.low, &s.close, &s.volume, f, sl)],
+            || Adosc::new(f, sl),
+            |st, i| or_nan(st.next(s.high[i], s.low[i], s.close[i], s.volume[i])),
+        );
+    }
+    for p in [1, 2, 13] {
+        check(
+            "EFI",
+            n,
+            &[efi(&s.close, &s.volume, p)],
+            || Efi::new(p),
+            |st, i| or_nan(st.next(s.close[i], s.volume[i])),
+        );
+    }
+    for (p, r) in [(10, 10), (2, 1), (5, 40)] {
+        check("CVI", n, &[cvi(&s.high, &s.low, p, r)], || Cvi::new(p, r), |st, i| or_nan(st.next(s.high[i], s.low[i])));
+    }
+    for (f, sl) in [(9, 25), (2, 2), (4, 40)] {
+        check(
+            "MASSI",
+            n,
+            &[massi(&s.high, &s.low, f, sl)],
+            || Massi::new(f, sl),
+            |st, i| or_nan(st.next(s.high[i], s.low[i])),
+        );
+    }
+    // Plateaus make the variance cancel, so the re-centring path is taken too.
+    let mut plateaus = s.close.clone();
+    for start in [100, 400, 900] {
+        let v = plateaus[start];
+        plateaus[start..start + 30].fill(v);
+    }
+    for series in [&s.close, &plateaus] {
+        for (p, sd) in [(14, 10), (1, 2), (30, 5)] {
+            check("RVI", n, &[rvi(series, p, sd)], || Rvi::new(p, sd), |st, i| or_nan(st.next(series[i])));
+        }
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Catalog entries: TA-Lib's Volatility Indicators.
 
 use super::*;
+use crate::volatility::{adr, cvi, massi, rvi};
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -57,5 +58,49 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, p| one!(stddev::var(b.close, p.usize("timeperiod"))),
         lookback: |p| stddev::stddev_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "ADR",
+        group: "volatility",
+        description: "Average day range (SMA of high − low)",
+        inputs: HL,
+        params: P14_1,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(adr::adr(b.high, b.low, p.usize("timeperiod"))),
+        lookback: |p| adr::adr_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "CVI",
+        group: "volatility",
+        description: "Chaikin's volatility: rate of change of the EMA of high − low",
+        inputs: HL,
+        params: &[ParamSpec::int("timeperiod", 10, 2, MAXP), ParamSpec::int("rocperiod", 10, 1, MAXP)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(cvi::cvi(b.high, b.low, p.usize("timeperiod"), p.usize("rocperiod"))),
+        lookback: |p| cvi::cvi_lookback(p.usize("timeperiod"), p.usize("rocperiod")),
+    },
+    IndicatorSpec {
+        code: "MASSI",
+        group: "volatility",
+        description: "Mass index",
+        inputs: HL,
+        params: &[ParamSpec::int("fastperiod", 9, 2, MAXP), ParamSpec::int("slowperiod", 25, 2, MAXP)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(massi::massi(b.high, b.low, p.usize("fastperiod"), p.usize("slowperiod"))),
+        lookback: |p| massi::massi_lookback(p.usize("fastperiod"), p.usize("slowperiod")),
+    },
+    IndicatorSpec {
+        code: "RVI",
+        group: "volatility",
+        description: "Relative volatility index",
+        inputs: REAL,
+        params: &[ParamSpec::int("timeperiod", 14, 1, MAXP), ParamSpec::int("stddevperiod", 10, 2, MAXP)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(rvi::rvi(b.close, p.usize("timeperiod"), p.usize("stddevperiod"))),
+        lookback: |p| rvi::rvi_lookback(p.usize("timeperiod"), p.usize("stddevperiod")),
     },
 ];

@@ -1,6 +1,10 @@
 //! Catalog entries: TA-Lib's Volume Indicators.
 
 use super::*;
+use crate::volume::{adosc, cmf, efi, marketfi, nvi, pvo, pvt, rvol, vwap};
+
+const HLV: &[Field] = &[Field::High, Field::Low, Field::Volume];
+const VOL: &[Field] = &[Field::Volume];
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -24,5 +28,121 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, _| one!(ad::ad(b.high, b.low, b.close, b.volume)),
         lookback: |_| ad::ad_lookback(),
+    },
+    IndicatorSpec {
+        code: "ADOSC",
+        group: "volume",
+        description: "Chaikin A/D oscillator",
+        inputs: HLCV,
+        params: &[ParamSpec::int("fastperiod", 3, 2, MAXP), ParamSpec::int("slowperiod", 10, 2, MAXP)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            one!(adosc::adosc(b.high, b.low, b.close, b.volume, p.usize("fastperiod"), p.usize("slowperiod")))
+        },
+        lookback: |p| adosc::adosc_lookback(p.usize("fastperiod"), p.usize("slowperiod")),
+    },
+    IndicatorSpec {
+        code: "CMF",
+        group: "volume",
+        description: "Chaikin money flow",
+        inputs: HLCV,
+        params: &period(20, 2),
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(cmf::cmf(b.high, b.low, b.close, b.volume, p.usize("timeperiod"))),
+        lookback: |p| cmf::cmf_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "EFI",
+        group: "volume",
+        description: "Elder's force index",
+        inputs: CV,
+        params: &period(13, 1),
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(efi::efi(b.close, b.volume, p.usize("timeperiod"))),
+        lookback: |p| efi::efi_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "MARKETFI",
+        group: "volume",
+        description: "Market facilitation index (Bill Williams)",
+        inputs: HLV,
+        params: &[],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(marketfi::marketfi(b.high, b.low, b.volume)),
+        lookback: |_| marketfi::marketfi_lookback(),
+    },
+    IndicatorSpec {
+        code: "NVI",
+        group: "volume",
+        description: "Negative volume index",
+        inputs: CV,
+        params: &[],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(nvi::nvi(b.close, b.volume)),
+        lookback: |_| nvi::volume_index_lookback(),
+    },
+    IndicatorSpec {
+        code: "PVI",
+        group: "volume",
+        description: "Positive volume index",
+        inputs: CV,
+        params: &[],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(nvi::pvi(b.close, b.volume)),
+        lookback: |_| nvi::volume_index_lookback(),
+    },
+    IndicatorSpec {
+        code: "PVO",
+        group: "volume",
+        description: "Percentage volume oscillator",
+        inputs: VOL,
+        params: &[
+            ParamSpec::int("fastperiod", 12, 2, MAXP),
+            ParamSpec::int("slowperiod", 26, 2, MAXP),
+            ParamSpec { default: 1.0, ..ParamSpec::matype("matype") },
+        ],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(pvo::pvo(b.volume, p.usize("fastperiod"), p.usize("slowperiod"), matype(p, "matype"))),
+        lookback: |p| pvo::pvo_lookback(p.usize("fastperiod"), p.usize("slowperiod"), matype(p, "matype")),
+    },
+    IndicatorSpec {
+        code: "PVT",
+        group: "volume",
+        description: "Price volume trend",
+        inputs: CV,
+        params: &[],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(pvt::pvt(b.close, b.volume)),
+        lookback: |_| pvt::pvt_lookback(),
+    },
+    IndicatorSpec {
+        code: "RVOL",
+        group: "volume",
+        description: "Relative volume: volume over its average of the previous bars",
+        inputs: VOL,
+        params: &period(20, 1),
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(rvol::rvol(b.volume, p.usize("timeperiod"))),
+        lookback: |p| rvol::rvol_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "VWAP",
+        group: "volume",
+        description: "Volume-weighted average price, cumulative from the first bar",
+        inputs: HLCV,
+        params: &[],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(vwap::vwap(b.high, b.low, b.close, b.volume)),
+        lookback: |_| vwap::vwap_lookback(),
     },
 ];
