@@ -11,6 +11,7 @@
 //! TA-Lib's `TA_MA` called with that start index does); the signal MA runs over the
 //! MACD line from there. Periods (with their types) are swapped when slow < fast.
 
+use super::stoch::StreamMa;
 use crate::math::{nan_vec, per_to_k};
 use crate::overlap::ema::Ema;
 use crate::overlap::ma::{ma, ma_lookback, MaType};
@@ -169,4 +170,54 @@ pub fn macdext(
         hist[i] = d - s;
     }
     [line, sig, hist]
+}
+
+/// Streaming MACDEXT (SMA or EMA lines): one close in, O(1); the same numbers as
+/// [`macdext`].
+#[derive(Debug, Clone)]
+pub struct MacdExt {
+    fast: StreamMa,
+    slow: StreamMa,
+    signal: StreamMa,
+    fast_skip: usize,
+    slow_skip: usize,
+    seen: usize,
+}
+
+impl MacdExt {
+    /// A fresh state; `None` when a type other than SMA or EMA is asked for (a signal
+    /// period of 1 takes any type: it is the MACD line itself).
+    pub fn new(
+        fast: usize,
+        fast_ma: MaType,
+        slow: usize,
+        slow_ma: MaType,
+        signal: usize,
+        signal_ma: MaType,
+    ) -> Option<Self> {
+        let ((fast, fast_ma), (slow, slow_ma)) =
+            if slow < fast { ((slow, slow_ma), (fast, fast_ma)) } else { ((fast, fast_ma), (slow, slow_ma)) };
+        let (lb_fast, lb_slow) = (ma_lookback(fast, fast_ma), ma_lookback(slow, slow_ma));
+        let start = lb_fast.max(lb_slow);
+        Some(Self {
+            fast: StreamMa::new(fast, fast_ma)?,
+            slow: StreamMa::new(slow, slow_ma)?,
+            signal: StreamMa::new(signal, signal_ma)?,
+            fast_skip: start - lb_fast,
+            slow_skip: start - lb_slow,
+            seen: 0,
+        })
+    }
+
+    /// Takes the next close; returns `(macd, signal, hist)` once all three are seeded.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<(f64, f64, f64)> {
+        let seen = self.seen;
+        self.seen += 1;
+        let slow = if seen >= self.slow_skip { self.slow.next(x) } else { None };
+        let fast = if seen >= self.fast_skip { self.fast.next(x) } else { None };
+        let dif = fast? - slow?;
+        let s = self.signal.next(dif)?;
+        Some((dif, s, dif - s))
+    }
 }

@@ -35,10 +35,16 @@ pub fn ultosc(high: &[f64], low: &[f64], close: &[f64], p1: usize, p2: usize, p3
         return out;
     }
     let (mut a1, mut a2, mut a3, mut b1, mut b2, mut b3) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    // Each bar's terms, kept for the `long` bars of the longest window, so that a bar
+    // leaving a window is not evaluated again. `pos` is the slot of the next bar.
+    let (mut ring_a, mut ring_b) = (vec![0.0; long], vec![0.0; long]);
+    let mut pos = 0;
     // Bars in a row with no range and no buying pressure.
     let mut null_run = 0;
     for i in lb + 1 - long..lb {
         let (a, b) = terms(high, low, close, i);
+        (ring_a[pos], ring_b[pos]) = (a, b);
+        pos = if pos + 1 == long { 0 } else { pos + 1 };
         null_run = if b == 0.0 && a == 0.0 { null_run + 1 } else { 0 };
         if i > lb - short {
             a1 += a;
@@ -51,8 +57,13 @@ pub fn ultosc(high: &[f64], low: &[f64], close: &[f64], p1: usize, p2: usize, p3
         a3 += a;
         b3 += b;
     }
+    let wrap = |slot: usize| if slot >= long { slot - long } else { slot };
+    // Slots of the bars leaving the short and middle windows after today.
+    let mut trail1 = wrap(pos + long - short + 1);
+    let mut trail2 = wrap(pos + long - mid + 1);
     for today in lb..n {
         let (a, b) = terms(high, low, close, today);
+        (ring_a[pos], ring_b[pos]) = (a, b);
         a1 += a;
         a2 += a;
         a3 += a;
@@ -80,15 +91,15 @@ pub fn ultosc(high: &[f64], low: &[f64], close: &[f64], p1: usize, p2: usize, p3
         if b3 > 0.0 {
             output += a3 / b3;
         }
-        let (a, b) = terms(high, low, close, today + 1 - short);
-        a1 -= a;
-        b1 -= b;
-        let (a, b) = terms(high, low, close, today + 1 - mid);
-        a2 -= a;
-        b2 -= b;
-        let (a, b) = terms(high, low, close, today + 1 - long);
-        a3 -= a;
-        b3 -= b;
+        a1 -= ring_a[trail1];
+        b1 -= ring_b[trail1];
+        trail1 = wrap(trail1 + 1);
+        a2 -= ring_a[trail2];
+        b2 -= ring_b[trail2];
+        trail2 = wrap(trail2 + 1);
+        pos = wrap(pos + 1);
+        a3 -= ring_a[pos];
+        b3 -= ring_b[pos];
         out[today] = 100.0 * (output / 7.0);
     }
     out
