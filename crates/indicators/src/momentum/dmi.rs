@@ -6,7 +6,7 @@
 //! the first `p` DX values, then `adx = (adx·(p−1) + dx) / p`; ADXR = (ADX + ADX `p − 1`
 //! bars earlier) / 2. TA-Lib's zero tests (on TR and on +DI + −DI) are kept.
 
-use crate::math::{is_zero, nan_vec, Ring};
+use crate::math::{is_zero, nan_vec, with_lookback, Ring};
 use crate::volatility::atr::true_range;
 
 /// One bar's directional changes and true range, with TA-Lib's update order.
@@ -267,19 +267,36 @@ pub fn minus_dm(high: &[f64], low: &[f64], period: usize) -> Vec<f64> {
     directional_movement(high, low, period, minus_dm1)
 }
 
-fn directional_movement(high: &[f64], low: &[f64], period: usize, dm1: fn(f64, f64) -> Option<f64>) -> Vec<f64> {
+fn directional_movement(high: &[f64], low: &[f64], period: usize, dm1: impl Fn(f64, f64) -> Option<f64>) -> Vec<f64> {
     let n = high.len().min(low.len());
-    let mut out = nan_vec(n);
-    if period == 0 || n <= dm_lookback(period) {
-        return out;
+    let lb = dm_lookback(period);
+    if period == 0 || n <= lb {
+        return nan_vec(n);
     }
-    let mut state = DirectionalMovement::with_dm1(period, dm1);
-    for i in 0..n {
-        if let Some(v) = state.next(high[i], low[i]) {
-            out[i] = v;
+    let (mut prev_high, mut prev_low) = (high[0], low[0]);
+    let mut step = move |h: f64, l: f64| {
+        let d = dm1(h - prev_high, prev_low - l);
+        (prev_high, prev_low) = (h, l);
+        d
+    };
+    if period == 1 {
+        return with_lookback(n, 1, high[1..n].iter().zip(&low[1..n]).map(|(&h, &l)| step(h, l).unwrap_or(0.0)));
+    }
+    let mut dm = 0.0;
+    for i in 1..period {
+        if let Some(d) = step(high[i], low[i]) {
+            dm += d;
         }
     }
-    out
+    let pf = period as f64;
+    let smoothed = high[period..n].iter().zip(&low[period..n]).map(move |(&h, &l)| {
+        dm = match step(h, l) {
+            Some(d) => dm - dm / pf + d,
+            None => dm - dm / pf,
+        };
+        dm
+    });
+    with_lookback(n, lb, std::iter::once(dm).chain(smoothed))
 }
 
 /// Streaming PLUS_DM or MINUS_DM.

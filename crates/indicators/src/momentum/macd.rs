@@ -12,7 +12,7 @@
 //! MACD line from there. Periods (with their types) are swapped when slow < fast.
 
 use super::stoch::StreamMa;
-use crate::math::{nan_vec, per_to_k};
+use crate::math::{nan_vec, per_to_k, with_lookback};
 use crate::overlap::ema::Ema;
 use crate::overlap::ma::{ma, ma_lookback, MaType};
 
@@ -150,25 +150,29 @@ pub fn macdext(
     let ((fast, fast_ma), (slow, slow_ma)) =
         if slow < fast { ((slow, slow_ma), (fast, fast_ma)) } else { ((fast, fast_ma), (slow, slow_ma)) };
     let n = real.len();
-    let (mut line, mut sig, mut hist) = (nan_vec(n), nan_vec(n), nan_vec(n));
     let (lb_fast, lb_slow) = (ma_lookback(fast, fast_ma), ma_lookback(slow, slow_ma));
     let start = lb_fast.max(lb_slow);
     let first = start + ma_lookback(signal, signal_ma);
     if fast == 0 || slow == 0 || signal == 0 || n <= first {
-        return [line, sig, hist];
+        return [nan_vec(n), nan_vec(n), nan_vec(n)];
     }
-    // Each MA over the input from its own lookback before `start`: index j is bar
-    // start + j in both, from j = 0 on.
-    let fast_line = ma(&real[start - lb_fast..], fast, fast_ma);
-    let slow_line = ma(&real[start - lb_slow..], slow, slow_ma);
-    let diff: Vec<f64> = fast_line[lb_fast..].iter().zip(&slow_line[lb_slow..]).map(|(&f, &s)| f - s).collect();
-    let signal_line = ma(&diff, signal, signal_ma);
-    for i in first..n {
-        let (d, s) = (diff[i - start], signal_line[i - start]);
-        line[i] = d;
-        sig[i] = s;
-        hist[i] = d - s;
+    // Each MA over the input from its own lookback before `start`, so that both have
+    // their first value at bar `start`. The one whose lookback is `start` runs over the
+    // whole input: it becomes the MACD line, in place.
+    let (mut line, other, other_lb, line_is_slow) = if lb_slow >= lb_fast {
+        (ma(real, slow, slow_ma), ma(&real[start - lb_fast..], fast, fast_ma), lb_fast, true)
+    } else {
+        (ma(real, fast, fast_ma), ma(&real[start - lb_slow..], slow, slow_ma), lb_slow, false)
+    };
+    for (l, &o) in line[start..].iter_mut().zip(&other[other_lb..]) {
+        *l = if line_is_slow { o - *l } else { *l - o };
     }
+    drop(other);
+    let signal_line = ma(&line[start..], signal, signal_ma);
+    let signal_values = &signal_line[first - start..];
+    let sig = with_lookback(n, first, signal_values.iter().copied());
+    let hist = with_lookback(n, first, line[first..].iter().zip(signal_values).map(|(&d, &s)| d - s));
+    line[..first].fill(f64::NAN);
     [line, sig, hist]
 }
 
