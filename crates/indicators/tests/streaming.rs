@@ -6,8 +6,9 @@
 use std::io::Read;
 
 use indicators::china::kdj::{kdj, Kdj};
-use indicators::momentum::dmi::{adx, Adx};
-use indicators::momentum::macd::{macd, Macd};
+use indicators::momentum::dmi::{adx, adxr, dx, minus_dm, plus_dm, Adx, Adxr, DirectionalMovement, Dx};
+use indicators::momentum::macd::{macd, macdext, macdfix, Macd, MacdExt};
+use indicators::momentum::po::{apo, ppo, PriceOscillator};
 use indicators::momentum::rsi::{rsi, Rsi};
 use indicators::momentum::stoch::{stoch, Stoch};
 use indicators::overlap::ema::{dema, ema, tema, Dema, Ema, Tema};
@@ -135,6 +136,97 @@ fn oscillators_stream_like_batch() {
             None => vec![f64::NAN; 3],
         },
     );
+}
+
+#[test]
+fn directional_movement_streams_like_batch() {
+    let s = aapl();
+    let n = s.close.len();
+    for p in [2, 14, 30] {
+        let bar = |i: usize| (s.high[i], s.low[i], s.close[i]);
+        check(
+            "DX",
+            n,
+            &[dx(&s.high, &s.low, &s.close, p)],
+            || Dx::new(p),
+            |st, i| {
+                let (h, l, c) = bar(i);
+                or_nan(st.next(h, l, c))
+            },
+        );
+        check(
+            "ADXR",
+            n,
+            &[adxr(&s.high, &s.low, &s.close, p)],
+            || Adxr::new(p),
+            |st, i| {
+                let (h, l, c) = bar(i);
+                or_nan(st.next(h, l, c))
+            },
+        );
+    }
+    for p in [1, 2, 14] {
+        check(
+            "PLUS_DM",
+            n,
+            &[plus_dm(&s.high, &s.low, p)],
+            || DirectionalMovement::plus(p),
+            |st, i| or_nan(st.next(s.high[i], s.low[i])),
+        );
+        check(
+            "MINUS_DM",
+            n,
+            &[minus_dm(&s.high, &s.low, p)],
+            || DirectionalMovement::minus(p),
+            |st, i| or_nan(st.next(s.high[i], s.low[i])),
+        );
+    }
+}
+
+#[test]
+fn price_oscillators_stream_like_batch() {
+    let s = aapl();
+    let n = s.close.len();
+    let triple = |v: Option<(f64, f64, f64)>| match v {
+        Some((a, b, c)) => vec![a, b, c],
+        None => vec![f64::NAN; 3],
+    };
+    for signal in [1, 9] {
+        check("MACDFIX", n, &macdfix(&s.close, signal), || Macd::fix(signal), |st, i| triple(st.next(s.close[i])));
+    }
+    for matype in [MaType::Sma, MaType::Ema] {
+        for (fast, slow) in [(12, 26), (26, 12), (2, 3)] {
+            check(
+                "APO",
+                n,
+                &[apo(&s.close, fast, slow, matype)],
+                || PriceOscillator::apo(fast, slow, matype).unwrap(),
+                |st, i| or_nan(st.next(s.close[i])),
+            );
+            check(
+                "PPO",
+                n,
+                &[ppo(&s.close, fast, slow, matype)],
+                || PriceOscillator::ppo(fast, slow, matype).unwrap(),
+                |st, i| or_nan(st.next(s.close[i])),
+            );
+        }
+    }
+    let types = [MaType::Sma, MaType::Ema];
+    let combos = types.iter().flat_map(|&a| types.iter().flat_map(move |&b| types.map(|c| (a, b, c))));
+    for (fast_ma, slow_ma, signal_ma) in combos {
+        for (fast, slow, signal) in [(12, 26, 9), (30, 10, 1), (5, 6, 4)] {
+            check(
+                "MACDEXT",
+                n,
+                &macdext(&s.close, fast, fast_ma, slow, slow_ma, signal, signal_ma),
+                || MacdExt::new(fast, fast_ma, slow, slow_ma, signal, signal_ma).unwrap(),
+                |st, i| triple(st.next(s.close[i])),
+            );
+        }
+    }
+    assert!(MacdExt::new(12, MaType::Wma, 26, MaType::Ema, 9, MaType::Ema).is_none());
+    assert!(PriceOscillator::apo(12, 26, MaType::Kama).is_none());
 }
 
 #[test]

@@ -1,10 +1,12 @@
-//! ADX, PLUS_DI and MINUS_DI — Wilder's directional movement, TA-Lib-exact.
+//! ADX, ADXR, DX, PLUS_DI, MINUS_DI, PLUS_DM and MINUS_DM — Wilder's directional
+//! movement, TA-Lib-exact.
 //!
 //! +DM/−DM and TR are summed over the first `p − 1` changes, then Wilder-smoothed as
-//! `x = x − x/p + today`; DI = 100·DM/TR. ADX averages the first `p` DX values, then
-//! `adx = (adx·(p−1) + dx) / p`. TA-Lib's zero tests (on TR and on +DI + −DI) are kept.
+//! `x = x − x/p + today`; DI = 100·DM/TR; DX = 100·|−DI − +DI| / (−DI + +DI). ADX averages
+//! the first `p` DX values, then `adx = (adx·(p−1) + dx) / p`; ADXR = (ADX + ADX `p − 1`
+//! bars earlier) / 2. TA-Lib's zero tests (on TR and on +DI + −DI) are kept.
 
-use crate::math::{is_zero, nan_vec};
+use crate::math::{is_zero, nan_vec, with_lookback, Ring};
 use crate::volatility::atr::true_range;
 
 /// One bar's directional changes and true range, with TA-Lib's update order.
@@ -64,47 +66,35 @@ pub fn adx(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> 
     out
 }
 
-/// Streaming ADX.
+/// The smoothed +DM, −DM and TR behind DX and ADX, one bar at a time.
 #[derive(Debug, Clone)]
-pub struct Adx {
+struct DxCore {
     period: usize,
     seen: usize,
     step: DmStep,
     plus_dm: f64,
     minus_dm: f64,
     tr: f64,
-    sum_dx: f64,
-    adx: f64,
 }
 
-impl Adx {
-    /// A fresh state.
-    pub fn new(period: usize) -> Self {
-        Self {
-            period: period.max(1),
-            seen: 0,
-            step: DmStep::default(),
-            plus_dm: 0.0,
-            minus_dm: 0.0,
-            tr: 0.0,
-            sum_dx: 0.0,
-            adx: 0.0,
-        }
+impl DxCore {
+    fn new(period: usize) -> Self {
+        Self { period: period.max(1), seen: 0, step: DmStep::default(), plus_dm: 0.0, minus_dm: 0.0, tr: 0.0 }
     }
 
-    /// Takes the next bar; returns the ADX from bar 2p−1 on.
-    #[inline]
-    pub fn next(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
+    /// `None` for bars 0..p−1 (the sums are being seeded); from bar p on, `Some(dx)`,
+    /// where `dx` is `None` when TA-Lib's zero tests leave DX undefined.
+    #[inline(always)]
+    fn next(&mut self, high: f64, low: f64, close: f64) -> Option<Option<f64>> {
         let seen = self.seen;
         self.seen += 1;
         if seen == 0 {
             self.step = DmStep::start(high, low, close);
             return None;
         }
-        let p = self.period;
-        let pf = p as f64;
+        let pf = self.period as f64;
         let (diff_p, diff_m, tr) = self.step.next(high, low, close);
-        if seen < p {
+        if seen < self.period {
             if let Some(m) = minus_dm1(diff_p, diff_m) {
                 self.minus_dm += m;
             } else if let Some(d) = plus_dm1(diff_p, diff_m) {
@@ -121,19 +111,45 @@ impl Adx {
             self.plus_dm += d;
         }
         self.tr = self.tr - self.tr / pf + tr;
-        let dx = if !is_zero(self.tr) {
+        Some(if !is_zero(self.tr) {
             let minus_di = 100.0 * (self.minus_dm / self.tr);
             let plus_di = 100.0 * (self.plus_dm / self.tr);
             let sum = minus_di + plus_di;
             (!is_zero(sum)).then(|| 100.0 * ((minus_di - plus_di).abs() / sum))
         } else {
             None
-        };
-        if seen < 2 * p {
+        })
+    }
+}
+
+/// Streaming ADX.
+#[derive(Debug, Clone)]
+pub struct Adx {
+    core: DxCore,
+    dx_seen: usize,
+    sum_dx: f64,
+    adx: f64,
+}
+
+impl Adx {
+    /// A fresh state.
+    pub fn new(period: usize) -> Self {
+        Self { core: DxCore::new(period), dx_seen: 0, sum_dx: 0.0, adx: 0.0 }
+    }
+
+    /// Takes the next bar; returns the ADX from bar 2p−1 on.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
+        let dx = self.core.next(high, low, close)?;
+        let p = self.core.period;
+        let pf = p as f64;
+        let k = self.dx_seen;
+        self.dx_seen += 1;
+        if k < p {
             if let Some(dx) = dx {
                 self.sum_dx += dx;
             }
-            if seen == 2 * p - 1 {
+            if k == p - 1 {
                 self.adx = self.sum_dx / pf;
                 return Some(self.adx);
             }
@@ -143,6 +159,201 @@ impl Adx {
             self.adx = (self.adx * (p - 1) as f64 + dx) / pf;
         }
         Some(self.adx)
+    }
+}
+
+/// Bars before the first ADXR value.
+pub fn adxr_lookback(period: usize) -> usize {
+    (period + adx_lookback(period)).saturating_sub(1)
+}
+
+/// ADXR over high/low/close: the mean of today's ADX and the ADX `period − 1` bars ago.
+pub fn adxr(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
+    let mut out = adx(high, low, close, period);
+    let n = out.len();
+    let lb = adxr_lookback(period);
+    if period == 0 || n <= lb {
+        return nan_vec(n);
+    }
+    let lag = period - 1;
+    // In place, newest first, so the lagged ADX is still unmodified when it is read.
+    for i in (lb..n).rev() {
+        out[i] = (out[i] + out[i - lag]) / 2.0;
+    }
+    out[..lb].fill(f64::NAN);
+    out
+}
+
+/// Streaming ADXR.
+#[derive(Debug, Clone)]
+pub struct Adxr {
+    adx: Adx,
+    lagged: Ring,
+}
+
+impl Adxr {
+    /// A fresh state.
+    pub fn new(period: usize) -> Self {
+        Self { adx: Adx::new(period), lagged: Ring::new(period.max(2) - 1) }
+    }
+
+    /// Takes the next bar; returns the ADXR from bar 3p−2 on.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
+        let adx = self.adx.next(high, low, close)?;
+        let out = self.lagged.is_full().then(|| (adx + self.lagged.oldest()) / 2.0);
+        self.lagged.push(adx);
+        out
+    }
+}
+
+/// Bars before the first DX value.
+pub fn dx_lookback(period: usize) -> usize {
+    period.max(1)
+}
+
+/// DX over high/low/close. Where TA-Lib's zero tests leave it undefined, the first value
+/// is 0 and later ones repeat the previous value.
+pub fn dx(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
+    let n = close.len();
+    let mut out = nan_vec(n);
+    if period == 0 || n <= dx_lookback(period) {
+        return out;
+    }
+    let mut state = Dx::new(period);
+    for i in 0..n {
+        if let Some(v) = state.next(high[i], low[i], close[i]) {
+            out[i] = v;
+        }
+    }
+    out
+}
+
+/// Streaming DX.
+#[derive(Debug, Clone)]
+pub struct Dx {
+    core: DxCore,
+    last: f64,
+}
+
+impl Dx {
+    /// A fresh state.
+    pub fn new(period: usize) -> Self {
+        Self { core: DxCore::new(period), last: 0.0 }
+    }
+
+    /// Takes the next bar; returns the DX from bar p on.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
+        if let Some(dx) = self.core.next(high, low, close)? {
+            self.last = dx;
+        }
+        Some(self.last)
+    }
+}
+
+/// Bars before the first PLUS_DM / MINUS_DM value.
+pub fn dm_lookback(period: usize) -> usize {
+    period.saturating_sub(1).max(1)
+}
+
+/// +DM over high/low: the raw one-bar +DM for a period of 1, else Wilder-smoothed.
+pub fn plus_dm(high: &[f64], low: &[f64], period: usize) -> Vec<f64> {
+    directional_movement(high, low, period, plus_dm1)
+}
+
+/// −DM over high/low: the raw one-bar −DM for a period of 1, else Wilder-smoothed.
+pub fn minus_dm(high: &[f64], low: &[f64], period: usize) -> Vec<f64> {
+    directional_movement(high, low, period, minus_dm1)
+}
+
+fn directional_movement(high: &[f64], low: &[f64], period: usize, dm1: impl Fn(f64, f64) -> Option<f64>) -> Vec<f64> {
+    let n = high.len().min(low.len());
+    let lb = dm_lookback(period);
+    if period == 0 || n <= lb {
+        return nan_vec(n);
+    }
+    let (mut prev_high, mut prev_low) = (high[0], low[0]);
+    let mut step = move |h: f64, l: f64| {
+        let d = dm1(h - prev_high, prev_low - l);
+        (prev_high, prev_low) = (h, l);
+        d
+    };
+    if period == 1 {
+        return with_lookback(n, 1, high[1..n].iter().zip(&low[1..n]).map(|(&h, &l)| step(h, l).unwrap_or(0.0)));
+    }
+    let mut dm = 0.0;
+    for i in 1..period {
+        if let Some(d) = step(high[i], low[i]) {
+            dm += d;
+        }
+    }
+    let pf = period as f64;
+    let smoothed = high[period..n].iter().zip(&low[period..n]).map(move |(&h, &l)| {
+        dm = match step(h, l) {
+            Some(d) => dm - dm / pf + d,
+            None => dm - dm / pf,
+        };
+        dm
+    });
+    with_lookback(n, lb, std::iter::once(dm).chain(smoothed))
+}
+
+/// Streaming PLUS_DM or MINUS_DM.
+#[derive(Debug, Clone)]
+pub struct DirectionalMovement {
+    period: usize,
+    seen: usize,
+    prev_high: f64,
+    prev_low: f64,
+    dm: f64,
+    dm1: fn(f64, f64) -> Option<f64>,
+}
+
+impl DirectionalMovement {
+    /// A fresh +DM state.
+    pub fn plus(period: usize) -> Self {
+        Self::with_dm1(period, plus_dm1)
+    }
+
+    /// A fresh −DM state.
+    pub fn minus(period: usize) -> Self {
+        Self::with_dm1(period, minus_dm1)
+    }
+
+    fn with_dm1(period: usize, dm1: fn(f64, f64) -> Option<f64>) -> Self {
+        Self { period: period.max(1), seen: 0, prev_high: 0.0, prev_low: 0.0, dm: 0.0, dm1 }
+    }
+
+    /// Takes the next bar; returns the DM from bar max(p − 1, 1) on.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64) -> Option<f64> {
+        let seen = self.seen;
+        self.seen += 1;
+        let diff_p = high - self.prev_high;
+        let diff_m = self.prev_low - low;
+        self.prev_high = high;
+        self.prev_low = low;
+        if seen == 0 {
+            return None;
+        }
+        let dm = (self.dm1)(diff_p, diff_m);
+        let p = self.period;
+        if p == 1 {
+            return Some(dm.unwrap_or(0.0));
+        }
+        if seen < p {
+            if let Some(d) = dm {
+                self.dm += d;
+            }
+            return (seen == p - 1).then_some(self.dm);
+        }
+        let pf = p as f64;
+        self.dm = match dm {
+            Some(d) => self.dm - self.dm / pf + d,
+            None => self.dm - self.dm / pf,
+        };
+        Some(self.dm)
     }
 }
 

@@ -103,14 +103,14 @@ pub fn stochrsi(real: &[f64], period: usize, fastk: usize, fastd: usize, fastd_m
 
 /// A streaming moving average of the kinds the stochastic smoothing uses.
 #[derive(Debug, Clone)]
-enum StreamMa {
+pub(crate) enum StreamMa {
     Copy,
     Sma(Sma),
     Ema(Ema),
 }
 
 impl StreamMa {
-    fn new(period: usize, matype: MaType) -> Option<Self> {
+    pub(crate) fn new(period: usize, matype: MaType) -> Option<Self> {
         if period <= 1 {
             return Some(StreamMa::Copy);
         }
@@ -122,7 +122,7 @@ impl StreamMa {
     }
 
     #[inline]
-    fn next(&mut self, x: f64) -> Option<f64> {
+    pub(crate) fn next(&mut self, x: f64) -> Option<f64> {
         match self {
             StreamMa::Copy => Some(x),
             StreamMa::Sma(s) => s.next(x),

@@ -20,7 +20,7 @@ pub fn kama(real: &[f64], period: usize) -> Vec<f64> {
     let const_max = 2.0 / (30.0 + 1.0);
     let const_diff = 2.0 / (2.0 + 1.0) - const_max;
     let smoothing = |sum_roc1: f64, period_roc: f64| {
-        let er = if sum_roc1 <= period_roc || is_zero(sum_roc1) { 1.0 } else { (period_roc / sum_roc1).abs() };
+        let er = if sum_roc1 <= period_roc.abs() || is_zero(sum_roc1) { 1.0 } else { (period_roc / sum_roc1).abs() };
         let sc = er.mul_add(const_diff, const_max);
         sc * sc
     };

@@ -1,6 +1,20 @@
 //! Catalog entries: TA-Lib's Momentum Indicators.
 
 use super::*;
+use crate::momentum::{ao, imi, po, ultosc};
+
+const OC: &[Field] = &[Field::Open, Field::Close];
+
+/// A moving-average type parameter with a default other than SMA.
+const fn matype_default(name: &'static str, default: i64) -> ParamSpec {
+    ParamSpec { default: default as f64, ..ParamSpec::matype(name) }
+}
+
+const PO: &[ParamSpec] = &[
+    ParamSpec::int("fastperiod", 12, 2, MAXP),
+    ParamSpec::int("slowperiod", 26, 2, MAXP),
+    matype_default("matype", 1),
+];
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -302,5 +316,183 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, p| one!(mfi::mfi(b.high, b.low, b.close, b.volume, p.usize("timeperiod"))),
         lookback: |p| mfi::mfi_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "PLUS_DM",
+        group: "momentum",
+        description: "Plus directional movement (Wilder-smoothed)",
+        inputs: HL,
+        params: P14_1,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(dmi::plus_dm(b.high, b.low, p.usize("timeperiod"))),
+        lookback: |p| dmi::dm_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "MINUS_DM",
+        group: "momentum",
+        description: "Minus directional movement (Wilder-smoothed)",
+        inputs: HL,
+        params: P14_1,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(dmi::minus_dm(b.high, b.low, p.usize("timeperiod"))),
+        lookback: |p| dmi::dm_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "DX",
+        group: "momentum",
+        description: "Directional movement index",
+        inputs: HLC,
+        params: P14,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(dmi::dx(b.high, b.low, b.close, p.usize("timeperiod"))),
+        lookback: |p| dmi::dx_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "ADXR",
+        group: "momentum",
+        description: "Average directional movement index rating",
+        inputs: HLC,
+        params: P14,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(dmi::adxr(b.high, b.low, b.close, p.usize("timeperiod"))),
+        lookback: |p| dmi::adxr_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "APO",
+        group: "momentum",
+        description: "Absolute price oscillator: fast MA - slow MA",
+        inputs: REAL,
+        params: PO,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(po::apo(b.close, p.usize("fastperiod"), p.usize("slowperiod"), matype(p, "matype"))),
+        lookback: |p| po::po_lookback(p.usize("fastperiod"), p.usize("slowperiod"), matype(p, "matype")),
+    },
+    IndicatorSpec {
+        code: "PPO",
+        group: "momentum",
+        description: "Percentage price oscillator: (fast MA - slow MA) / slow MA x 100",
+        inputs: REAL,
+        params: PO,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(po::ppo(b.close, p.usize("fastperiod"), p.usize("slowperiod"), matype(p, "matype"))),
+        lookback: |p| po::po_lookback(p.usize("fastperiod"), p.usize("slowperiod"), matype(p, "matype")),
+    },
+    IndicatorSpec {
+        code: "MACDEXT",
+        group: "momentum",
+        description: "MACD with a moving-average type per line",
+        inputs: REAL,
+        params: &[
+            ParamSpec::int("fastperiod", 12, 2, MAXP),
+            ParamSpec::matype("fastmatype"),
+            ParamSpec::int("slowperiod", 26, 2, MAXP),
+            ParamSpec::matype("slowmatype"),
+            ParamSpec::int("signalperiod", 9, 1, MAXP),
+            ParamSpec::matype("signalmatype"),
+        ],
+        outputs: &["macd", "macdsignal", "macdhist"],
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            macd::macdext(
+                b.close,
+                p.usize("fastperiod"),
+                matype(p, "fastmatype"),
+                p.usize("slowperiod"),
+                matype(p, "slowmatype"),
+                p.usize("signalperiod"),
+                matype(p, "signalmatype"),
+            )
+            .into()
+        },
+        lookback: |p| {
+            macd::macdext_lookback(
+                p.usize("fastperiod"),
+                matype(p, "fastmatype"),
+                p.usize("slowperiod"),
+                matype(p, "slowmatype"),
+                p.usize("signalperiod"),
+                matype(p, "signalmatype"),
+            )
+        },
+    },
+    IndicatorSpec {
+        code: "MACDFIX",
+        group: "momentum",
+        description: "MACD 12/26 with TA-Lib's fixed EMA factors 0.15 and 0.075",
+        inputs: REAL,
+        params: &[ParamSpec::int("signalperiod", 9, 1, MAXP)],
+        outputs: &["macd", "macdsignal", "macdhist"],
+        reference: Reference::TaLib,
+        kernel: |b, p| macd::macdfix(b.close, p.usize("signalperiod")).into(),
+        lookback: |p| macd::macdfix_lookback(p.usize("signalperiod")),
+    },
+    IndicatorSpec {
+        code: "ULTOSC",
+        group: "momentum",
+        description: "Ultimate oscillator",
+        inputs: HLC,
+        params: &[
+            ParamSpec::int("timeperiod1", 7, 1, MAXP),
+            ParamSpec::int("timeperiod2", 14, 1, MAXP),
+            ParamSpec::int("timeperiod3", 28, 1, MAXP),
+        ],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            one!(ultosc::ultosc(
+                b.high,
+                b.low,
+                b.close,
+                p.usize("timeperiod1"),
+                p.usize("timeperiod2"),
+                p.usize("timeperiod3"),
+            ))
+        },
+        lookback: |p| ultosc::ultosc_lookback(p.usize("timeperiod1"), p.usize("timeperiod2"), p.usize("timeperiod3")),
+    },
+    IndicatorSpec {
+        code: "IMI",
+        group: "momentum",
+        description: "Intraday momentum index",
+        inputs: OC,
+        params: P14,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(imi::imi(b.open, b.close, p.usize("timeperiod"))),
+        lookback: |p| imi::imi_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "AO",
+        group: "momentum",
+        description: "Awesome oscillator: SMA(median, fast) - SMA(median, slow)",
+        inputs: HL,
+        params: &[ParamSpec::int("fastperiod", 5, 2, MAXP), ParamSpec::int("slowperiod", 34, 2, MAXP)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(ao::ao(b.high, b.low, p.usize("fastperiod"), p.usize("slowperiod"))),
+        lookback: |p| ao::ao_lookback(p.usize("fastperiod"), p.usize("slowperiod")),
+    },
+    IndicatorSpec {
+        code: "AC",
+        group: "momentum",
+        description: "Accelerator/decelerator oscillator: AO - SMA(AO, signal)",
+        inputs: HL,
+        params: &[
+            ParamSpec::int("fastperiod", 5, 2, MAXP),
+            ParamSpec::int("slowperiod", 34, 2, MAXP),
+            ParamSpec::int("signalperiod", 5, 2, MAXP),
+        ],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            one!(ao::ac(b.high, b.low, p.usize("fastperiod"), p.usize("slowperiod"), p.usize("signalperiod")))
+        },
+        lookback: |p| ao::ac_lookback(p.usize("fastperiod"), p.usize("slowperiod"), p.usize("signalperiod")),
     },
 ];
