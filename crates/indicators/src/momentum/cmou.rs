@@ -10,12 +10,23 @@ pub fn cmou_lookback(period: usize) -> usize {
     period
 }
 
+// The moves are added and removed branch-free: adding or subtracting 0.0 leaves a sum
+// unchanged (neither sum can be −0.0), so the numbers are TA-Lib's branchy ones.
 #[inline(always)]
-fn add_move(d: f64, up: &mut f64, down: &mut f64) {
+fn rise(d: f64) -> f64 {
     if d > 0.0 {
-        *up += d;
-    } else if d < 0.0 {
-        *down -= d;
+        d
+    } else {
+        0.0
+    }
+}
+
+#[inline(always)]
+fn fall(d: f64) -> f64 {
+    if d < 0.0 {
+        d
+    } else {
+        0.0
     }
 }
 
@@ -40,21 +51,19 @@ pub fn cmou(real: &[f64], period: usize) -> Vec<f64> {
     let mut null_run = 0usize;
     for i in 1..=period {
         let d = real[i] - real[i - 1];
-        add_move(d, &mut up, &mut down);
+        up += rise(d);
+        down -= fall(d);
         null_run = if d == 0.0 { null_run + 1 } else { 0 };
     }
     out[period] = ratio(up, down);
     for today in period + 1..n {
         let trailing = today - period;
-        // Remove the oldest move (the mirror of `add_move`).
         let d = real[trailing] - real[trailing - 1];
-        if d > 0.0 {
-            up -= d;
-        } else if d < 0.0 {
-            down += d;
-        }
+        up -= rise(d);
+        down += fall(d);
         let d = real[today] - real[today - 1];
-        add_move(d, &mut up, &mut down);
+        up += rise(d);
+        down -= fall(d);
         null_run = if d == 0.0 { null_run + 1 } else { 0 };
         if null_run >= period {
             null_run = period;

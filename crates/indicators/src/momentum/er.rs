@@ -32,29 +32,33 @@ pub fn er(real: &[f64], period: usize) -> Vec<f64> {
     if period == 0 || n <= period {
         return out;
     }
+    // TA-Lib counts the run of exactly-zero changes; the run at bar t is t minus the last
+    // bar whose change was not zero (bar 0 has none), kept here instead of the count so
+    // that the loop carries a single select rather than a chain of them.
+    let mut last_move = 0usize;
     let mut sum_roc1 = 0.0;
-    let mut null_run = 0usize;
     for i in 0..period {
         let t = real[i] - real[i + 1];
         sum_roc1 += t.abs();
-        null_run = if t == 0.0 { null_run + 1 } else { 0 };
+        if t != 0.0 {
+            last_move = i + 1;
+        }
     }
     let mut trailing_value = real[0];
     out[period] = ratio(sum_roc1, real[period] - trailing_value);
-    for today in period + 1..n {
-        let x = real[today];
-        let t2 = real[today - period];
+    let entering = real[period..].windows(2).zip(&real[1..n - period]);
+    for (((pair, &t2), o), today) in entering.zip(&mut out[period + 1..]).zip(period + 1..) {
+        let x = pair[1];
         let period_roc = x - t2;
-        let change = x - real[today - 1];
+        let change = x - pair[0];
         sum_roc1 -= (trailing_value - t2).abs();
         sum_roc1 += change.abs();
-        null_run = if change == 0.0 { null_run + 1 } else { 0 };
-        if null_run >= period {
-            null_run = period;
+        last_move = if change != 0.0 { today } else { last_move };
+        if today - last_move >= period {
             sum_roc1 = 0.0;
         }
         trailing_value = t2;
-        out[today] = ratio(sum_roc1, period_roc);
+        *o = ratio(sum_roc1, period_roc);
     }
     out
 }

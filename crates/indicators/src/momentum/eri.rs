@@ -3,6 +3,7 @@
 //! stepped as TA-Lib's EMA is (`ema = fma(x − ema, k, ema)`).
 
 use crate::math::{nan_vec, per_to_k};
+use crate::overlap::ema::Ema;
 
 /// Bars before the first ERI value.
 pub fn eri_lookback(period: usize) -> usize {
@@ -39,4 +40,28 @@ pub fn eri(high: &[f64], low: &[f64], close: &[f64], period: usize) -> [Vec<f64>
         bear[i] = low[i] - ema;
     }
     [bull, bear]
+}
+
+/// Streaming ERI: one bar in, O(1); the same numbers as [`eri`].
+#[derive(Debug, Clone)]
+pub struct Eri {
+    /// `None` for period 1, where the EMA is the close itself.
+    ema: Option<Ema>,
+}
+
+impl Eri {
+    /// A fresh state; `period` >= 1.
+    pub fn new(period: usize) -> Self {
+        Self { ema: (period > 1).then(|| Ema::new(period)) }
+    }
+
+    /// Takes the next bar; returns `(bullpower, bearpower)` once the EMA is seeded.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64, close: f64) -> Option<(f64, f64)> {
+        let ema = match &mut self.ema {
+            Some(state) => state.next(close)?,
+            None => close,
+        };
+        Some((high - ema, low - ema))
+    }
 }

@@ -23,16 +23,13 @@ pub fn fractal(high: &[f64], low: &[f64], leftbars: usize, rightbars: usize) -> 
         let pivot = today - rightbars;
         // The oldest bar (never the pivot, as leftbars >= 1) seeds the other extremes.
         let (mut other_high, mut other_low) = (high[start], low[start]);
-        for i in start + 1..=today {
-            if i == pivot {
-                continue;
-            }
-            if high[i] > other_high {
-                other_high = high[i];
-            }
-            if low[i] < other_low {
-                other_low = low[i];
-            }
+        for (&h, &l) in high[start + 1..pivot].iter().zip(&low[start + 1..pivot]) {
+            other_high = if h > other_high { h } else { other_high };
+            other_low = if l < other_low { l } else { other_low };
+        }
+        for (&h, &l) in high[pivot + 1..=today].iter().zip(&low[pivot + 1..=today]) {
+            other_high = if h > other_high { h } else { other_high };
+            other_low = if l < other_low { l } else { other_low };
         }
         swing_high[today] = if high[pivot] > other_high { 100.0 } else { 0.0 };
         swing_low[today] = if low[pivot] < other_low { 100.0 } else { 0.0 };

@@ -17,13 +17,18 @@ pub fn wad(high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
     let mut prev_close = first;
     for i in 0..n {
         let c = close[i];
-        if c > prev_close {
-            let extreme = if prev_close < low[i] { prev_close } else { low[i] };
-            sum += c - extreme;
+        // Both candidate moves are computed and one is selected, without branches; on
+        // an unchanged close 0.0 is added, which leaves the sum as it is (it is never
+        // −0.0), as TA-Lib's skipped addition does.
+        let rise = c - if prev_close < low[i] { prev_close } else { low[i] };
+        let fall = c - if prev_close > high[i] { prev_close } else { high[i] };
+        sum += if c > prev_close {
+            rise
         } else if c < prev_close {
-            let extreme = if prev_close > high[i] { prev_close } else { high[i] };
-            sum += c - extreme;
-        }
+            fall
+        } else {
+            0.0
+        };
         out.push(sum);
         prev_close = c;
     }
