@@ -48,3 +48,21 @@ CASES = [
     ("AC", {}), ("AC", {"fastperiod": 2, "slowperiod": 3, "signalperiod": 2}), ("AC", {"fastperiod": 34, "slowperiod": 5, "signalperiod": 5}),
     ("AC", {"fastperiod": 10, "slowperiod": 40, "signalperiod": 40}),
 ]
+CASES += [
+    ("CMOU", {}), ("CMOU", {"timeperiod": 2}), ("CMOU", {"timeperiod": 30}),
+    ("COPPOCK", {}), ("COPPOCK", {"wmaperiod": 1, "roc1period": 1, "roc2period": 1}),
+    ("COPPOCK", {"wmaperiod": 4, "roc1period": 14, "roc2period": 11}), ("COPPOCK", {"wmaperiod": 60, "roc1period": 3, "roc2period": 5}),
+    ("DPO", {}), ("DPO", {"timeperiod": 2}), ("DPO", {"timeperiod": 3}), ("DPO", {"timeperiod": 11}),
+    ("ER", {}), ("ER", {"timeperiod": 2}), ("ER", {"timeperiod": 30}),
+    ("ERI", {}), ("ERI", {"timeperiod": 1}), ("ERI", {"timeperiod": 2}), ("ERI", {"timeperiod": 50}),
+    ("FOSC", {}), ("FOSC", {"timeperiod": 2}), ("FOSC", {"timeperiod": 14}), ("FOSC", {"timeperiod": 3}),
+    ("FRACTAL", {}), ("FRACTAL", {"leftbars": 1, "rightbars": 1}), ("FRACTAL", {"leftbars": 5, "rightbars": 1}),
+    ("FRACTAL", {"leftbars": 1, "rightbars": 6}),
+    ("QSTICK", {}), ("QSTICK", {"timeperiod": 1}), ("QSTICK", {"timeperiod": 25}),
+    ("SMI", {}), ("SMI", {"timeperiod": 2, "fastperiod": 2, "slowperiod": 2, "signalperiod": 2}),
+    ("SMI", {"timeperiod": 5, "fastperiod": 3, "slowperiod": 7, "signalperiod": 4}), ("SMI", {"timeperiod": 20, "fastperiod": 10, "slowperiod": 3, "signalperiod": 30}),
+    ("TSI", {}), ("TSI", {"firstperiod": 2, "secondperiod": 2}), ("TSI", {"firstperiod": 5, "secondperiod": 40}),
+    ("VHF", {}), ("VHF", {"timeperiod": 2}), ("VHF", {"timeperiod": 9}),
+    ("VORTEX", {}), ("VORTEX", {"timeperiod": 1}), ("VORTEX", {"timeperiod": 2}), ("VORTEX", {"timeperiod": 30}),
+    ("WAD", {}),
+]

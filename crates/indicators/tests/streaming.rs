@@ -309,3 +309,34 @@ fn a_warmed_state_continues_a_prefix_batch() {
         assert!(same(m, full[0][i]) && same(sig, full[1][i]) && same(h, full[2][i]), "bar {i}");
     }
 }
+
+#[test]
+fn blau_and_elder_states_stream_like_batch() {
+    use indicators::momentum::eri::{eri, Eri};
+    use indicators::momentum::smi::{smi, Smi};
+    use indicators::momentum::tsi::{tsi, Tsi};
+    let s = aapl();
+    let n = s.close.len();
+    let pair = |v: Option<(f64, f64)>| v.map_or(vec![f64::NAN; 2], |(a, b)| vec![a, b]);
+    for p in [1, 2, 13] {
+        check(
+            "ERI",
+            n,
+            &eri(&s.high, &s.low, &s.close, p),
+            || Eri::new(p),
+            |st, i| pair(st.next(s.high[i], s.low[i], s.close[i])),
+        );
+    }
+    for (p1, p2) in [(25, 13), (2, 2), (5, 40)] {
+        check("TSI", n, &[tsi(&s.close, p1, p2)], || Tsi::new(p1, p2), |st, i| or_nan(st.next(s.close[i])));
+    }
+    for (t, f, sl, sg) in [(13, 2, 25, 9), (2, 2, 2, 2), (20, 10, 3, 30)] {
+        check(
+            "SMI",
+            n,
+            &smi(&s.high, &s.low, &s.close, t, f, sl, sg),
+            || Smi::new(t, f, sl, sg),
+            |st, i| pair(st.next(s.high[i], s.low[i], s.close[i])),
+        );
+    }
+}
