@@ -1,0 +1,298 @@
+//! The Hilbert-transform machinery every HT_* function shares, written once: the 4-3-2-1
+//! price smoother, the four Hilbert transforms (detrender, Q1, jI, jQ) kept apart for
+//! odd and even bars, the homodyne discriminator that measures the dominant-cycle
+//! period, and the table of sines and cosines the phase loops use.
+//!
+//! The arithmetic is TA-Lib 0.8's as its FMA build executes it (read from the wheel's
+//! machine code): the transforms and the smoother are plain adds and multiplies in the
+//! macro's order; these are fused:
+//! - `adjustedPrevPeriod = fma(0.075, period, 0.54)`;
+//! - `Q2 = fma(0.2, Q1 + jI, 0.8·prevQ2)`, `I2 = fma(0.2, I1 − jQ, 0.8·prevI2)`;
+//! - `Re = fma(0.8, Re, 0.2·fma(I2, prevI2, Q2·prevQ2))`,
+//!   `Im = fma(0.8, Im, 0.2·(I2·prevQ2 − Q2·prevI2))`;
+//! - `period = fma(0.2, period, 0.8·previous)`, `smoothPeriod = fma(0.67, smoothPeriod, 0.33·period)`.
+
+use std::sync::OnceLock;
+
+/// `180 / π` as TA-Lib computes it (`180 / (4·atan(1))`, the same double as `45 / atan(1)`).
+pub(crate) const RAD2DEG: f64 = 57.295_779_513_082_32;
+/// `2π` as TA-Lib computes it (`8·atan(1)`: the same double as `TAU`).
+pub(crate) const TWO_PI: f64 = std::f64::consts::TAU;
+
+const A: f64 = 0.0962;
+const B: f64 = 0.5769;
+
+/// TA-Lib's price smoother: a 4-3-2-1 weighted average of the last four prices, kept as
+/// a running sum and a running sum of weights' differences (its WMA trick).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Smoother {
+    sub: f64,
+    sum: f64,
+    trailing: f64,
+}
+
+impl Smoother {
+    /// Seeded with the first three prices (weights 1, 2, 3).
+    #[inline]
+    pub(crate) fn new(x0: f64, x1: f64, x2: f64) -> Self {
+        let mut sub = x0;
+        let mut sum = x0;
+        sub += x1;
+        sum += x1 * 2.0;
+        sub += x2;
+        sum += x2 * 3.0;
+        Self { sub, sum, trailing: 0.0 }
+    }
+
+    /// Takes `x` (bar `t`) and `next_trailing` (bar `t − 3`, which leaves the window on
+    /// the next step); returns the smoothed price of bar `t`.
+    #[inline(always)]
+    pub(crate) fn step(&mut self, x: f64, next_trailing: f64) -> f64 {
+        self.sub += x;
+        self.sub -= self.trailing;
+        self.sum += x * 4.0;
+        self.trailing = next_trailing;
+        let smoothed = self.sum * 0.1;
+        self.sum -= self.sub;
+        smoothed
+    }
+}
+
+/// One Hilbert transform (TA-Lib's `DO_HILBERT_ODD/EVEN`), for both parities. Each
+/// parity's three-slot ring is read and written at the same position, which advances
+/// once per bar of that parity; a FIFO of three says the same.
+#[derive(Debug, Clone, Copy, Default)]
+struct Transform {
+    ring: [[f64; 3]; 2],
+    prev: [f64; 2],
+    prev_input: [f64; 2],
+}
+
+impl Transform {
+    #[inline(always)]
+    fn step(&mut self, p: usize, idx: usize, input: f64, adjusted: f64) -> f64 {
+        let t = A * input;
+        let ring = &mut self.ring[p & 1];
+        let slot = &mut ring[if idx < 3 { idx } else { 0 }];
+        let mut v = 0.0 - *slot;
+        *slot = t;
+        v += t;
+        v -= self.prev[p & 1];
+        self.prev[p & 1] = B * self.prev_input[p & 1];
+        v += self.prev[p & 1];
+        self.prev_input[p & 1] = input;
+        v * adjusted
+    }
+}
+
+/// The Hilbert transforms and the homodyne discriminator, bar by bar.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Hilbert {
+    detrender: Transform,
+    q1: Transform,
+    ji: Transform,
+    jq: Transform,
+    idx: usize,
+    i1_prev2: [f64; 2],
+    i1_prev3: [f64; 2],
+    prev_q2: f64,
+    prev_i2: f64,
+    re: f64,
+    im: f64,
+    /// The (unsmoothed) period after the last step.
+    pub(crate) period: f64,
+    /// The smoothed dominant-cycle period after the last step (HT_DCPERIOD).
+    pub(crate) smooth_period: f64,
+    /// The in-phase component of the last step (the detrender three bars back).
+    pub(crate) i1: f64,
+    /// The quadrature component of the last step.
+    pub(crate) q1_value: f64,
+}
+
+impl Hilbert {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    /// One bar: `smoothed` is the smoother's output, `odd` the parity of the bar's index
+    /// in the series (TA-Lib keeps separate transforms for odd and even bars).
+    #[inline(always)]
+    pub(crate) fn step(&mut self, smoothed: f64, odd: bool) {
+        let p = odd as usize;
+        let idx = self.idx;
+        let adjusted = 0.075f64.mul_add(self.period, 0.54);
+        let detrender = self.detrender.step(p, idx, smoothed, adjusted);
+        let q1 = self.q1.step(p, idx, detrender, adjusted);
+        let i1 = self.i1_prev3[p];
+        let ji = self.ji.step(p, idx, i1, adjusted);
+        let jq = self.jq.step(p, idx, q1, adjusted);
+        if !odd {
+            self.idx = if idx >= 2 { 0 } else { idx + 1 };
+        }
+        let q2 = 0.2f64.mul_add(q1 + ji, 0.8 * self.prev_q2);
+        let i2 = 0.2f64.mul_add(i1 - jq, 0.8 * self.prev_i2);
+        // The detrender, three bars later, is the other parity's I1.
+        let o = p ^ 1;
+        self.i1_prev3[o] = self.i1_prev2[o];
+        self.i1_prev2[o] = detrender;
+        self.i1 = i1;
+        self.q1_value = q1;
+
+        let (prev_q2, prev_i2) = (self.prev_q2, self.prev_i2);
+        self.re = 0.8f64.mul_add(self.re, 0.2 * i2.mul_add(prev_i2, q2 * prev_q2));
+        self.im = 0.8f64.mul_add(self.im, 0.2 * (i2 * prev_q2 - q2 * prev_i2));
+        self.prev_q2 = q2;
+        self.prev_i2 = i2;
+
+        let previous = self.period;
+        let mut period = previous;
+        if self.im != 0.0 && self.re != 0.0 {
+            period = 360.0 / ((self.im / self.re).atan() * RAD2DEG);
+        }
+        let high = 1.5 * previous;
+        if period > high {
+            period = high;
+        }
+        let low = 0.67 * previous;
+        if period < low {
+            period = low;
+        }
+        // TA-Lib's `if < 6 … else if > 50`; NaN stays NaN either way.
+        period = period.clamp(6.0, 50.0);
+        period = 0.2f64.mul_add(period, 0.8 * previous);
+        self.period = period;
+        self.smooth_period = 0.67f64.mul_add(self.smooth_period, 0.33 * period);
+    }
+}
+
+/// Sines and cosines of `i·2π / p` for `p` in 1..=50 and `i < p`, computed the way the
+/// phase loops compute them (`(i·2π) / p`, then the C library's `sin` and `cos`), so a
+/// lookup returns the very bits TA-Lib's per-bar `sincos` calls return.
+pub(crate) struct SinCosTable {
+    /// Row `p` starts at `p·(p−1)/2`; each entry is `(sin, cos)`.
+    values: Vec<(f64, f64)>,
+}
+
+/// Longest cycle the phase loops look back over.
+pub(crate) const MAX_CYCLE: usize = 50;
+
+impl SinCosTable {
+    /// The `p` entries of cycle length `p` (1..=50).
+    #[inline(always)]
+    pub(crate) fn row(&self, p: usize) -> &[(f64, f64)] {
+        let p = p.min(MAX_CYCLE);
+        let start = p * p.saturating_sub(1) / 2;
+        &self.values[start..start + p]
+    }
+}
+
+/// The shared table, built on first use.
+pub(crate) fn sin_cos_table() -> &'static SinCosTable {
+    static TABLE: OnceLock<SinCosTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut values = Vec::with_capacity(MAX_CYCLE * (MAX_CYCLE + 1) / 2);
+        for p in 1..=MAX_CYCLE {
+            for i in 0..p {
+                let angle = (i as f64 * TWO_PI) / p as f64;
+                values.push((angle.sin(), angle.cos()));
+            }
+        }
+        SinCosTable { values }
+    })
+}
+
+/// The dominant-cycle phase (TA-Lib's DCPhase): the last 50 smoothed prices correlated
+/// with one cycle of sine and cosine at the measured period. Shared by HT_DCPHASE,
+/// HT_SINE and HT_TRENDMODE.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Phase {
+    /// The ring of smoothed prices, each written twice (at `pos` and `pos + 50`) so the
+    /// last `p` values are one contiguous slice.
+    prices: [f64; 2 * MAX_CYCLE],
+    pos: usize,
+    /// The phase in degrees after the last update.
+    pub(crate) phase: f64,
+}
+
+impl Phase {
+    pub(crate) fn new() -> Self {
+        Self { prices: [0.0; 2 * MAX_CYCLE], pos: 0, phase: 0.0 }
+    }
+
+    /// One bar: remembers `smoothed` and recomputes the phase over the last
+    /// `(int)(smooth_period + 0.5)` smoothed prices.
+    #[inline(always)]
+    pub(crate) fn update(&mut self, table: &SinCosTable, smoothed: f64, smooth_period: f64) -> f64 {
+        let pos = self.pos;
+        self.prices[pos] = smoothed;
+        self.prices[pos + MAX_CYCLE] = smoothed;
+        let cycle = cycle_length(smooth_period);
+        let mut real = 0.0;
+        let mut imag = 0.0;
+        if cycle > 0 {
+            // Newest first: prices[pos + 50], prices[pos + 49], ...
+            let window = &self.prices[pos + MAX_CYCLE + 1 - cycle..=pos + MAX_CYCLE];
+            for (&(s, c), &x) in table.row(cycle).iter().zip(window.iter().rev()) {
+                real += s * x;
+                imag += c * x;
+            }
+        }
+        let mut phase = self.phase;
+        let magnitude = imag.abs();
+        if magnitude > 0.0 {
+            phase = (real / imag).atan() * RAD2DEG;
+        } else if magnitude <= 0.01 {
+            if real < 0.0 {
+                phase -= 90.0;
+            } else if real > 0.0 {
+                phase += 90.0;
+            }
+        }
+        phase += 90.0;
+        // One bar of the smoother's lag.
+        phase += 360.0 / smooth_period;
+        if imag < 0.0 {
+            phase += 180.0;
+        }
+        if phase > 315.0 {
+            phase -= 360.0;
+        }
+        self.phase = phase;
+        self.pos = if pos + 1 >= MAX_CYCLE { 0 } else { pos + 1 };
+        phase
+    }
+}
+
+/// TA-Lib's `DCPeriodInt = (int)(smoothPeriod + 0.5)`, as a loop count: 0 when not
+/// positive (NaN included), at most 50 (the smoothed period never exceeds 50).
+#[inline(always)]
+pub(crate) fn cycle_length(smooth_period: f64) -> usize {
+    let p = smooth_period + 0.5;
+    if p >= 1.0 {
+        (p as usize).min(MAX_CYCLE)
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_are_talibs() {
+        let quarter = 1f64.atan();
+        assert_eq!(RAD2DEG.to_bits(), (180.0 / (4.0 * quarter)).to_bits());
+        assert_eq!(RAD2DEG.to_bits(), (45.0 / quarter).to_bits());
+        assert_eq!(TWO_PI.to_bits(), (quarter * 8.0).to_bits());
+    }
+
+    #[test]
+    fn table_rows() {
+        let t = sin_cos_table();
+        assert_eq!(t.row(1), &[(0f64.sin(), 0f64.cos())]);
+        assert_eq!(t.row(4).len(), 4);
+        assert_eq!(t.row(50).len(), 50);
+        assert_eq!(t.row(7)[3].0.to_bits(), ((3.0 * TWO_PI) / 7.0).sin().to_bits());
+    }
+}
