@@ -4,4 +4,6 @@ CASES = [
     ("HT_DCPERIOD", {}),
     ("HT_DCPHASE", {}),
     ("HT_PHASOR", {}),
+    ("HT_SINE", {}),
+    ("HT_TRENDMODE", {}),
 ]

@@ -13,4 +13,5 @@ CASES = [
     ("MIDPOINT", {}), ("MIDPOINT", {"timeperiod": 3}),
     ("MIDPRICE", {}), ("MIDPRICE", {"timeperiod": 2}), ("MIDPRICE", {"timeperiod": 5}),
     ("MA", {}), ("MA", {"timeperiod": 1, "matype": 3}), ("MA", {"timeperiod": 10, "matype": 0}), ("MA", {"timeperiod": 10, "matype": 1}), ("MA", {"timeperiod": 10, "matype": 2}), ("MA", {"timeperiod": 10, "matype": 3}), ("MA", {"timeperiod": 10, "matype": 4}), ("MA", {"timeperiod": 10, "matype": 5}), ("MA", {"timeperiod": 10, "matype": 6}),
+    ("HT_TRENDLINE", {}),
 ]

@@ -18,6 +18,8 @@ use std::sync::OnceLock;
 pub(crate) const RAD2DEG: f64 = 57.295_779_513_082_32;
 /// `2π` as TA-Lib computes it (`8·atan(1)`: the same double as `TAU`).
 pub(crate) const TWO_PI: f64 = std::f64::consts::TAU;
+/// `π / 180` as TA-Lib computes it (`1 / rad2Deg`).
+pub(crate) const DEG2RAD: f64 = 0.017_453_292_519_943_295;
 
 const A: f64 = 0.0962;
 const B: f64 = 0.5769;
@@ -263,6 +265,37 @@ impl Phase {
     }
 }
 
+/// The instantaneous trendline (HT_TRENDLINE, and HT_TRENDMODE's reference line): the
+/// raw price averaged over the dominant cycle, then a 4-3-2-1 weighting of the last
+/// four averages, `(fma(avg, 4, 3·i1) + 2·i2 (fused) + i3) / 10` as TA-Lib's build
+/// computes it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Trendline {
+    i1: f64,
+    i2: f64,
+    i3: f64,
+}
+
+impl Trendline {
+    /// One bar: `recent` ends with this bar's raw price (at least the last 50 prices, or
+    /// every price so far); returns the trendline.
+    #[inline(always)]
+    pub(crate) fn update(&mut self, recent: &[f64], smooth_period: f64) -> f64 {
+        let cycle = cycle_length(smooth_period);
+        let count = cycle.min(recent.len());
+        let mut sum = 0.0;
+        for &x in recent[recent.len() - count..].iter().rev() {
+            sum += x;
+        }
+        let average = if cycle > 0 { sum / cycle as f64 } else { sum };
+        let line = (2.0f64.mul_add(self.i2, average.mul_add(4.0, 3.0 * self.i1)) + self.i3) / 10.0;
+        self.i3 = self.i2;
+        self.i2 = self.i1;
+        self.i1 = average;
+        line
+    }
+}
+
 /// TA-Lib's `DCPeriodInt = (int)(smoothPeriod + 0.5)`, as a loop count: 0 when not
 /// positive (NaN included), at most 50 (the smoothed period never exceeds 50).
 #[inline(always)]
@@ -285,6 +318,7 @@ mod tests {
         assert_eq!(RAD2DEG.to_bits(), (180.0 / (4.0 * quarter)).to_bits());
         assert_eq!(RAD2DEG.to_bits(), (45.0 / quarter).to_bits());
         assert_eq!(TWO_PI.to_bits(), (quarter * 8.0).to_bits());
+        assert_eq!(DEG2RAD.to_bits(), (1.0 / RAD2DEG).to_bits());
     }
 
     #[test]

@@ -6,3 +6,6 @@ pub mod dcperiod;
 pub mod dcphase;
 pub(crate) mod hilbert;
 pub mod phasor;
+pub mod sine;
+pub mod trendline;
+pub mod trendmode;

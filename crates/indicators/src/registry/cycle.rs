@@ -1,7 +1,7 @@
 //! Catalog entries: TA-Lib's Cycle Indicators (Hilbert transform).
 
 use super::*;
-use crate::cycle::{dcperiod, dcphase, phasor};
+use crate::cycle::{dcperiod, dcphase, phasor, sine, trendmode};
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -36,5 +36,27 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, _| phasor::ht_phasor(b.close).into(),
         lookback: |_| phasor::ht_phasor_lookback(),
+    },
+    IndicatorSpec {
+        code: "HT_SINE",
+        group: "cycle",
+        description: "Hilbert transform: sine wave of the dominant cycle phase, and the lead sine (45° ahead)",
+        inputs: REAL,
+        params: &[],
+        outputs: &["sine", "leadsine"],
+        reference: Reference::TaLib,
+        kernel: |b, _| sine::ht_sine(b.close).into(),
+        lookback: |_| sine::ht_sine_lookback(),
+    },
+    IndicatorSpec {
+        code: "HT_TRENDMODE",
+        group: "cycle",
+        description: "Hilbert transform: trend (1) vs cycle (0) mode",
+        inputs: REAL,
+        params: &[],
+        outputs: &["integer"],
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(trendmode::ht_trendmode(b.close)),
+        lookback: |_| trendmode::ht_trendmode_lookback(),
     },
 ];

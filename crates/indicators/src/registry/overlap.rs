@@ -1,6 +1,7 @@
 //! Catalog entries: TA-Lib's Overlap Studies: moving averages, bands, SAR, midpoints.
 
 use super::*;
+use crate::cycle::trendline;
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -148,5 +149,16 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, p| one!(midpoint::midprice(b.high, b.low, p.usize("timeperiod"))),
         lookback: |p| midpoint::midpoint_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "HT_TRENDLINE",
+        group: "overlap",
+        description: "Hilbert transform: instantaneous trendline",
+        inputs: REAL,
+        params: &[],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(trendline::ht_trendline(b.close)),
+        lookback: |_| trendline::ht_trendline_lookback(),
     },
 ];
