@@ -60,43 +60,49 @@ impl Smoother {
     }
 }
 
-/// One Hilbert transform (TA-Lib's `DO_HILBERT_ODD/EVEN`), for both parities. Each
-/// parity's three-slot ring is read and written at the same position, which advances
-/// once per bar of that parity; a FIFO of three says the same.
+/// One Hilbert transform (TA-Lib's `DO_HILBERT_ODD/EVEN`) for one parity. TA-Lib keeps
+/// a three-slot ring per parity, read and written at the same position, which advances
+/// once per bar of that parity: a FIFO of three, which is how it is kept here (no index,
+/// so the slots can live in registers).
 #[derive(Debug, Clone, Copy, Default)]
 struct Transform {
-    ring: [[f64; 3]; 2],
-    prev: [f64; 2],
-    prev_input: [f64; 2],
+    fifo: [f64; 3],
+    prev: f64,
+    prev_input: f64,
 }
 
 impl Transform {
     #[inline(always)]
-    fn step(&mut self, p: usize, idx: usize, input: f64, adjusted: f64) -> f64 {
+    fn step(&mut self, input: f64, adjusted: f64) -> f64 {
         let t = A * input;
-        let ring = &mut self.ring[p & 1];
-        let slot = &mut ring[if idx < 3 { idx } else { 0 }];
-        let mut v = 0.0 - *slot;
-        *slot = t;
+        let mut v = 0.0 - self.fifo[0];
+        self.fifo = [self.fifo[1], self.fifo[2], t];
         v += t;
-        v -= self.prev[p & 1];
-        self.prev[p & 1] = B * self.prev_input[p & 1];
-        v += self.prev[p & 1];
-        self.prev_input[p & 1] = input;
+        v -= self.prev;
+        self.prev = B * self.prev_input;
+        v += self.prev;
+        self.prev_input = input;
         v * adjusted
     }
+}
+
+/// The four transforms of one parity, and that parity's I1 (the detrender of the other
+/// parity's bars, three bars late).
+#[derive(Debug, Clone, Copy, Default)]
+struct Lane {
+    detrender: Transform,
+    q1: Transform,
+    ji: Transform,
+    jq: Transform,
+    i1_prev2: f64,
+    i1_prev3: f64,
 }
 
 /// The Hilbert transforms and the homodyne discriminator, bar by bar.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Hilbert {
-    detrender: Transform,
-    q1: Transform,
-    ji: Transform,
-    jq: Transform,
-    idx: usize,
-    i1_prev2: [f64; 2],
-    i1_prev3: [f64; 2],
+    even: Lane,
+    odd: Lane,
     prev_q2: f64,
     prev_i2: f64,
     re: f64,
@@ -111,6 +117,22 @@ pub(crate) struct Hilbert {
     pub(crate) q1_value: f64,
 }
 
+/// One bar's transforms in `lane` (this bar's parity); its detrender goes to `other`.
+/// Returns `(I1, Q1, Q2, I2)`.
+#[inline(always)]
+fn lane_step(lane: &mut Lane, other: &mut Lane, smoothed: f64, adjusted: f64, prev_q2: f64, prev_i2: f64) -> [f64; 4] {
+    let detrender = lane.detrender.step(smoothed, adjusted);
+    let q1 = lane.q1.step(detrender, adjusted);
+    let i1 = lane.i1_prev3;
+    let ji = lane.ji.step(i1, adjusted);
+    let jq = lane.jq.step(q1, adjusted);
+    let q2 = 0.2f64.mul_add(q1 + ji, 0.8 * prev_q2);
+    let i2 = 0.2f64.mul_add(i1 - jq, 0.8 * prev_i2);
+    other.i1_prev3 = other.i1_prev2;
+    other.i1_prev2 = detrender;
+    [i1, q1, q2, i2]
+}
+
 impl Hilbert {
     pub(crate) fn new() -> Self {
         Self::default()
@@ -120,23 +142,13 @@ impl Hilbert {
     /// in the series (TA-Lib keeps separate transforms for odd and even bars).
     #[inline(always)]
     pub(crate) fn step(&mut self, smoothed: f64, odd: bool) {
-        let p = odd as usize;
-        let idx = self.idx;
         let adjusted = 0.075f64.mul_add(self.period, 0.54);
-        let detrender = self.detrender.step(p, idx, smoothed, adjusted);
-        let q1 = self.q1.step(p, idx, detrender, adjusted);
-        let i1 = self.i1_prev3[p];
-        let ji = self.ji.step(p, idx, i1, adjusted);
-        let jq = self.jq.step(p, idx, q1, adjusted);
-        if !odd {
-            self.idx = if idx >= 2 { 0 } else { idx + 1 };
-        }
-        let q2 = 0.2f64.mul_add(q1 + ji, 0.8 * self.prev_q2);
-        let i2 = 0.2f64.mul_add(i1 - jq, 0.8 * self.prev_i2);
-        // The detrender, three bars later, is the other parity's I1.
-        let o = p ^ 1;
-        self.i1_prev3[o] = self.i1_prev2[o];
-        self.i1_prev2[o] = detrender;
+        // Two inlined copies, one per parity, so each addresses its lane directly.
+        let [i1, q1, q2, i2] = if odd {
+            lane_step(&mut self.odd, &mut self.even, smoothed, adjusted, self.prev_q2, self.prev_i2)
+        } else {
+            lane_step(&mut self.even, &mut self.odd, smoothed, adjusted, self.prev_q2, self.prev_i2)
+        };
         self.i1 = i1;
         self.q1_value = q1;
 
@@ -147,20 +159,23 @@ impl Hilbert {
         self.prev_i2 = i2;
 
         let previous = self.period;
+        // TA-Lib clamps the new estimate to [0.67, 1.5]·previous, then to [6, 50]. The
+        // two clamps compose into one, to [clamp(0.67·previous), clamp(1.5·previous)]
+        // (previous ≥ 0, so the bounds are ordered; a NaN anywhere gives NaN either
+        // way), whose bounds are known before the estimate: they are computed off the
+        // dependency chain that runs through `atan`, leaving two comparisons on it.
+        let low = (0.67 * previous).clamp(6.0, 50.0);
+        let high = (1.5 * previous).clamp(6.0, 50.0);
         let mut period = previous;
         if self.im != 0.0 && self.re != 0.0 {
             period = 360.0 / ((self.im / self.re).atan() * RAD2DEG);
         }
-        let high = 1.5 * previous;
         if period > high {
             period = high;
         }
-        let low = 0.67 * previous;
         if period < low {
             period = low;
         }
-        // TA-Lib's `if < 6 … else if > 50`; NaN stays NaN either way.
-        period = period.clamp(6.0, 50.0);
         period = 0.2f64.mul_add(period, 0.8 * previous);
         self.period = period;
         self.smooth_period = 0.67f64.mul_add(self.smooth_period, 0.33 * period);
@@ -269,24 +284,60 @@ impl Phase {
 /// raw price averaged over the dominant cycle, then a 4-3-2-1 weighting of the last
 /// four averages, `(fma(avg, 4, 3·i1) + 2·i2 (fused) + i3) / 10` as TA-Lib's build
 /// computes it.
-#[derive(Debug, Clone, Copy, Default)]
+///
+/// TA-Lib sums the newest `count` prices one add at a time once the bar's period is
+/// known, which puts a long chain of adds after the period's own long chain. The sums of
+/// the newest 1, 2, 3, … prices are that loop's partial sums, so [`Trendline::prepare`]
+/// computes them before the period is known (up to a guess: the previous count plus
+/// two, the count moving slowly), overlapping with the Hilbert step, and
+/// [`Trendline::update`] picks the right one, extending it in the same order when the
+/// guess fell short. The bits are the loop's.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Trendline {
     i1: f64,
     i2: f64,
     i3: f64,
+    guess: usize,
+    prepared: usize,
+    partial: [f64; MAX_CYCLE + 1],
+}
+
+impl Default for Trendline {
+    fn default() -> Self {
+        Self { i1: 0.0, i2: 0.0, i3: 0.0, guess: 2, prepared: 0, partial: [0.0; MAX_CYCLE + 1] }
+    }
 }
 
 impl Trendline {
-    /// One bar: `recent` ends with this bar's raw price (at least the last 50 prices, or
-    /// every price so far); returns the trendline.
+    /// Before the bar's Hilbert step: the partial sums over `recent` (which ends with
+    /// this bar's raw price), newest first.
+    #[inline(always)]
+    pub(crate) fn prepare(&mut self, recent: &[f64]) {
+        let count = self.guess.min(recent.len());
+        let mut sum = 0.0;
+        for (slot, &x) in self.partial[1..=count].iter_mut().zip(recent.iter().rev()) {
+            sum += x;
+            *slot = sum;
+        }
+        self.prepared = count;
+    }
+
+    /// One bar, after [`Trendline::prepare`] on the same `recent` (at least the last 50
+    /// prices, or every price so far): returns the trendline.
     #[inline(always)]
     pub(crate) fn update(&mut self, recent: &[f64], smooth_period: f64) -> f64 {
         let cycle = cycle_length(smooth_period);
         let count = cycle.min(recent.len());
-        let mut sum = 0.0;
-        for &x in recent[recent.len() - count..].iter().rev() {
-            sum += x;
-        }
+        let sum = if count <= self.prepared {
+            self.partial[count]
+        } else {
+            let mut sum = self.partial[self.prepared];
+            for &x in recent[..recent.len() - self.prepared].iter().rev().take(count - self.prepared) {
+                sum += x;
+            }
+            sum
+        };
+        self.guess = (count + 2).min(MAX_CYCLE);
         let average = if cycle > 0 { sum / cycle as f64 } else { sum };
         let line = (2.0f64.mul_add(self.i2, average.mul_add(4.0, 3.0 * self.i1)) + self.i3) / 10.0;
         self.i3 = self.i2;

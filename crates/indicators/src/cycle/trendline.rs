@@ -26,9 +26,10 @@ pub fn ht_trendline(real: &[f64]) -> Vec<f64> {
     let mut ht = Hilbert::new();
     let mut trend = Trendline::default();
     for today in 37..n {
+        let recent = &real[(today + 1).saturating_sub(MAX_CYCLE)..=today];
+        trend.prepare(recent);
         let smoothed = smoother.step(real[today], real[today - 3]);
         ht.step(smoothed, today & 1 == 1);
-        let recent = &real[(today + 1).saturating_sub(MAX_CYCLE)..=today];
         let line = trend.update(recent, ht.smooth_period);
         if today >= lookback {
             out[today] = line;

@@ -29,11 +29,12 @@ pub fn ht_trendmode(real: &[f64]) -> Vec<f64> {
     let mut trendline = Trendline::default();
     let mut mode = Mode::default();
     for today in 37..n {
+        let recent = &real[(today + 1).saturating_sub(MAX_CYCLE)..=today];
+        trendline.prepare(recent);
         let smoothed = smoother.step(real[today], real[today - 3]);
         ht.step(smoothed, today & 1 == 1);
         let previous_phase = phase.phase;
         let degrees = phase.update(table, smoothed, ht.smooth_period);
-        let recent = &real[(today + 1).saturating_sub(MAX_CYCLE)..=today];
         let line = trendline.update(recent, ht.smooth_period);
         let trend = mode.update(smoothed, ht.smooth_period, previous_phase, degrees, line);
         if today >= lookback {

@@ -124,79 +124,88 @@ impl State {
         let (prev_high, prev_low) = (self.prev_high, self.prev_low);
         self.prev_high = high;
         self.prev_low = low;
+        // TA-Lib keeps the SAR out of the last two bars' range with two clamps in a row;
+        // merged bounds (computed before the SAR is known) leave one on its chain.
+        let floor = floor_of(prev_low, low);
+        let ceiling = ceiling_of(prev_high, high);
         let mut sar = self.sar;
         let out;
         if self.is_long {
             if low <= sar {
                 self.is_long = false;
-                sar = self.ep;
-                if sar < prev_high {
-                    sar = prev_high;
-                }
-                if sar < high {
-                    sar = high;
-                }
+                sar = raise(self.ep, ceiling);
                 if q.offset_on_reverse != 0.0 {
                     sar += sar * q.offset_on_reverse;
                 }
                 out = 0.0 - sar;
                 self.af_short = q.accel_init_short;
                 self.ep = low;
-                sar = self.af_short.mul_add(self.ep - sar, sar);
-                if sar < prev_high {
-                    sar = prev_high;
-                }
-                if sar < high {
-                    sar = high;
-                }
+                sar = raise(self.af_short.mul_add(self.ep - sar, sar), ceiling);
             } else {
                 out = sar;
                 (self.ep, self.af_long) =
                     extend(high > self.ep, high, self.ep, self.af_long, q.accel_long, q.accel_max_long);
-                sar = self.af_long.mul_add(self.ep - sar, sar);
-                if sar > prev_low {
-                    sar = prev_low;
-                }
-                if sar > low {
-                    sar = low;
-                }
+                sar = lower(self.af_long.mul_add(self.ep - sar, sar), floor);
             }
         } else if high >= sar {
             self.is_long = true;
-            sar = self.ep;
-            if sar > prev_low {
-                sar = prev_low;
-            }
-            if sar > low {
-                sar = low;
-            }
+            sar = lower(self.ep, floor);
             if q.offset_on_reverse != 0.0 {
                 sar -= sar * q.offset_on_reverse;
             }
             out = sar;
             self.af_long = q.accel_init_long;
             self.ep = high;
-            sar = self.af_long.mul_add(self.ep - sar, sar);
-            if sar > prev_low {
-                sar = prev_low;
-            }
-            if sar > low {
-                sar = low;
-            }
+            sar = lower(self.af_long.mul_add(self.ep - sar, sar), floor);
         } else {
             out = 0.0 - sar;
             (self.ep, self.af_short) =
                 extend(low < self.ep, low, self.ep, self.af_short, q.accel_short, q.accel_max_short);
-            sar = self.af_short.mul_add(self.ep - sar, sar);
-            if sar < prev_high {
-                sar = prev_high;
-            }
-            if sar < high {
-                sar = high;
-            }
+            sar = raise(self.af_short.mul_add(self.ep - sar, sar), ceiling);
         }
         self.sar = sar;
         out
+    }
+}
+
+/// The bound of TA-Lib's `if (sar > a) sar = a; if (sar > b) sar = b;`: the smaller of
+/// `a` and `b`, a NaN one ignored (a comparison with NaN is false, so TA-Lib skips it).
+#[inline(always)]
+fn floor_of(a: f64, b: f64) -> f64 {
+    if a > b || a.is_nan() {
+        b
+    } else {
+        a
+    }
+}
+
+/// The bound of `if (sar < a) sar = a; if (sar < b) sar = b;`, likewise.
+#[inline(always)]
+fn ceiling_of(a: f64, b: f64) -> f64 {
+    if a < b || a.is_nan() {
+        b
+    } else {
+        a
+    }
+}
+
+/// `sar` kept at or below `floor` (a NaN SAR stays NaN; a NaN floor changes nothing).
+#[inline(always)]
+fn lower(sar: f64, floor: f64) -> f64 {
+    if sar > floor {
+        floor
+    } else {
+        sar
+    }
+}
+
+/// `sar` kept at or above `ceiling`.
+#[inline(always)]
+fn raise(sar: f64, ceiling: f64) -> f64 {
+    if sar < ceiling {
+        ceiling
+    } else {
+        sar
     }
 }
 
