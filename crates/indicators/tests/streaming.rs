@@ -6,11 +6,14 @@
 use std::io::Read;
 
 use indicators::china::kdj::{kdj, Kdj};
+use indicators::cycle::dcperiod::{ht_dcperiod, HtDcPeriod};
+use indicators::cycle::trendline::{ht_trendline, HtTrendline};
 use indicators::momentum::dmi::{adx, Adx};
 use indicators::momentum::macd::{macd, Macd};
 use indicators::momentum::rsi::{rsi, Rsi};
 use indicators::momentum::stoch::{stoch, Stoch};
 use indicators::overlap::ema::{dema, ema, tema, Dema, Ema, Tema};
+use indicators::overlap::sarext::{sarext, SarExt, SarExtParams};
 use indicators::overlap::sma::{sma, Sma};
 use indicators::volatility::atr::{atr, Atr};
 use indicators::volume::ad::{ad, Ad};
@@ -154,5 +157,43 @@ fn a_warmed_state_continues_a_prefix_batch() {
     for i in split..s.close.len() {
         let (m, sig, h) = state.next(s.close[i]).expect("seeded");
         assert!(same(m, full[0][i]) && same(sig, full[1][i]) && same(h, full[2][i]), "bar {i}");
+    }
+}
+
+#[test]
+fn hilbert_and_sarext_stream_like_batch() {
+    let s = aapl();
+    let n = s.close.len();
+    check("HT_DCPERIOD", n, &[ht_dcperiod(&s.close)], HtDcPeriod::new, |st, i| or_nan(st.next(s.close[i])));
+    check("HT_TRENDLINE", n, &[ht_trendline(&s.close)], HtTrendline::new, |st, i| or_nan(st.next(s.close[i])));
+    // Shorter than the lookbacks, and just past them.
+    for len in [0, 1, 2, 3, 12, 33, 63, 64, 70] {
+        let c = &s.close[..len];
+        check("HT_DCPERIOD prefix", len, &[ht_dcperiod(c)], HtDcPeriod::new, |st, i| or_nan(st.next(c[i])));
+        check("HT_TRENDLINE prefix", len, &[ht_trendline(c)], HtTrendline::new, |st, i| or_nan(st.next(c[i])));
+    }
+    let settings = [
+        SarExtParams::default(),
+        SarExtParams { start_value: 95.0, offset_on_reverse: 0.01, ..SarExtParams::default() },
+        SarExtParams {
+            start_value: -120.0,
+            accel_init_long: 0.01,
+            accel_long: 0.03,
+            accel_max_long: 0.3,
+            accel_init_short: 0.05,
+            accel_short: 0.01,
+            accel_max_short: 0.1,
+            ..SarExtParams::default()
+        },
+        SarExtParams { accel_init_short: 0.3, accel_short: 0.3, accel_max_short: 0.25, ..SarExtParams::default() },
+    ];
+    for p in settings {
+        check(
+            "SAREXT",
+            n,
+            &[sarext(&s.high, &s.low, &p)],
+            || SarExt::new(&p),
+            |st, i| or_nan(st.next(s.high[i], s.low[i])),
+        );
     }
 }

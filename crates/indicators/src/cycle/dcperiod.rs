@@ -1,7 +1,7 @@
 //! HT_DCPERIOD — Hilbert transform dominant cycle period, TA-Lib-exact (the machinery
 //! is in [`super::hilbert`]).
 
-use super::hilbert::{Hilbert, Smoother};
+use super::hilbert::{Front, Hilbert, Smoother};
 use crate::math::nan_vec;
 
 /// Bars before the first value.
@@ -30,4 +30,32 @@ pub fn ht_dcperiod(real: &[f64]) -> Vec<f64> {
         }
     }
     out
+}
+
+/// Streaming HT_DCPERIOD: one price at a time, the batch's values bar for bar.
+#[derive(Debug, Clone)]
+pub struct HtDcPeriod {
+    front: Front,
+    ht: Hilbert,
+}
+
+impl Default for HtDcPeriod {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HtDcPeriod {
+    /// A fresh state.
+    pub fn new() -> Self {
+        Self { front: Front::new(12), ht: Hilbert::new() }
+    }
+
+    /// Takes the next price; returns the period once past the 32-bar lookback.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<f64> {
+        let (t, smoothed) = self.front.push(x)?;
+        self.ht.step(smoothed, t & 1 == 1);
+        (t >= ht_dcperiod_lookback()).then_some(self.ht.smooth_period)
+    }
 }

@@ -60,6 +60,69 @@ impl Smoother {
     }
 }
 
+/// The streaming states' front end: counts bars, keeps the last three prices, seeds the
+/// smoother on bar 2 and steps it after; yields `(bar index, smoothed price)` from bar
+/// `start` on (12 for HT_DCPERIOD and HT_PHASOR, 37 for the others), as the batch
+/// kernels start their Hilbert loop there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Front {
+    bars: usize,
+    /// `x[t−1], x[t−2], x[t−3]`.
+    last: [f64; 3],
+    smoother: Smoother,
+    start: usize,
+}
+
+impl Front {
+    pub(crate) fn new(start: usize) -> Self {
+        Self { bars: 0, last: [0.0; 3], smoother: Smoother::new(0.0, 0.0, 0.0), start }
+    }
+
+    /// Takes bar `x`.
+    #[inline]
+    pub(crate) fn push(&mut self, x: f64) -> Option<(usize, f64)> {
+        let t = self.bars;
+        self.bars += 1;
+        let out = if t < 3 {
+            if t == 2 {
+                self.smoother = Smoother::new(self.last[1], self.last[0], x);
+            }
+            None
+        } else {
+            let smoothed = self.smoother.step(x, self.last[2]);
+            (t >= self.start).then_some((t, smoothed))
+        };
+        self.last = [x, self.last[0], self.last[1]];
+        out
+    }
+}
+
+/// The last 50 raw prices, for the streaming trendline: written twice so they are one
+/// slice.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Recent {
+    prices: [f64; 2 * MAX_CYCLE],
+    pos: usize,
+    len: usize,
+}
+
+impl Recent {
+    pub(crate) fn new() -> Self {
+        Self { prices: [0.0; 2 * MAX_CYCLE], pos: 0, len: 0 }
+    }
+
+    /// Adds `x`; returns the prices so far (the last 50 at most), oldest first.
+    #[inline]
+    pub(crate) fn push(&mut self, x: f64) -> &[f64] {
+        let pos = self.pos;
+        self.prices[pos] = x;
+        self.prices[pos + MAX_CYCLE] = x;
+        self.pos = if pos + 1 >= MAX_CYCLE { 0 } else { pos + 1 };
+        self.len = (self.len + 1).min(MAX_CYCLE);
+        &self.prices[pos + MAX_CYCLE + 1 - self.len..=pos + MAX_CYCLE]
+    }
+}
+
 /// One Hilbert transform (TA-Lib's `DO_HILBERT_ODD/EVEN`) for one parity. TA-Lib keeps
 /// a three-slot ring per parity, read and written at the same position, which advances
 /// once per bar of that parity: a FIFO of three, which is how it is kept here (no index,

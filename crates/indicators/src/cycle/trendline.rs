@@ -3,7 +3,7 @@
 //! here because it runs on the cycle functions' Hilbert machinery
 //! ([`super::hilbert`]: the dominant-cycle period and [`super::hilbert::Trendline`]).
 
-use super::hilbert::{Hilbert, Smoother, Trendline, MAX_CYCLE};
+use super::hilbert::{Front, Hilbert, Recent, Smoother, Trendline, MAX_CYCLE};
 use crate::math::nan_vec;
 
 /// Bars before the first value.
@@ -36,4 +36,37 @@ pub fn ht_trendline(real: &[f64]) -> Vec<f64> {
         }
     }
     out
+}
+
+/// Streaming HT_TRENDLINE: one price at a time, the batch's values bar for bar.
+#[derive(Debug, Clone)]
+pub struct HtTrendline {
+    front: Front,
+    ht: Hilbert,
+    recent: Recent,
+    trend: Trendline,
+}
+
+impl Default for HtTrendline {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HtTrendline {
+    /// A fresh state.
+    pub fn new() -> Self {
+        Self { front: Front::new(37), ht: Hilbert::new(), recent: Recent::new(), trend: Trendline::default() }
+    }
+
+    /// Takes the next price; returns the trendline once past the 63-bar lookback.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<f64> {
+        let recent = self.recent.push(x);
+        let (t, smoothed) = self.front.push(x)?;
+        self.trend.prepare(recent);
+        self.ht.step(smoothed, t & 1 == 1);
+        let line = self.trend.update(recent, self.ht.smooth_period);
+        (t >= ht_trendline_lookback()).then_some(line)
+    }
 }

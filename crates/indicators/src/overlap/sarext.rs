@@ -223,3 +223,38 @@ pub fn sarext(high: &[f64], low: &[f64], params: &SarExtParams) -> Vec<f64> {
     }
     out
 }
+
+/// Streaming SAREXT: one bar at a time, the batch's values bar for bar.
+#[derive(Debug, Clone)]
+pub struct SarExt {
+    params: SarExtParams,
+    first: Option<(f64, f64)>,
+    state: Option<State>,
+}
+
+impl SarExt {
+    /// A fresh state with `params` (TA-Lib's coherence fixes applied).
+    pub fn new(params: &SarExtParams) -> Self {
+        Self { params: coherent(params), first: None, state: None }
+    }
+
+    /// Takes the next bar; returns the SAR (negative while short) from the second bar on.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64) -> Option<f64> {
+        if let Some(state) = &mut self.state {
+            return Some(state.step(high, low, &self.params));
+        }
+        match self.first {
+            None => {
+                self.first = Some((high, low));
+                None
+            }
+            Some((h0, l0)) => {
+                let mut state = start(h0, l0, high, low, &self.params);
+                let out = state.step(high, low, &self.params);
+                self.state = Some(state);
+                Some(out)
+            }
+        }
+    }
+}
