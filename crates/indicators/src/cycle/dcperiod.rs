@@ -1,5 +1,5 @@
 //! HT_DCPERIOD — Hilbert transform dominant cycle period, TA-Lib-exact (the machinery
-//! is in [`super::hilbert`]).
+//! is in `hilbert.rs`).
 
 use super::hilbert::{Front, Hilbert, Smoother};
 use crate::math::nan_vec;

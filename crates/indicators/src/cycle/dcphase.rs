@@ -1,5 +1,5 @@
 //! HT_DCPHASE — Hilbert transform dominant cycle phase, TA-Lib-exact (the machinery is
-//! in [`super::hilbert`]).
+//! in `hilbert.rs`).
 
 use super::hilbert::{sin_cos_table, Hilbert, Phase, Smoother};
 use crate::math::nan_vec;

@@ -1,7 +1,12 @@
-//! The Hilbert-transform machinery every HT_* function shares, written once: the 4-3-2-1
-//! price smoother, the four Hilbert transforms (detrender, Q1, jI, jQ) kept apart for
-//! odd and even bars, the homodyne discriminator that measures the dominant-cycle
-//! period, and the table of sines and cosines the phase loops use.
+//! The Hilbert-transform machinery every HT_* function shares, written once:
+//! - [`Smoother`]: the 4-3-2-1 price smoother;
+//! - [`Hilbert`]: the four Hilbert transforms (detrender, Q1, jI, jQ), kept apart for odd
+//!   and even bars, and the homodyne discriminator that measures the dominant-cycle
+//!   period;
+//! - [`Phase`]: the dominant-cycle phase, with [`SinCosTable`] (the phase loop's sines
+//!   and cosines, computed once instead of per bar);
+//! - [`Trendline`]: the raw price averaged over the cycle, weighted 4-3-2-1;
+//! - [`Front`], [`Recent`]: what the streaming states keep between bars.
 //!
 //! The arithmetic is TA-Lib 0.8's as its FMA build executes it (read from the wheel's
 //! machine code): the transforms and the smoother are plain adds and multiplies in the
@@ -10,7 +15,17 @@
 //! - `Q2 = fma(0.2, Q1 + jI, 0.8·prevQ2)`, `I2 = fma(0.2, I1 − jQ, 0.8·prevI2)`;
 //! - `Re = fma(0.8, Re, 0.2·fma(I2, prevI2, Q2·prevQ2))`,
 //!   `Im = fma(0.8, Im, 0.2·(I2·prevQ2 − Q2·prevI2))`;
-//! - `period = fma(0.2, period, 0.8·previous)`, `smoothPeriod = fma(0.67, smoothPeriod, 0.33·period)`.
+//! - `period = fma(0.2, period, 0.8·previous)`, `smoothPeriod = fma(0.67, smoothPeriod, 0.33·period)`;
+//! - the trendline's `fma(2, i2, fma(avg, 4, 3·i1))`.
+//!
+//! The phase loop's `realPart += sin·price` and `imagPart += cos·price` are not fused.
+//! `atan`, `sin` and `cos` are the C library's, as TA-Lib calls them (its `sincos` gives
+//! the same bits as `sin` and `cos`).
+//!
+//! Speed: every bar's period depends on the previous bar's through `atan` and two
+//! divisions, a chain of roughly 150 cycles that TA-Lib runs too; HT_DCPERIOD,
+//! HT_PHASOR and HT_TRENDLINE are bound by it and run at TA-Lib's speed. The phase
+//! functions skip TA-Lib's per-bar `sincos` calls (the table) and run 3-7× faster.
 
 use std::sync::OnceLock;
 

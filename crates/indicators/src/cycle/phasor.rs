@@ -1,5 +1,5 @@
 //! HT_PHASOR — Hilbert transform phasor components (in-phase I1 and quadrature Q1),
-//! TA-Lib-exact (the machinery is in [`super::hilbert`]).
+//! TA-Lib-exact (the machinery is in `hilbert.rs`).
 
 use super::hilbert::{Hilbert, Smoother};
 use crate::math::nan_vec;

@@ -1,6 +1,6 @@
 //! HT_SINE — Hilbert transform sine wave and lead sine (the sine of the dominant-cycle
 //! phase and of the phase 45° ahead), TA-Lib-exact (the machinery is in
-//! [`super::hilbert`]).
+//! `hilbert.rs`).
 
 use super::hilbert::{sin_cos_table, Hilbert, Phase, Smoother, DEG2RAD};
 use crate::math::nan_vec;

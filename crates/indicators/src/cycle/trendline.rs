@@ -1,7 +1,7 @@
 //! HT_TRENDLINE — Hilbert transform instantaneous trendline, TA-Lib-exact. An overlap
 //! study in TA-Lib's grouping (its catalog entry is in `registry/overlap.rs`); it lives
 //! here because it runs on the cycle functions' Hilbert machinery
-//! ([`super::hilbert`]: the dominant-cycle period and [`super::hilbert::Trendline`]).
+//! (`hilbert.rs`: the dominant-cycle period and `hilbert::Trendline`).
 
 use super::hilbert::{Front, Hilbert, Recent, Smoother, Trendline, MAX_CYCLE};
 use crate::math::nan_vec;

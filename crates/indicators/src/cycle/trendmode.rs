@@ -1,5 +1,5 @@
 //! HT_TRENDMODE — Hilbert transform trend vs cycle mode (1 trend, 0 cycle), TA-Lib-exact
-//! (the machinery is in [`super::hilbert`]): cycle mode while the sine wave and lead
+//! (the machinery is in `hilbert.rs`): cycle mode while the sine wave and lead
 //! sine have crossed within half a cycle or the phase advances at the cycle's rate,
 //! trend mode whenever the smoothed price is 1.5 % away from the trendline.
 
