@@ -7,7 +7,11 @@ use std::io::Read;
 
 use indicators::china::kdj::{kdj, Kdj};
 use indicators::cycle::dcperiod::{ht_dcperiod, HtDcPeriod};
+use indicators::cycle::dcphase::{ht_dcphase, HtDcPhase};
+use indicators::cycle::phasor::{ht_phasor, HtPhasor};
+use indicators::cycle::sine::{ht_sine, HtSine};
 use indicators::cycle::trendline::{ht_trendline, HtTrendline};
+use indicators::cycle::trendmode::{ht_trendmode, HtTrendMode};
 use indicators::momentum::dmi::{adx, Adx};
 use indicators::momentum::macd::{macd, Macd};
 use indicators::momentum::rsi::{rsi, Rsi};
@@ -166,6 +170,11 @@ fn hilbert_and_sarext_stream_like_batch() {
     let n = s.close.len();
     check("HT_DCPERIOD", n, &[ht_dcperiod(&s.close)], HtDcPeriod::new, |st, i| or_nan(st.next(s.close[i])));
     check("HT_TRENDLINE", n, &[ht_trendline(&s.close)], HtTrendline::new, |st, i| or_nan(st.next(s.close[i])));
+    check("HT_DCPHASE", n, &[ht_dcphase(&s.close)], HtDcPhase::new, |st, i| or_nan(st.next(s.close[i])));
+    check("HT_TRENDMODE", n, &[ht_trendmode(&s.close)], HtTrendMode::new, |st, i| or_nan(st.next(s.close[i])));
+    let pair = |v: Option<(f64, f64)>| v.map_or(vec![f64::NAN; 2], |(a, b)| vec![a, b]);
+    check("HT_PHASOR", n, &ht_phasor(&s.close), HtPhasor::new, |st, i| pair(st.next(s.close[i])));
+    check("HT_SINE", n, &ht_sine(&s.close), HtSine::new, |st, i| pair(st.next(s.close[i])));
     // Shorter than the lookbacks, and just past them.
     for len in [0, 1, 2, 3, 12, 33, 63, 64, 70] {
         let c = &s.close[..len];

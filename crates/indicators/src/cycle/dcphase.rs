@@ -1,7 +1,7 @@
 //! HT_DCPHASE — Hilbert transform dominant cycle phase, TA-Lib-exact (the machinery is
 //! in `hilbert.rs`).
 
-use super::hilbert::{sin_cos_table, Hilbert, Phase, Smoother};
+use super::hilbert::{sin_cos_table, Front, Hilbert, Phase, SinCosTable, Smoother};
 use crate::math::nan_vec;
 
 /// Bars before the first value.
@@ -33,4 +33,35 @@ pub fn ht_dcphase(real: &[f64]) -> Vec<f64> {
         }
     }
     out
+}
+
+/// Streaming HT_DCPHASE: one price at a time, the batch's values bar for bar.
+#[derive(Debug, Clone)]
+pub struct HtDcPhase {
+    front: Front,
+    ht: Hilbert,
+    phase: Phase,
+    table: &'static SinCosTable,
+}
+
+impl Default for HtDcPhase {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HtDcPhase {
+    /// A fresh state.
+    pub fn new() -> Self {
+        Self { front: Front::new(37), ht: Hilbert::new(), phase: Phase::new(), table: sin_cos_table() }
+    }
+
+    /// Takes the next price; returns the phase (degrees) once past the 63-bar lookback.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<f64> {
+        let (t, smoothed) = self.front.push(x)?;
+        self.ht.step(smoothed, t & 1 == 1);
+        let value = self.phase.update(self.table, smoothed, self.ht.smooth_period);
+        (t >= ht_dcphase_lookback()).then_some(value)
+    }
 }

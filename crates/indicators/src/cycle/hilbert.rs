@@ -263,6 +263,7 @@ impl Hilbert {
 /// Sines and cosines of `i·2π / p` for `p` in 1..=50 and `i < p`, computed the way the
 /// phase loops compute them (`(i·2π) / p`, then the C library's `sin` and `cos`), so a
 /// lookup returns the very bits TA-Lib's per-bar `sincos` calls return.
+#[derive(Debug)]
 pub(crate) struct SinCosTable {
     /// Row `p` starts at `p·(p−1)/2`; each entry is `(sin, cos)`.
     values: Vec<(f64, f64)>,

@@ -1,7 +1,7 @@
 //! HT_PHASOR — Hilbert transform phasor components (in-phase I1 and quadrature Q1),
 //! TA-Lib-exact (the machinery is in `hilbert.rs`).
 
-use super::hilbert::{Hilbert, Smoother};
+use super::hilbert::{Front, Hilbert, Smoother};
 use crate::math::nan_vec;
 
 /// Bars before the first value.
@@ -32,4 +32,33 @@ pub fn ht_phasor(real: &[f64]) -> [Vec<f64>; 2] {
         }
     }
     [inphase, quadrature]
+}
+
+/// Streaming HT_PHASOR: one price at a time, the batch's values bar for bar.
+#[derive(Debug, Clone)]
+pub struct HtPhasor {
+    front: Front,
+    ht: Hilbert,
+}
+
+impl Default for HtPhasor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HtPhasor {
+    /// A fresh state.
+    pub fn new() -> Self {
+        Self { front: Front::new(12), ht: Hilbert::new() }
+    }
+
+    /// Takes the next price; returns `(inphase, quadrature)` once past the 32-bar
+    /// lookback.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<(f64, f64)> {
+        let (t, smoothed) = self.front.push(x)?;
+        self.ht.step(smoothed, t & 1 == 1);
+        (t >= ht_phasor_lookback()).then_some((self.ht.i1, self.ht.q1_value))
+    }
 }

@@ -2,7 +2,7 @@
 //! phase and of the phase 45° ahead), TA-Lib-exact (the machinery is in
 //! `hilbert.rs`).
 
-use super::hilbert::{sin_cos_table, Hilbert, Phase, Smoother, DEG2RAD};
+use super::hilbert::{sin_cos_table, Front, Hilbert, Phase, SinCosTable, Smoother, DEG2RAD};
 use crate::math::nan_vec;
 
 /// Bars before the first value.
@@ -36,4 +36,35 @@ pub fn ht_sine(real: &[f64]) -> [Vec<f64>; 2] {
         }
     }
     [sine, lead]
+}
+
+/// Streaming HT_SINE: one price at a time, the batch's values bar for bar.
+#[derive(Debug, Clone)]
+pub struct HtSine {
+    front: Front,
+    ht: Hilbert,
+    phase: Phase,
+    table: &'static SinCosTable,
+}
+
+impl Default for HtSine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HtSine {
+    /// A fresh state.
+    pub fn new() -> Self {
+        Self { front: Front::new(37), ht: Hilbert::new(), phase: Phase::new(), table: sin_cos_table() }
+    }
+
+    /// Takes the next price; returns `(sine, leadsine)` once past the 63-bar lookback.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<(f64, f64)> {
+        let (t, smoothed) = self.front.push(x)?;
+        self.ht.step(smoothed, t & 1 == 1);
+        let degrees = self.phase.update(self.table, smoothed, self.ht.smooth_period);
+        (t >= ht_sine_lookback()).then(|| ((degrees * DEG2RAD).sin(), ((degrees + 45.0) * DEG2RAD).sin()))
+    }
 }

@@ -3,7 +3,9 @@
 //! sine have crossed within half a cycle or the phase advances at the cycle's rate,
 //! trend mode whenever the smoothed price is 1.5 % away from the trendline.
 
-use super::hilbert::{sin_cos_table, Hilbert, Phase, Smoother, Trendline, DEG2RAD, MAX_CYCLE};
+use super::hilbert::{
+    sin_cos_table, Front, Hilbert, Phase, Recent, SinCosTable, Smoother, Trendline, DEG2RAD, MAX_CYCLE,
+};
 use crate::math::nan_vec;
 
 /// Bars before the first value.
@@ -84,5 +86,53 @@ impl Mode {
             trend = true;
         }
         trend
+    }
+}
+
+/// Streaming HT_TRENDMODE: one price at a time, the batch's values bar for bar.
+#[derive(Debug, Clone)]
+pub struct HtTrendMode {
+    front: Front,
+    ht: Hilbert,
+    phase: Phase,
+    recent: Recent,
+    trendline: Trendline,
+    mode: Mode,
+    table: &'static SinCosTable,
+}
+
+impl Default for HtTrendMode {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HtTrendMode {
+    /// A fresh state.
+    pub fn new() -> Self {
+        Self {
+            front: Front::new(37),
+            ht: Hilbert::new(),
+            phase: Phase::new(),
+            recent: Recent::new(),
+            trendline: Trendline::default(),
+            mode: Mode::default(),
+            table: sin_cos_table(),
+        }
+    }
+
+    /// Takes the next price; returns 1.0 (trend) or 0.0 (cycle) once past the 63-bar
+    /// lookback.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<f64> {
+        let recent = self.recent.push(x);
+        let (t, smoothed) = self.front.push(x)?;
+        self.trendline.prepare(recent);
+        self.ht.step(smoothed, t & 1 == 1);
+        let previous_phase = self.phase.phase;
+        let degrees = self.phase.update(self.table, smoothed, self.ht.smooth_period);
+        let line = self.trendline.update(recent, self.ht.smooth_period);
+        let trend = self.mode.update(smoothed, self.ht.smooth_period, previous_phase, degrees, line);
+        (t >= ht_trendmode_lookback()).then_some(if trend { 1.0 } else { 0.0 })
     }
 }
