@@ -1,3 +1,9 @@
 """Golden cases for TA-Lib's Cycle Indicators: (code, params), defaults first."""
 
-CASES = []
+CASES = [
+    ("HT_DCPERIOD", {}),
+    ("HT_DCPHASE", {}),
+    ("HT_PHASOR", {}),
+    ("HT_SINE", {}),
+    ("HT_TRENDMODE", {}),
+]

@@ -13,4 +13,10 @@ CASES = [
     ("MIDPOINT", {}), ("MIDPOINT", {"timeperiod": 3}),
     ("MIDPRICE", {}), ("MIDPRICE", {"timeperiod": 2}), ("MIDPRICE", {"timeperiod": 5}),
     ("MA", {}), ("MA", {"timeperiod": 1, "matype": 3}), ("MA", {"timeperiod": 10, "matype": 0}), ("MA", {"timeperiod": 10, "matype": 1}), ("MA", {"timeperiod": 10, "matype": 2}), ("MA", {"timeperiod": 10, "matype": 3}), ("MA", {"timeperiod": 10, "matype": 4}), ("MA", {"timeperiod": 10, "matype": 5}), ("MA", {"timeperiod": 10, "matype": 6}),
+    ("HT_TRENDLINE", {}),
+    ("SAREXT", {}),
+    ("SAREXT", {"startvalue": 95.0, "offsetonreverse": 0.01}),
+    ("SAREXT", {"startvalue": -120.0, "accelerationinitlong": 0.01, "accelerationlong": 0.03, "accelerationmaxlong": 0.3, "accelerationinitshort": 0.05, "accelerationshort": 0.01, "accelerationmaxshort": 0.1}),
+    ("SAREXT", {"startvalue": 1e-3, "offsetonreverse": 0.5, "accelerationinitlong": 0.5, "accelerationlong": 0.4, "accelerationmaxlong": 0.2, "accelerationinitshort": 0.0, "accelerationshort": 0.0, "accelerationmaxshort": 0.0}),
+    ("SAREXT", {"startvalue": -1e-3, "offsetonreverse": 0.03, "accelerationinitshort": 0.3, "accelerationshort": 0.3, "accelerationmaxshort": 0.25}),
 ]

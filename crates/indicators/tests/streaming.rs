@@ -6,12 +6,19 @@
 use std::io::Read;
 
 use indicators::china::kdj::{kdj, Kdj};
+use indicators::cycle::dcperiod::{ht_dcperiod, HtDcPeriod};
+use indicators::cycle::dcphase::{ht_dcphase, HtDcPhase};
+use indicators::cycle::phasor::{ht_phasor, HtPhasor};
+use indicators::cycle::sine::{ht_sine, HtSine};
+use indicators::cycle::trendline::{ht_trendline, HtTrendline};
+use indicators::cycle::trendmode::{ht_trendmode, HtTrendMode};
 use indicators::momentum::dmi::{adx, adxr, dx, minus_dm, plus_dm, Adx, Adxr, DirectionalMovement, Dx};
 use indicators::momentum::macd::{macd, macdext, macdfix, Macd, MacdExt};
 use indicators::momentum::po::{apo, ppo, PriceOscillator};
 use indicators::momentum::rsi::{rsi, Rsi};
 use indicators::momentum::stoch::{stoch, Stoch};
 use indicators::overlap::ema::{dema, ema, tema, Dema, Ema, Tema};
+use indicators::overlap::sarext::{sarext, SarExt, SarExtParams};
 use indicators::overlap::sma::{sma, Sma};
 use indicators::volatility::atr::{atr, Atr};
 use indicators::volatility::cvi::{cvi, Cvi};
@@ -337,6 +344,49 @@ fn blau_and_elder_states_stream_like_batch() {
             &smi(&s.high, &s.low, &s.close, t, f, sl, sg),
             || Smi::new(t, f, sl, sg),
             |st, i| pair(st.next(s.high[i], s.low[i], s.close[i])),
+        );
+    }
+}
+
+#[test]
+fn hilbert_and_sarext_stream_like_batch() {
+    let s = aapl();
+    let n = s.close.len();
+    check("HT_DCPERIOD", n, &[ht_dcperiod(&s.close)], HtDcPeriod::new, |st, i| or_nan(st.next(s.close[i])));
+    check("HT_TRENDLINE", n, &[ht_trendline(&s.close)], HtTrendline::new, |st, i| or_nan(st.next(s.close[i])));
+    check("HT_DCPHASE", n, &[ht_dcphase(&s.close)], HtDcPhase::new, |st, i| or_nan(st.next(s.close[i])));
+    check("HT_TRENDMODE", n, &[ht_trendmode(&s.close)], HtTrendMode::new, |st, i| or_nan(st.next(s.close[i])));
+    let pair = |v: Option<(f64, f64)>| v.map_or(vec![f64::NAN; 2], |(a, b)| vec![a, b]);
+    check("HT_PHASOR", n, &ht_phasor(&s.close), HtPhasor::new, |st, i| pair(st.next(s.close[i])));
+    check("HT_SINE", n, &ht_sine(&s.close), HtSine::new, |st, i| pair(st.next(s.close[i])));
+    // Shorter than the lookbacks, and just past them.
+    for len in [0, 1, 2, 3, 12, 33, 63, 64, 70] {
+        let c = &s.close[..len];
+        check("HT_DCPERIOD prefix", len, &[ht_dcperiod(c)], HtDcPeriod::new, |st, i| or_nan(st.next(c[i])));
+        check("HT_TRENDLINE prefix", len, &[ht_trendline(c)], HtTrendline::new, |st, i| or_nan(st.next(c[i])));
+    }
+    let settings = [
+        SarExtParams::default(),
+        SarExtParams { start_value: 95.0, offset_on_reverse: 0.01, ..SarExtParams::default() },
+        SarExtParams {
+            start_value: -120.0,
+            accel_init_long: 0.01,
+            accel_long: 0.03,
+            accel_max_long: 0.3,
+            accel_init_short: 0.05,
+            accel_short: 0.01,
+            accel_max_short: 0.1,
+            ..SarExtParams::default()
+        },
+        SarExtParams { accel_init_short: 0.3, accel_short: 0.3, accel_max_short: 0.25, ..SarExtParams::default() },
+    ];
+    for p in settings {
+        check(
+            "SAREXT",
+            n,
+            &[sarext(&s.high, &s.low, &p)],
+            || SarExt::new(&p),
+            |st, i| or_nan(st.next(s.high[i], s.low[i])),
         );
     }
 }

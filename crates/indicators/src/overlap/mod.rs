@@ -6,6 +6,7 @@ pub mod kama;
 pub mod ma;
 pub mod midpoint;
 pub mod sar;
+pub mod sarext;
 pub mod sma;
 pub mod trima;
 pub mod wma;

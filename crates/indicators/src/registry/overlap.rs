@@ -1,6 +1,8 @@
 //! Catalog entries: TA-Lib's Overlap Studies: moving averages, bands, SAR, midpoints.
 
 use super::*;
+use crate::cycle::trendline;
+use crate::overlap::sarext;
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -148,5 +150,48 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, p| one!(midpoint::midprice(b.high, b.low, p.usize("timeperiod"))),
         lookback: |p| midpoint::midpoint_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "HT_TRENDLINE",
+        group: "overlap",
+        description: "Hilbert transform: instantaneous trendline",
+        inputs: REAL,
+        params: &[],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, _| one!(trendline::ht_trendline(b.close)),
+        lookback: |_| trendline::ht_trendline_lookback(),
+    },
+    IndicatorSpec {
+        code: "SAREXT",
+        group: "overlap",
+        description: "Parabolic SAR, extended: start value, reversal offset, separate long and short accelerations; negative while short",
+        inputs: HL,
+        params: &[
+            ParamSpec::real("startvalue", 0.0, -BIG, BIG),
+            ParamSpec::real("offsetonreverse", 0.0, 0.0, BIG),
+            ParamSpec::real("accelerationinitlong", 0.02, 0.0, BIG),
+            ParamSpec::real("accelerationlong", 0.02, 0.0, BIG),
+            ParamSpec::real("accelerationmaxlong", 0.2, 0.0, BIG),
+            ParamSpec::real("accelerationinitshort", 0.02, 0.0, BIG),
+            ParamSpec::real("accelerationshort", 0.02, 0.0, BIG),
+            ParamSpec::real("accelerationmaxshort", 0.2, 0.0, BIG),
+        ],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            let params = sarext::SarExtParams {
+                start_value: p.real("startvalue"),
+                offset_on_reverse: p.real("offsetonreverse"),
+                accel_init_long: p.real("accelerationinitlong"),
+                accel_long: p.real("accelerationlong"),
+                accel_max_long: p.real("accelerationmaxlong"),
+                accel_init_short: p.real("accelerationinitshort"),
+                accel_short: p.real("accelerationshort"),
+                accel_max_short: p.real("accelerationmaxshort"),
+            };
+            one!(sarext::sarext(b.high, b.low, &params))
+        },
+        lookback: |_| sarext::sarext_lookback(),
     },
 ];

@@ -1,12 +1,12 @@
 //! Catalog entries: TA-Lib's Pattern Recognition functions (the CDL candlestick patterns).
 
 use super::*;
-use crate::pattern::{multi_candle, single_candle, three_candle, two_candle};
 use crate::pattern::{
     identical_three_crows, inverted_hammer, kicking, ladder_bottom, long_legged_doji, marubozu_lines, matching_low,
     morning_star, neck_lines, separating_lines, stalled_pattern, tasuki_gap, three_methods, tristar,
     unique_three_river, upside_gap_two_crows,
 };
+use crate::pattern::{multi_candle, single_candle, three_candle, two_candle};
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
