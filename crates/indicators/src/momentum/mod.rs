@@ -4,6 +4,7 @@ pub mod aroon;
 pub mod cci;
 pub mod cmo;
 pub mod dmi;
+pub mod kdj;
 pub mod macd;
 pub mod mfi;
 pub mod mom;
