@@ -29,12 +29,12 @@ CASES += [
     ("MAMA", {}), ("MAMA", {"fastlimit": 0.99, "slowlimit": 0.01}), ("MAMA", {"fastlimit": 0.01, "slowlimit": 0.99}),
     ("MAMA", {"fastlimit": 0.01, "slowlimit": 0.01}), ("MAMA", {"fastlimit": 0.99, "slowlimit": 0.99}),
     ("T3", {}), ("T3", {"timeperiod": 1, "vfactor": 0.7}), ("T3", {"timeperiod": 2, "vfactor": 0.0}),
-    ("T3", {"timeperiod": 5, "vfactor": 1.0}), ("T3", {"timeperiod": 12, "vfactor": 0.3}),
+    ("T3", {"timeperiod": 5, "vfactor": 1.0}), ("T3", {"timeperiod": 12, "vfactor": 0.3}), ("T3", {"timeperiod": 40}),
     ("HMA", {}), ("HMA", {"timeperiod": 1}), ("HMA", {"timeperiod": 2}), ("HMA", {"timeperiod": 3}),
-    ("HMA", {"timeperiod": 4}), ("HMA", {"timeperiod": 9}), ("HMA", {"timeperiod": 50}),
+    ("HMA", {"timeperiod": 4}), ("HMA", {"timeperiod": 9}), ("HMA", {"timeperiod": 50}), ("HMA", {"timeperiod": 200}),
     ("ZLEMA", {}), ("ZLEMA", {"timeperiod": 1}), ("ZLEMA", {"timeperiod": 2}), ("ZLEMA", {"timeperiod": 3}),
-    ("ZLEMA", {"timeperiod": 10}),
-    ("RMA", {}), ("RMA", {"timeperiod": 1}), ("RMA", {"timeperiod": 2}), ("RMA", {"timeperiod": 14}),
+    ("ZLEMA", {"timeperiod": 10}), ("ZLEMA", {"timeperiod": 100}),
+    ("RMA", {}), ("RMA", {"timeperiod": 1}), ("RMA", {"timeperiod": 2}), ("RMA", {"timeperiod": 14}), ("RMA", {"timeperiod": 300}),
     ("VWMA", {}), ("VWMA", {"timeperiod": 1}), ("VWMA", {"timeperiod": 2}), ("VWMA", {"timeperiod": 10}),
 ]
 

@@ -2,9 +2,9 @@
 //!
 //! `Σ(price·volume) / Σvolume` over the window, both sums carried from bar to bar in
 //! TA-Lib's order (add the new bar, take the value, subtract the leaving bar), each
-//! divided by the period before the ratio is taken. Once `period` consecutive bars
-//! have zero volume both sums are reset to exactly zero (the value is then 0/0, NaN,
-//! as in TA-Lib), so the residue of the bars that left cannot linger.
+//! divided by the period before the ratio is taken. A window of zero volume divides
+//! whatever rounding residue the price·volume sum still carries by zero (±inf or NaN),
+//! as TA-Lib 0.8.1 does (later TA-Lib sources reset both sums there).
 
 use crate::math::nan_vec;
 
@@ -27,23 +27,15 @@ pub fn vwma(real: &[f64], volume: &[f64], period: usize) -> Vec<f64> {
     }
     let p = period as f64;
     let (mut sum_pv, mut sum_v) = (0.0, 0.0);
-    let mut null_run = 0;
     for i in 0..period - 1 {
         let pv = real[i] * volume[i];
         sum_pv += pv;
         sum_v += volume[i];
-        null_run = if volume[i] == 0.0 { null_run + 1 } else { 0 };
     }
     for i in period - 1..n {
         let pv = real[i] * volume[i];
         sum_pv += pv;
         sum_v += volume[i];
-        null_run = if volume[i] == 0.0 { null_run + 1 } else { 0 };
-        if null_run >= period {
-            null_run = period;
-            sum_pv = 0.0;
-            sum_v = 0.0;
-        }
         let (window_pv, window_v) = (sum_pv, sum_v);
         let old = i + 1 - period;
         let old_pv = real[old] * volume[old];
