@@ -56,133 +56,187 @@ pub fn mama(real: &[f64], fastlimit: f64, slowlimit: f64) -> [Vec<f64>; 2] {
     let n = real.len();
     let mut out_mama = nan_vec(n);
     let mut out_fama = nan_vec(n);
-    run(real, fastlimit, slowlimit, |today, m, f| {
-        out_mama[today] = m;
-        out_fama[today] = f;
-    });
+    if n > mama_lookback() {
+        let mut state = Mama::new(fastlimit, slowlimit);
+        for (i, &x) in real.iter().enumerate() {
+            if let Some((m, f)) = state.next(x) {
+                out_mama[i] = m;
+                out_fama[i] = f;
+            }
+        }
+    }
     [out_mama, out_fama]
 }
 
 /// The MAMA line alone (MA's matype 7).
 pub(crate) fn mama_line(real: &[f64], fastlimit: f64, slowlimit: f64) -> Vec<f64> {
     let mut out = nan_vec(real.len());
-    run(real, fastlimit, slowlimit, |today, m, _| out[today] = m);
+    if real.len() > mama_lookback() {
+        let mut state = Mama::new(fastlimit, slowlimit);
+        for (o, &x) in out.iter_mut().zip(real) {
+            if let Some((m, _)) = state.next(x) {
+                *o = m;
+            }
+        }
+    }
     out
 }
 
-fn run(real: &[f64], fastlimit: f64, slowlimit: f64, mut emit: impl FnMut(usize, f64, f64)) {
-    let n = real.len();
-    let lookback = mama_lookback();
-    if n <= lookback {
-        return;
+/// Streaming MAMA: one price in, O(1); the same numbers as [`mama`] (the batch runs
+/// through it).
+#[derive(Clone)]
+pub struct Mama {
+    fastlimit: f64,
+    slowlimit: f64,
+    rad2deg: f64,
+    bar: usize,
+    /// The last four prices, by bar index modulo 4 (the smoother's trailing value is
+    /// the price three bars back).
+    prices: [f64; 4],
+    wma_sub: f64,
+    wma_sum: f64,
+    trailing_value: f64,
+    even: HilbertBank,
+    odd: HilbertBank,
+    hilbert_idx: usize,
+    period: f64,
+    prev_i2: f64,
+    prev_q2: f64,
+    re: f64,
+    im: f64,
+    mama: f64,
+    fama: f64,
+    i1_odd_prev2: f64,
+    i1_odd_prev3: f64,
+    i1_even_prev2: f64,
+    i1_even_prev3: f64,
+    prev_phase: f64,
+}
+
+impl std::fmt::Debug for Mama {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mama").field("bar", &self.bar).field("mama", &self.mama).field("fama", &self.fama).finish()
     }
-    let rad2deg = 180.0 / (4.0 * 1.0f64.atan());
+}
 
-    // The 4-bar WMA price smoother, primed over the first three bars.
-    let mut trailing_idx = 0;
-    let mut today = 0;
-    let mut x = real[today];
-    today += 1;
-    let mut wma_sub = x;
-    let mut wma_sum = x;
-    x = real[today];
-    today += 1;
-    wma_sub += x;
-    wma_sum += x * 2.0;
-    x = real[today];
-    today += 1;
-    wma_sub += x;
-    wma_sum += x * 3.0;
-    let mut trailing_value = 0.0;
-    for _ in 0..9 {
-        x = real[today];
-        today += 1;
-        wma_sub += x;
-        wma_sub -= trailing_value;
-        wma_sum += x * 4.0;
-        trailing_value = real[trailing_idx];
-        trailing_idx += 1;
-        wma_sum -= wma_sub;
-    }
-
-    let mut even = HilbertBank::default();
-    let mut odd = HilbertBank::default();
-    let mut hilbert_idx = 0;
-    let mut period = 0.0;
-    let (mut prev_i2, mut prev_q2, mut re, mut im) = (0.0, 0.0, 0.0, 0.0);
-    let (mut mama, mut fama) = (0.0, 0.0);
-    let (mut i1_odd_prev3, mut i1_even_prev3) = (0.0, 0.0);
-    let (mut i1_odd_prev2, mut i1_even_prev2) = (0.0, 0.0);
-    let mut prev_phase = 0.0;
-
-    while today < n {
-        let adjusted = 0.075f64.mul_add(period, 0.54);
-        let value = real[today];
-        wma_sub += value;
-        wma_sub -= trailing_value;
-        wma_sum += value * 4.0;
-        trailing_value = real[trailing_idx];
-        trailing_idx += 1;
-        let smoothed = wma_sum * 0.1;
-        wma_sum -= wma_sub;
-
-        let (q1, ji, jq, i1_prev3);
-        if today % 2 == 0 {
-            let detrender = even.detrender.apply(smoothed, hilbert_idx, adjusted);
-            q1 = even.q1.apply(detrender, hilbert_idx, adjusted);
-            ji = even.ji.apply(i1_even_prev3, hilbert_idx, adjusted);
-            jq = even.jq.apply(q1, hilbert_idx, adjusted);
-            hilbert_idx += 1;
-            if hilbert_idx == 3 {
-                hilbert_idx = 0;
-            }
-            i1_prev3 = i1_even_prev3;
-            i1_odd_prev3 = i1_odd_prev2;
-            i1_odd_prev2 = detrender;
-        } else {
-            let detrender = odd.detrender.apply(smoothed, hilbert_idx, adjusted);
-            q1 = odd.q1.apply(detrender, hilbert_idx, adjusted);
-            ji = odd.ji.apply(i1_odd_prev3, hilbert_idx, adjusted);
-            jq = odd.jq.apply(q1, hilbert_idx, adjusted);
-            i1_prev3 = i1_odd_prev3;
-            i1_even_prev3 = i1_even_prev2;
-            i1_even_prev2 = detrender;
+impl Mama {
+    /// A fresh state with TA-Lib's limits (0.01..=0.99 each).
+    pub fn new(fastlimit: f64, slowlimit: f64) -> Self {
+        Self {
+            fastlimit,
+            slowlimit,
+            rad2deg: 180.0 / (4.0 * 1.0f64.atan()),
+            bar: 0,
+            prices: [0.0; 4],
+            wma_sub: 0.0,
+            wma_sum: 0.0,
+            trailing_value: 0.0,
+            even: HilbertBank::default(),
+            odd: HilbertBank::default(),
+            hilbert_idx: 0,
+            period: 0.0,
+            prev_i2: 0.0,
+            prev_q2: 0.0,
+            re: 0.0,
+            im: 0.0,
+            mama: 0.0,
+            fama: 0.0,
+            i1_odd_prev2: 0.0,
+            i1_odd_prev3: 0.0,
+            i1_even_prev2: 0.0,
+            i1_even_prev3: 0.0,
+            prev_phase: 0.0,
         }
-        let q2 = 0.2f64.mul_add(q1 + ji, 0.8 * prev_q2);
-        let i2 = 0.2f64.mul_add(i1_prev3 - jq, 0.8 * prev_i2);
-        let phase = if i1_prev3 != 0.0 { (q1 / i1_prev3).atan() * rad2deg } else { 0.0 };
+    }
+
+    /// Takes the next price; returns `(mama, fama)` after the lookback.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<(f64, f64)> {
+        let today = self.bar;
+        self.bar += 1;
+        self.prices[today % 4] = x;
+        // The 4-bar WMA price smoother: primed over three bars, then TA-Lib's running
+        // form (the oldest price leaves one bar late).
+        match today {
+            0 => {
+                self.wma_sub = x;
+                self.wma_sum = x;
+                return None;
+            }
+            1 | 2 => {
+                self.wma_sub += x;
+                self.wma_sum += x * (today + 1) as f64;
+                return None;
+            }
+            _ => {}
+        }
+        self.wma_sub += x;
+        self.wma_sub -= self.trailing_value;
+        self.wma_sum += x * 4.0;
+        self.trailing_value = self.prices[(today + 1) % 4];
+        let smoothed = self.wma_sum * 0.1;
+        self.wma_sum -= self.wma_sub;
+        if today < 12 {
+            return None;
+        }
+        let adjusted = 0.075f64.mul_add(self.period, 0.54);
+        let idx = self.hilbert_idx;
+        let (q1, ji, jq, i1_prev3);
+        if today.is_multiple_of(2) {
+            let bank = &mut self.even;
+            let detrender = bank.detrender.apply(smoothed, idx, adjusted);
+            q1 = bank.q1.apply(detrender, idx, adjusted);
+            ji = bank.ji.apply(self.i1_even_prev3, idx, adjusted);
+            jq = bank.jq.apply(q1, idx, adjusted);
+            self.hilbert_idx = if idx == 2 { 0 } else { idx + 1 };
+            i1_prev3 = self.i1_even_prev3;
+            self.i1_odd_prev3 = self.i1_odd_prev2;
+            self.i1_odd_prev2 = detrender;
+        } else {
+            let bank = &mut self.odd;
+            let detrender = bank.detrender.apply(smoothed, idx, adjusted);
+            q1 = bank.q1.apply(detrender, idx, adjusted);
+            ji = bank.ji.apply(self.i1_odd_prev3, idx, adjusted);
+            jq = bank.jq.apply(q1, idx, adjusted);
+            i1_prev3 = self.i1_odd_prev3;
+            self.i1_even_prev3 = self.i1_even_prev2;
+            self.i1_even_prev2 = detrender;
+        }
+        let q2 = 0.2f64.mul_add(q1 + ji, 0.8 * self.prev_q2);
+        let i2 = 0.2f64.mul_add(i1_prev3 - jq, 0.8 * self.prev_i2);
+        let phase = if i1_prev3 != 0.0 { (q1 / i1_prev3).atan() * self.rad2deg } else { 0.0 };
 
         // The phase change sets the adaptive factor.
-        let mut delta = prev_phase - phase;
-        prev_phase = phase;
+        let mut delta = self.prev_phase - phase;
+        self.prev_phase = phase;
         if delta < 1.0 {
             delta = 1.0;
         }
         let mut alpha = if delta > 1.0 {
-            let a = fastlimit / delta;
-            if a < slowlimit {
-                slowlimit
+            let a = self.fastlimit / delta;
+            if a < self.slowlimit {
+                self.slowlimit
             } else {
                 a
             }
         } else {
-            fastlimit
+            self.fastlimit
         };
-        mama = (1.0 - alpha).mul_add(mama, alpha * value);
+        self.mama = (1.0 - alpha).mul_add(self.mama, alpha * x);
         alpha *= 0.5;
-        fama = (1.0 - alpha).mul_add(fama, alpha * mama);
-        if today >= lookback {
-            emit(today, mama, fama);
-        }
+        self.fama = (1.0 - alpha).mul_add(self.fama, alpha * self.mama);
+        let out = (today >= mama_lookback()).then_some((self.mama, self.fama));
 
         // The period for the next bar.
-        re = 0.8f64.mul_add(re, 0.2 * i2.mul_add(prev_i2, q2 * prev_q2));
-        im = 0.8f64.mul_add(im, 0.2 * ((i2 * prev_q2) - (q2 * prev_i2)));
-        prev_q2 = q2;
-        prev_i2 = i2;
-        let last = period;
-        if im != 0.0 && re != 0.0 {
-            period = 360.0 / ((im / re).atan() * rad2deg);
+        let (prev_i2, prev_q2) = (self.prev_i2, self.prev_q2);
+        self.re = 0.8f64.mul_add(self.re, 0.2 * i2.mul_add(prev_i2, q2 * prev_q2));
+        self.im = 0.8f64.mul_add(self.im, 0.2 * ((i2 * prev_q2) - (q2 * prev_i2)));
+        self.prev_q2 = q2;
+        self.prev_i2 = i2;
+        let last = self.period;
+        let mut period = last;
+        if self.im != 0.0 && self.re != 0.0 {
+            period = 360.0 / ((self.im / self.re).atan() * self.rad2deg);
         }
         let upper = 1.5 * last;
         if period > upper {
@@ -193,7 +247,7 @@ fn run(real: &[f64], fastlimit: f64, slowlimit: f64, mut emit: impl FnMut(usize,
             period = lower;
         }
         period = period.clamp(6.0, 50.0);
-        period = 0.2f64.mul_add(period, 0.8 * last);
-        today += 1;
+        self.period = 0.2f64.mul_add(period, 0.8 * last);
+        out
     }
 }

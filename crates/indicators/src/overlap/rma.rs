@@ -37,3 +37,41 @@ pub fn rma(real: &[f64], period: usize) -> Vec<f64> {
         })),
     )
 }
+
+/// Streaming RMA: one value in, O(1); the same numbers as [`rma`].
+#[derive(Debug, Clone)]
+pub struct Rma {
+    period: usize,
+    alpha: f64,
+    beta: f64,
+    seen: usize,
+    value: f64,
+}
+
+impl Rma {
+    /// A fresh RMA of `period` (>= 1; 1 passes the input through).
+    pub fn new(period: usize) -> Self {
+        let period = period.max(1);
+        let beta = (period - 1) as f64 / period as f64;
+        Self { period, alpha: 1.0 - beta, beta, seen: 0, value: 0.0 }
+    }
+
+    /// Takes the next value; returns the RMA once seeded.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<f64> {
+        if self.period == 1 {
+            return Some(x);
+        }
+        if self.seen < self.period {
+            self.value += x;
+            self.seen += 1;
+            if self.seen < self.period {
+                return None;
+            }
+            self.value /= self.period as f64;
+            return Some(self.value);
+        }
+        self.value = self.beta.mul_add(self.value, self.alpha * x);
+        Some(self.value)
+    }
+}

@@ -109,3 +109,66 @@ pub fn t3(real: &[f64], period: usize, vfactor: f64) -> Vec<f64> {
         })),
     )
 }
+
+/// One of T3's six EMA stages: seeded with the mean of its first `period` inputs.
+#[derive(Debug, Clone)]
+struct Stage {
+    seen: usize,
+    value: f64,
+}
+
+/// Streaming T3: one value in, O(1); the same numbers as [`t3`].
+#[derive(Debug, Clone)]
+pub struct T3 {
+    period: usize,
+    k: f64,
+    one_minus_k: f64,
+    coefficients: [f64; 4],
+    stages: [Stage; 6],
+}
+
+impl T3 {
+    /// A fresh T3 of `period` (>= 1; 1 passes the input through) and volume factor
+    /// `vfactor`.
+    pub fn new(period: usize, vfactor: f64) -> Self {
+        let period = period.max(1);
+        let k = 2.0 / (period as f64 + 1.0);
+        let v2 = vfactor * vfactor;
+        let c1 = -(v2 * vfactor);
+        let c2 = 3.0 * (v2 - c1);
+        let c3 = -6.0 * v2 - 3.0 * (vfactor - c1);
+        let c4 = 3.0f64.mul_add(v2, 3.0f64.mul_add(vfactor, 1.0) - c1);
+        Self {
+            period,
+            k,
+            one_minus_k: 1.0 - k,
+            coefficients: [c1, c2, c3, c4],
+            stages: std::array::from_fn(|_| Stage { seen: 0, value: 0.0 }),
+        }
+    }
+
+    /// Takes the next value; returns the T3 once all six stages are seeded.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<f64> {
+        if self.period == 1 {
+            return Some(x);
+        }
+        let mut input = x;
+        for stage in &mut self.stages {
+            if stage.seen < self.period {
+                stage.value = if stage.seen == 0 { input } else { stage.value + input };
+                stage.seen += 1;
+                if stage.seen < self.period {
+                    return None;
+                }
+                stage.value /= self.period as f64;
+            } else {
+                stage.value = step(self.k, self.one_minus_k, input, stage.value);
+            }
+            input = stage.value;
+        }
+        let [c1, c2, c3, c4] = self.coefficients;
+        let e = |i: usize| self.stages[i].value;
+        Some(c4.mul_add(e(2), c3.mul_add(e(3), c1.mul_add(e(5), c2 * e(4)))))
+    }
+}

@@ -4,7 +4,7 @@
 //! with the plain mean of its first `period` values, then
 //! `ema = (d − ema)·k + ema` (one fused multiply-add), `k = 2 / (period + 1)`.
 
-use crate::math::{nan_vec, with_lookback};
+use crate::math::{nan_vec, with_lookback, Ring};
 
 /// Bars before the first ZLEMA value.
 pub fn zlema_lookback(period: usize) -> usize {
@@ -37,4 +37,46 @@ pub fn zlema(real: &[f64], period: usize) -> Vec<f64> {
             prev
         })),
     )
+}
+
+/// Streaming ZLEMA: one value in, O(1); the same numbers as [`zlema`].
+#[derive(Debug, Clone)]
+pub struct Zlema {
+    period: usize,
+    k: f64,
+    recent: Ring,
+    seen: usize,
+    value: f64,
+}
+
+impl Zlema {
+    /// A fresh ZLEMA of `period` (>= 1; 1 passes the input through).
+    pub fn new(period: usize) -> Self {
+        let period = period.max(1);
+        Self { period, k: 2.0 / ((period + 1) as f64), recent: Ring::new((period - 1) / 2 + 1), seen: 0, value: 0.0 }
+    }
+
+    /// Takes the next value; returns the ZLEMA once seeded.
+    #[inline]
+    pub fn next(&mut self, x: f64) -> Option<f64> {
+        if self.period == 1 {
+            return Some(x);
+        }
+        self.recent.push(x);
+        if !self.recent.is_full() {
+            return None;
+        }
+        let delagged = 2.0 * x - self.recent.oldest();
+        if self.seen < self.period {
+            self.value += delagged;
+            self.seen += 1;
+            if self.seen < self.period {
+                return None;
+            }
+            self.value /= self.period as f64;
+            return Some(self.value);
+        }
+        self.value = (delagged - self.value).mul_add(self.k, self.value);
+        Some(self.value)
+    }
 }
