@@ -34,6 +34,8 @@ def inputs_of(code):
 
 
 CHINA = {"KDJ", "MACD_CN", "BIAS", "BOLL"}
+# Catalog codes whose TA-Lib function has another name (the catalog's KDJ is MyTT's).
+TALIB_NAMES = {"TA_KDJ": "KDJ"}
 
 
 def walk(n, seed=42):
@@ -70,8 +72,9 @@ def main():
             best_ours[code] = min(best_ours.get(code, float("inf")), t["ns_per_bar"])
             if code in CHINA:
                 continue
-            func = getattr(talib, code)
-            cols = [bars[c] for c in inputs_of(code)]
+            name = TALIB_NAMES.get(code, code)
+            func = getattr(talib, name)
+            cols = [bars[c] for c in inputs_of(name)]
             samples = []
             for _ in range(args.runs):
                 start = time.perf_counter()

@@ -37,24 +37,39 @@ pub fn mavp(real: &[f64], periods: &[f64], minperiod: usize, maxperiod: usize, m
             p as usize
         }
     };
-    // Bars grouped by period: one MA per distinct period, not one per bar.
-    let mut order: Vec<(usize, usize)> = (start..n).map(|bar| (clamp(periods[bar]), bar)).collect();
-    order.sort_unstable();
-    let mut i = 0;
-    while i < order.len() {
-        let period = order[i].0;
-        let mut j = i;
-        while j < order.len() && order[j].0 == period {
-            j += 1;
+    // Bars grouped by period (a counting sort, bars ascending within a period): one MA
+    // per distinct period, not one per bar.
+    let bar_period: Vec<usize> = periods[start..n].iter().map(|&p| clamp(p)).collect();
+    let (lo_used, hi_used) = bar_period.iter().fold((maxperiod, minperiod), |(lo, hi), &p| (lo.min(p), hi.max(p)));
+    let mut ends = vec![0usize; hi_used - lo_used + 2];
+    for &p in &bar_period {
+        ends[p - lo_used + 1] += 1;
+    }
+    for i in 1..ends.len() {
+        ends[i] += ends[i - 1];
+    }
+    let mut order = vec![0usize; bar_period.len()];
+    for (i, &p) in bar_period.iter().enumerate() {
+        let slot = &mut ends[p - lo_used];
+        order[*slot] = start + i;
+        *slot += 1;
+    }
+    // `ends[k]` is now the end of period `lo_used + k`'s run in `order`.
+    let mut begin = 0;
+    for (k, &end) in ends[..=hi_used - lo_used].iter().enumerate() {
+        if end == begin {
+            continue;
         }
-        let last_bar = order[j - 1].1;
+        let period = lo_used + k;
+        let bars = &order[begin..end];
+        let last_bar = bars[bars.len() - 1];
         // TA-Lib starts this MA at bar `start`: its window begins `lookback` earlier.
         let offset = start - ma_lookback(period, matype);
         let values = ma(&real[offset..=last_bar], period, matype);
-        for &(_, bar) in &order[i..j] {
+        for &bar in bars {
             out[bar] = values[bar - offset];
         }
-        i = j;
+        begin = end;
     }
     out
 }
