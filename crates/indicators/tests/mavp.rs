@@ -91,4 +91,17 @@ fn mavp_refuses_nothing_it_cannot_compute() {
     assert!(mavp(&x, &p[..10], 2, 30, MaType::Sma).iter().all(|v| v.is_nan()), "a short period series");
     assert!(mavp(&[], &[], 2, 30, MaType::Ema).is_empty());
     assert_eq!(mavp(&x, &p, 1, 1, MaType::Kama), x, "period 1 everywhere is the input");
+    // Every type, several period windows, every length up to 70: no panic, and the
+    // lookback's worth of leading NaNs.
+    let periods: Vec<f64> = (0..50).map(|i| [1.0, 2.5, 40.0, f64::NAN, 7.0, 1e12][i % 6]).collect();
+    for code in 0..=13 {
+        let t = MaType::from_code_or(code, MaType::Sma).unwrap();
+        for (lo, hi) in [(1, 1), (2, 30), (1, 8), (5, 5)] {
+            for n in 0..=50 {
+                let out = mavp(&x[..n], &periods[..n], lo, hi, t);
+                let lead = out.iter().take_while(|v| v.is_nan()).count();
+                assert_eq!(lead, n.min(mavp_lookback(hi, t)), "{t:?} {lo}..{hi} n={n}");
+            }
+        }
+    }
 }

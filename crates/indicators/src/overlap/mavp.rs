@@ -64,7 +64,7 @@ pub fn mavp(real: &[f64], periods: &[f64], minperiod: usize, maxperiod: usize, m
         let bars = &order[begin..end];
         let last_bar = bars[bars.len() - 1];
         // TA-Lib starts this MA at bar `start`: its window begins `lookback` earlier.
-        let offset = start - ma_lookback(period, matype);
+        let offset = start.saturating_sub(ma_lookback(period, matype));
         let values = ma(&real[offset..=last_bar], period, matype);
         for &bar in bars {
             out[bar] = values[bar - offset];
