@@ -25,19 +25,17 @@ import talib
 from talib import abstract
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Catalog codes whose TA-Lib function has another name (`KDJ` is the MyTT flavour).
-TALIB_NAMES = {"TA_KDJ": "KDJ"}
-
-
 def inputs_of(code):
     """TA-Lib's default input columns of a function, as its abstract API lists them."""
     names = []
-    for v in abstract.Function(TALIB_NAMES.get(code, code)).info["input_names"].values():
+    for v in abstract.Function(code).info["input_names"].values():
         names += v if isinstance(v, list) else [v]
     return names
 
 
 CHINA = {"KDJ", "MACD_CN", "BIAS", "BOLL"}
+# Catalog codes whose TA-Lib function has another name (the catalog's KDJ is MyTT's).
+TALIB_NAMES = {"TA_KDJ": "KDJ"}
 
 
 def walk(n, seed=42):
@@ -74,8 +72,9 @@ def main():
             best_ours[code] = min(best_ours.get(code, float("inf")), t["ns_per_bar"])
             if code in CHINA:
                 continue
-            func = getattr(talib, TALIB_NAMES.get(code, code))
-            cols = [bars[c] for c in inputs_of(code)]
+            name = TALIB_NAMES.get(code, code)
+            func = getattr(talib, name)
+            cols = [bars[c] for c in inputs_of(name)]
             samples = []
             for _ in range(args.runs):
                 start = time.perf_counter()

@@ -38,6 +38,14 @@ CASE_MODULES = {g: importlib.import_module(f"golden_cases.{g}") for g in GROUPS 
 TALIB_CASES = [case for g in GROUPS for case in CASE_MODULES[g].CASES]
 CHINA_CASES = CASE_MODULES["china"].CASES
 INPUT_OVERRIDES = {code: cols for m in CASE_MODULES.values() for code, cols in getattr(m, "INPUTS", {}).items()}
+# Functions that are not in the catalog because an input is not an OHLCV column (MAVP's
+# period series): a module's KERNEL_CASES, with the extra columns its EXTRA_INPUTS
+# builds from each input case (name -> function of the bars). They are written under
+# "kernel_results" and checked by a test that calls the kernel directly.
+KERNEL_CASES = [case for g in GROUPS for case in getattr(CASE_MODULES[g], "KERNEL_CASES", [])]
+EXTRA_INPUTS = {col: fn for m in CASE_MODULES.values() for col, fn in getattr(m, "EXTRA_INPUTS", {}).items()}
+# Catalog codes whose TA-Lib function has another name (the catalog's KDJ is MyTT's).
+TALIB_NAMES = {"TA_KDJ": "KDJ"}
 
 
 def talib_inputs(code):
@@ -45,7 +53,7 @@ def talib_inputs(code):
     if code in INPUT_OVERRIDES:
         return INPUT_OVERRIDES[code]
     cols = []
-    for value in abstract.Function(code).info["input_names"].values():
+    for value in abstract.Function(TALIB_NAMES.get(code, code)).info["input_names"].values():
         cols.extend(value if isinstance(value, list) else [value])
     return cols
 
@@ -54,10 +62,11 @@ def talib_run(code, params, bars):
     """TA-Lib's outputs by name. Integer outputs (the patterns, the *INDEX functions) are
     0 inside the lookback in the wheel; they are written as null there, as every other
     output's lookback is, and the Rust side gives NaN there too."""
-    func = getattr(talib, code)
+    name = TALIB_NAMES.get(code, code)
+    func = getattr(talib, name)
     args = [bars[c] for c in talib_inputs(code)]
     result = func(*args, **params)
-    info = abstract.Function(code)
+    info = abstract.Function(name)
     info.set_parameters(params)
     names = info.info["output_names"]
     if not isinstance(result, tuple):
@@ -223,6 +232,8 @@ def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     for name, bars in cases():
         bars = {k: np.ascontiguousarray(v, dtype=np.float64) for k, v in bars.items()}
+        for col, fn in EXTRA_INPUTS.items():
+            bars[col] = np.ascontiguousarray(fn(bars), dtype=np.float64)
         results = []
         for code, params in TALIB_CASES:
             outs = talib_run(code, params, bars)
@@ -232,8 +243,14 @@ def main():
             outs = china_run(code, params, bars)
             results.append({"code": code, "params": params, "reference": "mytt",
                             "outputs": {k: to_json_list(v) for k, v in outs.items()}})
+        kernel_results = []
+        for code, params in KERNEL_CASES:
+            outs = talib_run(code, params, bars)
+            kernel_results.append({"code": code, "params": params, "reference": "talib",
+                                   "outputs": {k: to_json_list(v) for k, v in outs.items()}})
         doc = {"case": name, "talib_version": talib.__version__, "ta_c_version": talib.__ta_version__.decode(),
-               "inputs": {k: to_json_list(v) for k, v in bars.items()}, "results": results}
+               "inputs": {k: to_json_list(v) for k, v in bars.items()}, "results": results,
+               "kernel_results": kernel_results}
         path = os.path.join(OUT_DIR, f"{name}.json.gz")
         with gzip.GzipFile(path, "wb", mtime=0) as f:
             f.write(json.dumps(doc, separators=(",", ":")).encode())

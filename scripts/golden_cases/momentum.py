@@ -66,3 +66,20 @@ CASES += [
     ("VORTEX", {}), ("VORTEX", {"timeperiod": 1}), ("VORTEX", {"timeperiod": 2}), ("VORTEX", {"timeperiod": 30}),
     ("WAD", {}),
 ]
+
+# Every moving-average type in the stochastics (11 is each function's own default).
+CASES += [("STOCH", {"fastk_period": 5, "slowk_period": 3, "slowk_matype": t, "slowd_period": 3, "slowd_matype": t})
+          for t in range(2, 14)]
+CASES += [("STOCH", {"fastk_period": 9, "slowk_period": 4, "slowk_matype": 8, "slowd_period": 2, "slowd_matype": 13})]
+CASES += [("STOCHF", {"fastk_period": 5, "fastd_period": 3, "fastd_matype": t}) for t in (3, 7, 9, 10, 11, 12, 13)]
+CASES += [("STOCHRSI", {"timeperiod": 14, "fastk_period": 5, "fastd_period": 3, "fastd_matype": t})
+          for t in (1, 7, 8, 11, 12, 13)]
+
+# TA-Lib's own KDJ (catalog code TA_KDJ; the catalog's KDJ is MyTT's).
+CASES += [
+    ("TA_KDJ", {}),
+    ("TA_KDJ", {"fastk_period": 1, "slowk_period": 1, "slowk_matype": 13, "slowd_period": 1, "slowd_matype": 13}),
+    ("TA_KDJ", {"fastk_period": 14, "slowk_period": 3, "slowk_matype": 0, "slowd_period": 3, "slowd_matype": 1}),
+    ("TA_KDJ", {"fastk_period": 9, "slowk_period": 3, "slowk_matype": 11, "slowd_period": 3, "slowd_matype": 11}),
+    ("TA_KDJ", {"fastk_period": 5, "slowk_period": 4, "slowk_matype": 7, "slowd_period": 4, "slowd_matype": 8}),
+]

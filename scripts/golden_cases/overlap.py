@@ -1,5 +1,7 @@
 """Golden cases for TA-Lib's Overlap Studies: (code, params), defaults first."""
 
+import numpy as np
+
 CASES = [
     ("SMA", {}), ("SMA", {"timeperiod": 2}), ("SMA", {"timeperiod": 5}),
     ("EMA", {}), ("EMA", {"timeperiod": 2}), ("EMA", {"timeperiod": 12}),
@@ -19,4 +21,48 @@ CASES = [
     ("SAREXT", {"startvalue": -120.0, "accelerationinitlong": 0.01, "accelerationlong": 0.03, "accelerationmaxlong": 0.3, "accelerationinitshort": 0.05, "accelerationshort": 0.01, "accelerationmaxshort": 0.1}),
     ("SAREXT", {"startvalue": 1e-3, "offsetonreverse": 0.5, "accelerationinitlong": 0.5, "accelerationlong": 0.4, "accelerationmaxlong": 0.2, "accelerationinitshort": 0.0, "accelerationshort": 0.0, "accelerationmaxshort": 0.0}),
     ("SAREXT", {"startvalue": -1e-3, "offsetonreverse": 0.03, "accelerationinitshort": 0.3, "accelerationshort": 0.3, "accelerationmaxshort": 0.25}),
+]
+
+# Every moving-average type (0..13; 11 is the function's own default) in MA, at short,
+# mid and long periods, and in BBANDS (MAMA also at a period above its lookback).
+CASES += [("MA", {"timeperiod": p, "matype": t}) for t in range(14) for p in (2, 25)]
+CASES += [("MA", {"timeperiod": 10, "matype": t}) for t in range(7, 14)]
+CASES += [("MA", {"timeperiod": 1, "matype": t}) for t in (7, 8, 10, 11)]
+CASES += [("BBANDS", {"timeperiod": p, "nbdevup": 2.0, "nbdevdn": 1.5, "matype": t})
+          for p, t in [(5, 7), (40, 7), (6, 8), (9, 9), (5, 10), (20, 11), (7, 12), (14, 13)]]
+
+CASES += [
+    ("MAMA", {}), ("MAMA", {"fastlimit": 0.99, "slowlimit": 0.01}), ("MAMA", {"fastlimit": 0.01, "slowlimit": 0.99}),
+    ("MAMA", {"fastlimit": 0.01, "slowlimit": 0.01}), ("MAMA", {"fastlimit": 0.99, "slowlimit": 0.99}),
+    ("T3", {}), ("T3", {"timeperiod": 1, "vfactor": 0.7}), ("T3", {"timeperiod": 2, "vfactor": 0.0}),
+    ("T3", {"timeperiod": 5, "vfactor": 1.0}), ("T3", {"timeperiod": 12, "vfactor": 0.3}), ("T3", {"timeperiod": 40}),
+    ("HMA", {}), ("HMA", {"timeperiod": 1}), ("HMA", {"timeperiod": 2}), ("HMA", {"timeperiod": 3}),
+    ("HMA", {"timeperiod": 4}), ("HMA", {"timeperiod": 9}), ("HMA", {"timeperiod": 50}), ("HMA", {"timeperiod": 200}),
+    ("ZLEMA", {}), ("ZLEMA", {"timeperiod": 1}), ("ZLEMA", {"timeperiod": 2}), ("ZLEMA", {"timeperiod": 3}),
+    ("ZLEMA", {"timeperiod": 10}), ("ZLEMA", {"timeperiod": 100}),
+    ("RMA", {}), ("RMA", {"timeperiod": 1}), ("RMA", {"timeperiod": 2}), ("RMA", {"timeperiod": 14}), ("RMA", {"timeperiod": 300}),
+    ("VWMA", {}), ("VWMA", {"timeperiod": 1}), ("VWMA", {"timeperiod": 2}), ("VWMA", {"timeperiod": 10}),
+]
+
+
+def mavp_periods(bars):
+    """MAVP's period series for every input case: a function of the bar index only,
+    reaching below minperiod and above maxperiod, with fractions (truncated), NaNs and
+    a huge value (clamped to maxperiod)."""
+    i = np.arange(len(bars["close"]))
+    periods = 1.0 + (i * 7 % 41) + 0.5 * (i % 3)
+    periods[i % 37 == 5] = np.nan
+    periods[i % 53 == 7] = 1e10
+    return periods
+
+
+# MAVP is not in the catalog (its period series is not an OHLCV column): these are
+# checked by tests/mavp.rs, which calls the kernel with the same period series.
+EXTRA_INPUTS = {"periods": mavp_periods}
+INPUTS = {"MAVP": ["close", "periods"]}
+KERNEL_CASES = [("MAVP", {})] + [
+    ("MAVP", {"minperiod": lo, "maxperiod": hi, "matype": t})
+    for lo, hi, t in [(2, 30, 1), (2, 30, 2), (2, 20, 3), (2, 12, 4), (2, 30, 5), (2, 30, 6), (2, 30, 7),
+                      (2, 10, 8), (2, 30, 9), (1, 30, 10), (2, 30, 11), (2, 30, 12), (1, 30, 13),
+                      (5, 5, 1), (1, 1, 0), (10, 40, 0)]
 ]

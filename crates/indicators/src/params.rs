@@ -5,6 +5,7 @@
 //! what kernels read and what a cache key is derived from.
 
 use crate::error::IndicatorError;
+use crate::MaType;
 
 /// The type of a parameter, as TA-Lib declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,7 +14,8 @@ pub enum ParamKind {
     Int,
     /// A real number (deviations, accelerations).
     Real,
-    /// A TA-Lib moving-average type, 0..=8 (see [`crate::MaType`]).
+    /// A TA-Lib moving-average type, 0..=13 (see [`crate::MaType`]; 11 stands for the
+    /// parameter's own default).
     MaType,
 }
 
@@ -51,7 +53,10 @@ impl ParamSpec {
         Self { name, kind: ParamKind::Real, default, min, max }
     }
     pub(crate) const fn matype(name: &'static str) -> Self {
-        Self { name, kind: ParamKind::MaType, default: 0.0, min: 0.0, max: 8.0 }
+        Self::matype_with_default(name, 0)
+    }
+    pub(crate) const fn matype_with_default(name: &'static str, default: i64) -> Self {
+        Self { name, kind: ParamKind::MaType, default: default as f64, min: 0.0, max: MaType::MAX_CODE as f64 }
     }
 
     /// The default as a typed value.
@@ -191,6 +196,20 @@ impl Params {
         self.value(name).as_f64()
     }
 
+    /// A moving-average-type parameter. Code 11 (TA-Lib's `TA_MAType_DEFAULT`) is the
+    /// parameter's own default, as TA-Lib resolves it per function (SMA for MA, BBANDS
+    /// and the stochastics, RMA for TA_KDJ, ...).
+    pub fn matype(&self, name: &str) -> MaType {
+        let default = self
+            .specs
+            .iter()
+            .find(|s| s.name == name)
+            .and_then(|s| MaType::from_code(s.default as i64))
+            .unwrap_or(MaType::Sma);
+        // Resolution admits only 0..=13, so the fallback is never taken.
+        MaType::from_code_or(self.value(name).as_f64() as i64, default).unwrap_or(default)
+    }
+
     /// (name, value) pairs in spec order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, ParamValue)> + '_ {
         self.specs.iter().map(|s| s.name).zip(self.values.iter().copied())
@@ -236,15 +255,6 @@ fn parse_value(code: &'static str, spec: &ParamSpec, raw: &RawParam) -> Result<P
             value: value.to_string(),
             min: show(spec.min),
             max: show(spec.max),
-        });
-    }
-    if spec.kind == ParamKind::MaType && crate::MaType::from_code(v as i64).is_none() {
-        return Err(IndicatorError::Unsupported {
-            code,
-            name: spec.name,
-            value: value.to_string(),
-            reason:
-                "MAMA (7) and T3 (8) are not implemented; use 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA or 6 KAMA",
         });
     }
     Ok(value)

@@ -22,8 +22,13 @@ fn wrong_type_and_unknown_name_are_errors() {
     assert!(msg.contains("fast") && msg.contains("fastperiod, slowperiod, signalperiod"), "{msg}");
     let err = find("NOPE").unwrap_err();
     assert!(matches!(err, IndicatorError::UnknownIndicator(_)));
-    let err = find("BBANDS").unwrap().resolve(&[("matype", RawParam::Int(8))]).unwrap_err();
-    assert!(matches!(err, IndicatorError::Unsupported { name: "matype", .. }), "{err}");
+    // Every TA-Lib matype 0..=13 is accepted; 14 is out of range.
+    for t in 0..=13 {
+        find("BBANDS").unwrap().resolve(&[("matype", RawParam::Int(t))]).unwrap();
+    }
+    let err = find("BBANDS").unwrap().resolve(&[("matype", RawParam::Int(14))]).unwrap_err();
+    assert!(matches!(err, IndicatorError::OutOfRange { name: "matype", .. }), "{err}");
+    assert!(err.to_string().contains("0..=13"), "{err}");
     let err = find("BBANDS").unwrap().resolve(&[("nbdevup", RawParam::from("abc"))]).unwrap_err();
     assert!(matches!(err, IndicatorError::WrongType { name: "nbdevup", .. }), "{err}");
     // A name given twice (in any case) is refused rather than guessed.
@@ -40,6 +45,24 @@ fn defaults_are_filled_and_text_is_accepted() {
     let bb = find("BBANDS").unwrap().default_params();
     let got: Vec<_> = bb.iter().map(|(k, v)| format!("{k}={v}")).collect();
     assert_eq!(got, ["timeperiod=20", "nbdevup=2.0", "nbdevdn=2.0", "matype=0"]);
+}
+
+/// Matype 11 is TA-Lib's "the function's own default": SMA for MA, RMA for TA_KDJ.
+#[test]
+fn matype_11_is_the_parameters_default() {
+    use indicators::MaType;
+    let ma = find("MA").unwrap().resolve(&[("matype", RawParam::Int(11))]).unwrap();
+    assert_eq!(ma.matype("matype"), MaType::Sma);
+    let kdj = find("TA_KDJ").unwrap();
+    assert_eq!(kdj.default_params().matype("slowk_matype"), MaType::Rma);
+    let p = kdj.resolve(&[("slowk_matype", RawParam::Int(11)), ("slowd_matype", RawParam::Int(1))]).unwrap();
+    assert_eq!((p.matype("slowk_matype"), p.matype("slowd_matype")), (MaType::Rma, MaType::Ema));
+    for code in 0..=13 {
+        let t = MaType::from_code_or(code, MaType::Kama).unwrap();
+        assert_eq!(t.code(), if code == 11 { 6 } else { code });
+    }
+    assert_eq!(MaType::from_code(11), None);
+    assert_eq!(MaType::from_code(14), None);
 }
 
 #[test]
@@ -112,6 +135,47 @@ fn no_parameter_set_or_length_panics() {
             let nan = vec![f64::NAN; 40];
             let all_nan = Bars { open: &nan, high: &nan, low: &nan, close: &nan, volume: &nan };
             assert!(spec.compute(&all_nan, &p).unwrap().iter().all(|s| s.iter().all(|v| v.is_nan())));
+        }
+    }
+}
+
+/// Every indicator that takes a moving-average type, at every type 0..=13 (all its
+/// matype parameters set alike) and at short and default periods, over every input
+/// length from 0 to 70: no panic, and exactly `lookback` leading NaNs when there is room.
+#[test]
+fn every_matype_at_every_length() {
+    let close: Vec<f64> = (0..70).map(|i| 50.0 + ((i * 37) % 11) as f64 * 0.7 - (i % 4) as f64).collect();
+    let high: Vec<f64> = close.iter().map(|c| c + 1.0).collect();
+    let low: Vec<f64> = close.iter().map(|c| c - 1.5).collect();
+    for spec in catalog().iter().filter(|s| s.params.iter().any(|p| p.kind == ParamKind::MaType)) {
+        for t in 0..=13 {
+            for short in [true, false] {
+                let given: Vec<(String, RawParam)> = spec
+                    .params
+                    .iter()
+                    .map(|s| {
+                        let v = match s.kind {
+                            ParamKind::MaType => t,
+                            ParamKind::Int if short => s.min.max(2.0) as i64,
+                            _ => s.default as i64,
+                        };
+                        let raw = if s.kind == ParamKind::Real { RawParam::Real(s.default) } else { RawParam::Int(v) };
+                        (s.name.to_string(), raw)
+                    })
+                    .collect();
+                let p = spec.resolve(&given).unwrap_or_else(|e| panic!("{}: {e}", spec.code));
+                let lb = spec.lookback(&p);
+                for n in 0..=70 {
+                    let bars = Bars { high: &high[..n], low: &low[..n], close: &close[..n], ..Default::default() };
+                    let out = spec.compute(&bars, &p).unwrap();
+                    let lead = out.iter().map(|s| s.iter().take_while(|v| v.is_nan()).count()).max().unwrap_or(0);
+                    if n > lb {
+                        assert_eq!(lead, lb, "{} {given:?} n={n}", spec.code);
+                    } else {
+                        assert_eq!(lead, n, "{} {given:?} n={n}", spec.code);
+                    }
+                }
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod eri;
 pub mod fosc;
 pub mod fractal;
 pub mod imi;
+pub mod kdj;
 pub mod macd;
 pub mod mfi;
 pub mod mom;

@@ -2,16 +2,17 @@
 //!
 //! Middle = MA(x, p, matype); the deviation is the population standard deviation over
 //! the same window. With the SMA (the default) TA-Lib reuses the SMA as the mean and
-//! keeps a running sum of squares; other types go through STDDEV started at the MA's
-//! first bar. Upper = middle + dev·nbdevup, lower = middle − dev·nbdevdn.
+//! keeps a running sum of squares; other types go through STDDEV started at the first
+//! bar where both the MA and the deviation have a value. Upper = middle + dev·nbdevup, lower = middle − dev·nbdevdn.
 
 use super::ma::{ma, ma_lookback, MaType};
 use crate::math::nan_vec;
 use crate::volatility::stddev::variance_from;
 
-/// Bars before the first band value.
+/// Bars before the first band value: the later of the MA's and the deviation's (they
+/// differ for the identity type and for MAMA at periods above 33).
 pub fn bbands_lookback(period: usize, matype: MaType) -> usize {
-    ma_lookback(period, matype)
+    ma_lookback(period, matype).max(period.saturating_sub(1))
 }
 
 /// `[upper, middle, lower]`.
@@ -21,7 +22,10 @@ pub fn bbands(real: &[f64], period: usize, nbdevup: f64, nbdevdn: f64, matype: M
     if period < 2 || n <= lb {
         return [nan_vec(n), nan_vec(n), nan_vec(n)];
     }
-    let middle = ma(real, period, matype);
+    let mut middle = ma(real, period, matype);
+    // The MA may start before the deviation (identity type, MAMA): the band starts
+    // where both have a value.
+    middle[..lb].fill(f64::NAN);
     // The variance arrives in `upper`; both bands are then derived in place.
     let mut upper = variance_from(real, period, lb);
     let mut lower = nan_vec(n);

@@ -2,11 +2,18 @@
 
 pub mod bbands;
 pub mod ema;
+pub mod hma;
 pub mod kama;
 pub mod ma;
+pub mod mama;
+pub mod mavp;
 pub mod midpoint;
+pub mod rma;
 pub mod sar;
 pub mod sarext;
 pub mod sma;
+pub mod t3;
 pub mod trima;
+pub mod vwma;
 pub mod wma;
+pub mod zlema;

@@ -226,8 +226,7 @@ pub fn find(code: &str) -> Result<&'static IndicatorSpec, IndicatorError> {
 }
 
 fn matype(p: &Params, name: &str) -> MaType {
-    // Resolution rejects unimplemented types, so the fallback is never taken.
-    MaType::from_code(p.usize(name) as i64).unwrap_or(MaType::Sma)
+    p.matype(name)
 }
 
 const MAXP: i64 = 100_000;

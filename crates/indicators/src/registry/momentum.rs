@@ -1,6 +1,7 @@
 //! Catalog entries: TA-Lib's Momentum Indicators.
 
 use super::*;
+use crate::momentum::kdj as ta_kdj;
 use crate::momentum::{ao, imi, po, ultosc};
 use crate::momentum::{cmou, coppock, dpo, er, eri, fosc, fractal, qstick, smi, tsi, vhf, vortex, wad};
 
@@ -667,5 +668,42 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, _| one!(wad::wad(b.high, b.low, b.close)),
         lookback: |_| wad::wad_lookback(),
+    },
+    IndicatorSpec {
+        code: "TA_KDJ",
+        group: "momentum",
+        description: "TA-Lib's KDJ (TA-Lib code KDJ): slow stochastic %K and %D, J = 3K - 2D, RMA-smoothed by default; the catalog's KDJ is MyTT's China flavour",
+        inputs: HLC,
+        params: &[
+            ParamSpec::int("fastk_period", 9, 1, MAXP),
+            ParamSpec::int("slowk_period", 3, 1, MAXP),
+            ParamSpec::matype_with_default("slowk_matype", 13),
+            ParamSpec::int("slowd_period", 3, 1, MAXP),
+            ParamSpec::matype_with_default("slowd_matype", 13),
+        ],
+        outputs: &["k", "d", "j"],
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            ta_kdj::kdj(
+                b.high,
+                b.low,
+                b.close,
+                p.usize("fastk_period"),
+                p.usize("slowk_period"),
+                matype(p, "slowk_matype"),
+                p.usize("slowd_period"),
+                matype(p, "slowd_matype"),
+            )
+            .into()
+        },
+        lookback: |p| {
+            ta_kdj::kdj_lookback(
+                p.usize("fastk_period"),
+                p.usize("slowk_period"),
+                matype(p, "slowk_matype"),
+                p.usize("slowd_period"),
+                matype(p, "slowd_matype"),
+            )
+        },
     },
 ];

@@ -3,6 +3,7 @@
 use super::*;
 use crate::cycle::trendline;
 use crate::overlap::sarext;
+use crate::overlap::{hma, mama, rma, t3, vwma, zlema};
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -193,5 +194,71 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
             one!(sarext::sarext(b.high, b.low, &params))
         },
         lookback: |_| sarext::sarext_lookback(),
+    },
+    IndicatorSpec {
+        code: "MAMA",
+        group: "overlap",
+        description: "MESA adaptive moving average (Ehlers): the MAMA line and its following FAMA",
+        inputs: REAL,
+        params: &[ParamSpec::real("fastlimit", 0.5, 0.01, 0.99), ParamSpec::real("slowlimit", 0.05, 0.01, 0.99)],
+        outputs: &["mama", "fama"],
+        reference: Reference::TaLib,
+        kernel: |b, p| mama::mama(b.close, p.real("fastlimit"), p.real("slowlimit")).into(),
+        lookback: |_| mama::mama_lookback(),
+    },
+    IndicatorSpec {
+        code: "T3",
+        group: "overlap",
+        description: "Tillson's T3 triple-smoothed moving average (vfactor: volume factor)",
+        inputs: REAL,
+        params: &[ParamSpec::int("timeperiod", 5, 1, MAXP), ParamSpec::real("vfactor", 0.7, 0.0, 1.0)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(t3::t3(b.close, p.usize("timeperiod"), p.real("vfactor"))),
+        lookback: |p| t3::t3_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "HMA",
+        group: "overlap",
+        description: "Hull moving average",
+        inputs: REAL,
+        params: &period(20, 1),
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(hma::hma(b.close, p.usize("timeperiod"))),
+        lookback: |p| hma::hma_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "ZLEMA",
+        group: "overlap",
+        description: "Zero-lag exponential moving average",
+        inputs: REAL,
+        params: P30_1,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(zlema::zlema(b.close, p.usize("timeperiod"))),
+        lookback: |p| zlema::zlema_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "RMA",
+        group: "overlap",
+        description: "Wilder's smoothed moving average (RMA)",
+        inputs: REAL,
+        params: P30_1,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(rma::rma(b.close, p.usize("timeperiod"))),
+        lookback: |p| rma::rma_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "VWMA",
+        group: "overlap",
+        description: "Volume-weighted moving average",
+        inputs: CV,
+        params: P30_1,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(vwma::vwma(b.close, b.volume, p.usize("timeperiod"))),
+        lookback: |p| vwma::vwma_lookback(p.usize("timeperiod")),
     },
 ];
