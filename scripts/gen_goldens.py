@@ -38,11 +38,9 @@ CASE_MODULES = {g: importlib.import_module(f"golden_cases.{g}") for g in GROUPS 
 TALIB_CASES = [case for g in GROUPS for case in CASE_MODULES[g].CASES]
 CHINA_CASES = CASE_MODULES["china"].CASES
 INPUT_OVERRIDES = {code: cols for m in CASE_MODULES.values() for code, cols in getattr(m, "INPUTS", {}).items()}
-# Functions that are not in the catalog because an input is not an OHLCV column (MAVP's
-# period series): a module's KERNEL_CASES, with the extra columns its EXTRA_INPUTS
-# builds from each input case (name -> function of the bars). They are written under
-# "kernel_results" and checked by a test that calls the kernel directly.
-KERNEL_CASES = [case for g in GROUPS for case in getattr(CASE_MODULES[g], "KERNEL_CASES", [])]
+# Inputs that are not OHLCV columns (MAVP's period series): a module's EXTRA_INPUTS
+# builds them from each input case (name -> function of the bars); they are written
+# beside the columns.
 EXTRA_INPUTS = {col: fn for m in CASE_MODULES.values() for col, fn in getattr(m, "EXTRA_INPUTS", {}).items()}
 # Catalog codes whose TA-Lib function has another name (the catalog's KDJ is MyTT's).
 TALIB_NAMES = {"TA_KDJ": "KDJ"}
@@ -243,14 +241,8 @@ def main():
             outs = china_run(code, params, bars)
             results.append({"code": code, "params": params, "reference": "mytt",
                             "outputs": {k: to_json_list(v) for k, v in outs.items()}})
-        kernel_results = []
-        for code, params in KERNEL_CASES:
-            outs = talib_run(code, params, bars)
-            kernel_results.append({"code": code, "params": params, "reference": "talib",
-                                   "outputs": {k: to_json_list(v) for k, v in outs.items()}})
         doc = {"case": name, "talib_version": talib.__version__, "ta_c_version": talib.__ta_version__.decode(),
-               "inputs": {k: to_json_list(v) for k, v in bars.items()}, "results": results,
-               "kernel_results": kernel_results}
+               "inputs": {k: to_json_list(v) for k, v in bars.items()}, "results": results}
         path = os.path.join(OUT_DIR, f"{name}.json.gz")
         with gzip.GzipFile(path, "wb", mtime=0) as f:
             f.write(json.dumps(doc, separators=(",", ":")).encode())

@@ -56,11 +56,12 @@ def mavp_periods(bars):
     return periods
 
 
-# MAVP is not in the catalog (its period series is not an OHLCV column): these are
-# checked by tests/mavp.rs, which calls the kernel with the same period series.
+# MAVP's second input is a per-bar period series (not an OHLCV column): the generator
+# writes it beside the columns as input `periods`. Values below minperiod, above
+# maxperiod, fractions, NaN (TA-Lib takes minperiod) and 1e10 (maxperiod).
 EXTRA_INPUTS = {"periods": mavp_periods}
 INPUTS = {"MAVP": ["close", "periods"]}
-KERNEL_CASES = [("MAVP", {})] + [
+CASES += [("MAVP", {})] + [
     ("MAVP", {"minperiod": lo, "maxperiod": hi, "matype": t})
     for lo, hi, t in [(2, 30, 1), (2, 30, 2), (2, 20, 3), (2, 12, 4), (2, 30, 5), (2, 30, 6), (2, 30, 7),
                       (2, 10, 8), (2, 30, 9), (1, 30, 10), (2, 30, 11), (2, 30, 12), (1, 30, 13),

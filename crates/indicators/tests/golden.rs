@@ -75,7 +75,9 @@ fn every_indicator_matches_its_reference() {
             series(&inputs["close"]),
             series(&inputs["volume"]),
         );
-        let bars = Bars { open: &open, high: &high, low: &low, close: &close, volume: &volume };
+        // MAVP's period series, written by the generator beside the OHLCV columns.
+        let periods = if inputs["periods"].is_null() { Vec::new() } else { series(&inputs["periods"]) };
+        let bars = Bars { open: &open, high: &high, low: &low, close: &close, volume: &volume, periods: &periods };
         for result in doc["results"].as_array().unwrap() {
             let code = result["code"].as_str().unwrap();
             let spec = find(code).expect("golden code is in the catalog");

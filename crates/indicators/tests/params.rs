@@ -92,6 +92,8 @@ fn no_parameter_set_or_length_panics() {
     let low: Vec<f64> = close.iter().map(|c| c - next()).collect();
     let open = close.clone();
     let volume: Vec<f64> = (0..70).map(|_| (next() * 1e6).round()).collect();
+    // MAVP's period per bar: in range, below and above it.
+    let periods: Vec<f64> = (0..70).map(|i| (i % 45) as f64).collect();
     // Inside every Math Transform's domain (ACOS and ASIN need -1..1).
     let unit: Vec<f64> = close.iter().map(|c| (c - 55.0) / 10.0).collect();
     for spec in catalog() {
@@ -120,6 +122,7 @@ fn no_parameter_set_or_length_panics() {
                     low: &low[..n],
                     close: &close[..n],
                     volume: &volume[..n],
+                    periods: &periods[..n],
                 };
                 let out = spec.compute(&bars, &p).unwrap();
                 assert_eq!(out.len(), spec.outputs.len(), "{}", spec.code);
@@ -133,7 +136,7 @@ fn no_parameter_set_or_length_panics() {
                 }
             }
             let nan = vec![f64::NAN; 40];
-            let all_nan = Bars { open: &nan, high: &nan, low: &nan, close: &nan, volume: &nan };
+            let all_nan = Bars { open: &nan, high: &nan, low: &nan, close: &nan, volume: &nan, periods: &nan };
             assert!(spec.compute(&all_nan, &p).unwrap().iter().all(|s| s.iter().all(|v| v.is_nan())));
         }
     }
@@ -147,6 +150,9 @@ fn every_matype_at_every_length() {
     let close: Vec<f64> = (0..70).map(|i| 50.0 + ((i * 37) % 11) as f64 * 0.7 - (i % 4) as f64).collect();
     let high: Vec<f64> = close.iter().map(|c| c + 1.0).collect();
     let low: Vec<f64> = close.iter().map(|c| c - 1.5).collect();
+    let open: Vec<f64> = close.iter().map(|c| c - 0.25).collect();
+    let volume: Vec<f64> = (0..70).map(|i| 1000.0 + ((i * 13) % 7) as f64 * 100.0).collect();
+    let periods: Vec<f64> = (0..70).map(|i| (i % 45) as f64).collect();
     for spec in catalog().iter().filter(|s| s.params.iter().any(|p| p.kind == ParamKind::MaType)) {
         for t in 0..=13 {
             for short in [true, false] {
@@ -166,7 +172,14 @@ fn every_matype_at_every_length() {
                 let p = spec.resolve(&given).unwrap_or_else(|e| panic!("{}: {e}", spec.code));
                 let lb = spec.lookback(&p);
                 for n in 0..=70 {
-                    let bars = Bars { high: &high[..n], low: &low[..n], close: &close[..n], ..Default::default() };
+                    let bars = Bars {
+                        open: &open[..n],
+                        high: &high[..n],
+                        low: &low[..n],
+                        close: &close[..n],
+                        volume: &volume[..n],
+                        periods: &periods[..n],
+                    };
                     let out = spec.compute(&bars, &p).unwrap();
                     let lead = out.iter().map(|s| s.iter().take_while(|v| v.is_nan()).count()).max().unwrap_or(0);
                     if n > lb {

@@ -45,6 +45,7 @@ impl BarSeries {
             low: &self.low,
             close: &self.close,
             volume: &self.volume,
+            periods: &[],
         }
     }
 

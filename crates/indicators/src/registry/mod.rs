@@ -31,6 +31,9 @@ pub enum Field {
     Close,
     /// Volume.
     Volume,
+    /// A per-bar period series (MAVP's second input): not a column of stored bars, so
+    /// MAVP is computed only where the caller supplies it.
+    Periods,
 }
 
 impl Field {
@@ -42,6 +45,7 @@ impl Field {
             Field::Low => "low",
             Field::Close => "close",
             Field::Volume => "volume",
+            Field::Periods => "periods",
         }
     }
 }
@@ -69,6 +73,8 @@ pub struct Bars<'a> {
     pub close: &'a [f64],
     /// Volumes.
     pub volume: &'a [f64],
+    /// MAVP's period per bar (empty unless the caller has one).
+    pub periods: &'a [f64],
 }
 
 impl<'a> Bars<'a> {
@@ -80,6 +86,7 @@ impl<'a> Bars<'a> {
             Field::Low => self.low,
             Field::Close => self.close,
             Field::Volume => self.volume,
+            Field::Periods => self.periods,
         }
     }
 
@@ -91,6 +98,7 @@ impl<'a> Bars<'a> {
             low: cut(self.low),
             close: cut(self.close),
             volume: cut(self.volume),
+            periods: cut(self.periods),
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::cycle::trendline;
 use crate::overlap::sarext;
-use crate::overlap::{hma, mama, rma, t3, vwma, zlema};
+use crate::overlap::{hma, mama, mavp, rma, t3, vwma, zlema};
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -260,5 +260,23 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, p| one!(vwma::vwma(b.close, b.volume, p.usize("timeperiod"))),
         lookback: |p| vwma::vwma_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "MAVP",
+        group: "overlap",
+        description: "Moving average with a variable period per bar (the `periods` input: \
+                      supplied by the caller, stored bars have none; minperiod > maxperiod gives no values)",
+        inputs: &[Field::Close, Field::Periods],
+        params: &[
+            ParamSpec::int("minperiod", 2, 1, MAXP),
+            ParamSpec::int("maxperiod", 30, 1, MAXP),
+            ParamSpec::matype("matype"),
+        ],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            one!(mavp::mavp(b.close, b.periods, p.usize("minperiod"), p.usize("maxperiod"), matype(p, "matype")))
+        },
+        lookback: |p| mavp::mavp_lookback(p.usize("maxperiod"), matype(p, "matype")),
     },
 ];

@@ -404,6 +404,7 @@ impl BarColumns {
             low: &self.low,
             close: &self.close,
             volume: &self.volume,
+            periods: &[],
         };
         Ok(req.spec.compute(&input, &req.params)?)
     }
