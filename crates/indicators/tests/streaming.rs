@@ -41,7 +41,11 @@ struct Series {
 }
 
 fn aapl() -> Series {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/real_aapl.json.gz");
+    golden_input("real_aapl")
+}
+
+fn golden_input(case: &str) -> Series {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/{case}.json.gz"));
     let mut text = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_string(&mut text).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -75,6 +79,47 @@ fn check<S>(
 
 fn or_nan(v: Option<f64>) -> Vec<f64> {
     vec![v.unwrap_or(f64::NAN)]
+}
+
+/// On `flat_tiny` (moves of ~1e-13, then exact plateaus) the smoothed TR and the DI sum
+/// reach TA-Lib's zero tests, where the stream must take the batch's branches.
+#[test]
+fn zero_tests_stream_like_batch_on_flat_tiny() {
+    let s = golden_input("flat_tiny");
+    let n = s.close.len();
+    for p in [2, 5, 14] {
+        let step = |i: usize| (s.high[i], s.low[i], s.close[i]);
+        check(
+            "ADX",
+            n,
+            &[adx(&s.high, &s.low, &s.close, p)],
+            || Adx::new(p),
+            |st, i| {
+                let (h, l, c) = step(i);
+                or_nan(st.next(h, l, c))
+            },
+        );
+        check(
+            "DX",
+            n,
+            &[dx(&s.high, &s.low, &s.close, p)],
+            || Dx::new(p),
+            |st, i| {
+                let (h, l, c) = step(i);
+                or_nan(st.next(h, l, c))
+            },
+        );
+        check(
+            "ADXR",
+            n,
+            &[adxr(&s.high, &s.low, &s.close, p)],
+            || Adxr::new(p),
+            |st, i| {
+                let (h, l, c) = step(i);
+                or_nan(st.next(h, l, c))
+            },
+        );
+    }
 }
 
 #[test]

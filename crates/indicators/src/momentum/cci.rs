@@ -2,9 +2,11 @@
 //!
 //! TA-Lib re-sums the typical prices and their absolute deviations over a circular
 //! buffer every bar, in buffer-slot order; that order decides the last bit, so it is
-//! kept. `cci = (tp − mean) / (0.015 · (Σ|tp − mean| / p))`, 0 when either part is zero.
+//! kept. `cci = (tp − mean) / (0.015 · (Σ|tp − mean| / p))`, 0 when either
+//! `tp − mean` or the mean deviation is zero within 1e-14 of `|mean|` (TA-Lib 0.8's
+//! scale-aware test, bounds inclusive).
 
-use crate::math::{is_zero, nan_vec};
+use crate::math::{is_zero_scaled, nan_vec};
 
 /// Bars before the first value.
 pub fn cci_lookback(period: usize) -> usize {
@@ -38,8 +40,14 @@ pub fn cci(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> 
         for &v in &ring {
             deviation += (v - average).abs();
         }
+        let mean_deviation = deviation / p;
         let t = last - average;
-        out[i] = if !is_zero(t) && !is_zero(deviation) { t / (0.015 * (deviation / p)) } else { 0.0 };
+        let scale = average.abs();
+        out[i] = if !is_zero_scaled(t, scale) && !is_zero_scaled(mean_deviation, scale) {
+            t / (0.015 * mean_deviation)
+        } else {
+            0.0
+        };
         slot += 1;
         if slot == period {
             slot = 0;

@@ -1,7 +1,8 @@
 //! CMO — Chande momentum oscillator with TA-Lib's Wilder smoothing (as RSI):
-//! 100·(gain − loss)/(gain + loss), 0 when the sum is zero.
+//! 100·(gain − loss)/(gain + loss), 0 unless the sum is `> 0` (TA-Lib 0.8's exact
+//! test; a NaN sum gives 0).
 
-use crate::math::{is_zero, nan_vec};
+use crate::math::nan_vec;
 
 /// Bars before the first value.
 pub fn cmo_lookback(period: usize) -> usize {
@@ -19,7 +20,7 @@ pub fn cmo(real: &[f64], period: usize) -> Vec<f64> {
     let w = (period - 1) as f64;
     let value = |gain: f64, loss: f64| {
         let total = gain + loss;
-        if !is_zero(total) {
+        if total > 0.0 {
             100.0 * ((gain - loss) / total)
         } else {
             0.0
@@ -31,9 +32,11 @@ pub fn cmo(real: &[f64], period: usize) -> Vec<f64> {
     for &x in &real[1..=period] {
         let change = x - prev;
         prev = x;
-        let up = if 0.0 < change { change } else { 0.0 };
+        // TA-Lib adds a change to the gain unless it is < 0 (so a NaN goes to the gain
+        // and +inf leaves the loss finite), else subtracts it from the loss.
+        let (up, down) = if change < 0.0 { (0.0, change) } else { (change, 0.0) };
         gain += up;
-        loss += up - change;
+        loss -= down;
     }
     loss /= p;
     gain /= p;
@@ -41,8 +44,8 @@ pub fn cmo(real: &[f64], period: usize) -> Vec<f64> {
     for (o, &x) in out[period + 1..].iter_mut().zip(&real[period + 1..]) {
         let change = x - prev;
         prev = x;
-        let up = if 0.0 < change { change } else { 0.0 };
-        loss = loss * w + (up - change);
+        let (up, down) = if change < 0.0 { (0.0, change) } else { (change, 0.0) };
+        loss = loss * w - down;
         gain = gain * w + up;
         loss /= p;
         gain /= p;

@@ -4,7 +4,9 @@
 //! +DM/−DM and TR are summed over the first `p − 1` changes, then Wilder-smoothed as
 //! `x = x − x/p + today`; DI = 100·DM/TR; DX = 100·|−DI − +DI| / (−DI + +DI). ADX averages
 //! the first `p` DX values, then `adx = (adx·(p−1) + dx) / p`; ADXR = (ADX + ADX `p − 1`
-//! bars earlier) / 2. TA-Lib's zero tests (on TR and on +DI + −DI) are kept.
+//! bars earlier) / 2. TA-Lib 0.8's zero tests are kept: DI and DX need a smoothed TR
+//! that is exactly `> 0` (NaN fails), the one-period DI a TR that is not `<= 0` (NaN
+//! passes), and DX a +DI + −DI outside TA-Lib's fixed (−1e-14, 1e-14) band.
 
 use crate::math::{is_zero, nan_vec, with_lookback, Ring};
 use crate::volatility::atr::true_range;
@@ -111,7 +113,7 @@ impl DxCore {
             self.plus_dm += d;
         }
         self.tr = self.tr - self.tr / pf + tr;
-        Some(if !is_zero(self.tr) {
+        Some(if self.tr > 0.0 {
             let minus_di = 100.0 * (self.minus_dm / self.tr);
             let plus_di = 100.0 * (self.plus_dm / self.tr);
             let sum = minus_di + plus_di;
@@ -391,7 +393,8 @@ fn directional_index(
         for i in 1..n {
             let (diff_p, diff_m, tr) = step.next(high[i], low[i], close[i]);
             out[i] = match dm1(diff_p, diff_m) {
-                Some(dm) if !is_zero(tr) => dm / tr,
+                #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN must pass, as in TA-Lib
+                Some(dm) if !(tr <= 0.0) => dm / tr,
                 _ => 0.0,
             };
         }
@@ -414,7 +417,7 @@ fn directional_index(
             None => dm - dm / pf,
         };
         tr_sum = tr_sum - tr_sum / pf + tr;
-        out[i] = if !is_zero(tr_sum) { 100.0 * (dm / tr_sum) } else { 0.0 };
+        out[i] = if tr_sum > 0.0 { 100.0 * (dm / tr_sum) } else { 0.0 };
     }
     out
 }

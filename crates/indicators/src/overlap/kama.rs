@@ -1,10 +1,10 @@
 //! KAMA — Kaufman adaptive moving average, TA-Lib-exact.
 //!
 //! The efficiency ratio `|x[t] − x[t−p]| / Σ|Δx|` sets the smoothing constant between
-//! 2/(30+1) and 2/(2+1), squared; the sum of absolute changes is carried incrementally
-//! (and set to exactly zero once `period` flat bars have gone by, as TA-Lib 0.8 does).
-//! A zero (or negative residue) sum, or one at most the net change (up or down),
-//! gives ratio 1: the ratio never exceeds 1 by a rounding.
+//! 2/(30+1) and 2/(2+1), squared; the sum of absolute changes is carried incrementally.
+//! As in TA-Lib 0.8 (and ER): once a whole window of changes is exactly zero the sum is
+//! reset to 0 (dropping its rounding residue); the ratio is 1 where the sum is `<= 0` or
+//! not above the signed net change, and is capped at 1.
 
 use crate::math::nan_vec;
 
@@ -23,18 +23,28 @@ pub fn kama(real: &[f64], period: usize) -> Vec<f64> {
     let const_max = 2.0 / (30.0 + 1.0);
     let const_diff = 2.0 / (2.0 + 1.0) - const_max;
     let smoothing = |sum_roc1: f64, period_roc: f64| {
-        let er = if sum_roc1 <= 0.0 || sum_roc1 <= period_roc.abs() { 1.0 } else { (period_roc / sum_roc1).abs() };
+        let er = if sum_roc1 <= 0.0 || sum_roc1 <= period_roc {
+            1.0
+        } else {
+            let r = (period_roc / sum_roc1).abs();
+            if r > 1.0 {
+                1.0
+            } else {
+                r
+            }
+        };
         let sc = er.mul_add(const_diff, const_max);
         sc * sc
     };
+    // The run of exactly-zero changes at bar t is t minus the last bar that moved.
+    let mut last_move = 0usize;
     let mut sum_roc1 = 0.0;
-    // Consecutive one-bar changes of exactly zero: once a whole window of them has
-    // gone by the sum is known to be zero, and TA-Lib 0.8 drops its rounding residue.
-    let mut null_run = 0;
     for i in 0..period {
         let t = real[i] - real[i + 1];
         sum_roc1 += t.abs();
-        null_run = if t == 0.0 { null_run + 1 } else { 0 };
+        if t != 0.0 {
+            last_move = i + 1;
+        }
     }
     let mut today = period;
     let mut trailing = 0usize;
@@ -51,12 +61,12 @@ pub fn kama(real: &[f64], period: usize) -> Vec<f64> {
         let t2 = real[trailing];
         trailing += 1;
         let period_roc = x - t2;
-        sum_roc1 -= (trailing_value - t2).abs();
         let change = x - real[today - 1];
+        sum_roc1 -= (trailing_value - t2).abs();
         sum_roc1 += change.abs();
-        null_run = if change == 0.0 { null_run + 1 } else { 0 };
-        if null_run >= period {
-            null_run = period;
+        if change != 0.0 {
+            last_move = today;
+        } else if today - last_move >= period {
             sum_roc1 = 0.0;
         }
         trailing_value = t2;

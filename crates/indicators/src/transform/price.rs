@@ -21,13 +21,13 @@ pub fn wclprice(high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
     (0..close.len()).map(|i| (high[i] + low[i] + close[i] * 2.0) / 4.0).collect()
 }
 
-/// BOP, balance of power: `(close − open) / (high − low)`, 0 where the range is not
-/// above TA-Lib's epsilon.
+/// BOP, balance of power: `(close − open) / (high − low)`, 0 where the range is `<= 0`
+/// (an exact test in TA-Lib 0.8: a NaN range passes and gives NaN).
 pub fn bop(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
     (0..close.len())
         .map(|i| {
             let range = high[i] - low[i];
-            if range < 0.000_000_000_000_01 {
+            if range <= 0.0 {
                 0.0
             } else {
                 (close[i] - open[i]) / range

@@ -4,7 +4,7 @@
 //! two-coefficient Wilder step `atr = fma(atr, β, tr·α)` with β = (p−1)/p, α = 1 − β.
 //! NATR is ATR / close · 100.
 
-use crate::math::{is_zero, nan_vec, with_lookback};
+use crate::math::{nan_vec, with_lookback};
 
 /// True range of one bar given the previous close (TA-Lib's comparison order).
 #[inline(always)]
@@ -86,9 +86,10 @@ pub fn natr_lookback(period: usize) -> usize {
     period
 }
 
-/// NATR = ATR / close · 100 (0 where the close is zero).
+/// NATR = ATR / close · 100 (0 where the close is exactly zero: TA-Lib 0.8 tests
+/// `close != 0`, so a tiny or negative close still divides).
 pub fn natr(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
-    atr_scaled(high, low, close, period, |atr, c| if !is_zero(c) { (atr / c) * 100.0 } else { 0.0 })
+    atr_scaled(high, low, close, period, |atr, c| if c != 0.0 { (atr / c) * 100.0 } else { 0.0 })
 }
 
 /// Streaming ATR (period >= 2): one bar in, O(1).
