@@ -83,3 +83,15 @@ CASES += [
     ("TA_KDJ", {"fastk_period": 9, "slowk_period": 3, "slowk_matype": 11, "slowd_period": 3, "slowd_matype": 11}),
     ("TA_KDJ", {"fastk_period": 5, "slowk_period": 4, "slowk_matype": 7, "slowd_period": 4, "slowd_matype": 8}),
 ]
+
+# The moving-average types 7-13 (MAMA, T3, HMA, identity, the function's own default,
+# ZLEMA, RMA) in every momentum function that takes one.
+CASES += [("APO", {"fastperiod": 5, "slowperiod": 20, "matype": t}) for t in range(7, 14)]
+CASES += [("PPO", {"fastperiod": 5, "slowperiod": 20, "matype": t}) for t in range(7, 14)]
+CASES += [
+    ("MACDEXT", {"fastperiod": 5, "fastmatype": f, "slowperiod": 20, "slowmatype": s, "signalperiod": 4, "signalmatype": g})
+    for f, s, g in [(7, 8, 9), (10, 11, 12), (13, 7, 8), (9, 10, 11), (12, 13, 13), (11, 11, 11)]
+]
+CASES += [("STOCHRSI", {"timeperiod": 14, "fastk_period": 5, "fastd_period": 3, "fastd_matype": t}) for t in range(7, 14)]
+CASES += [("TA_KDJ", {"fastk_period": 9, "slowk_period": 3, "slowk_matype": t, "slowd_period": 3, "slowd_matype": t})
+          for t in range(0, 14)]

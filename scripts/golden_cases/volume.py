@@ -16,3 +16,6 @@ CASES = [
     ("RVOL", {}), ("RVOL", {"timeperiod": 1}), ("RVOL", {"timeperiod": 3}),
     ("VWAP", {}),
 ]
+
+# The moving-average types 7-13 in PVO.
+CASES += [("PVO", {"fastperiod": 5, "slowperiod": 20, "matype": t}) for t in range(7, 14)]
