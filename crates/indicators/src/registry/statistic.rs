@@ -1,5 +1,86 @@
 //! Catalog entries: TA-Lib's Statistic Functions.
 
 use super::*;
+use crate::statistic::{beta, correl, regression};
 
-pub(super) static SPECS: &[IndicatorSpec] = &[];
+const P14_2: &[ParamSpec] = &period(14, 2);
+
+pub(super) static SPECS: &[IndicatorSpec] = &[
+    IndicatorSpec {
+        code: "BETA",
+        group: "statistic",
+        description: "Beta: regression slope of the second input's returns on the first's",
+        inputs: HL,
+        params: &period(5, 1),
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(beta::beta(b.high, b.low, p.usize("timeperiod"))),
+        lookback: |p| beta::beta_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "CORREL",
+        group: "statistic",
+        description: "Pearson's correlation coefficient of two inputs over the period",
+        inputs: HL,
+        params: P30_1,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(correl::correl(b.high, b.low, p.usize("timeperiod"))),
+        lookback: |p| correl::correl_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "LINEARREG",
+        group: "statistic",
+        description: "Linear regression: the least-squares line's value at the newest bar",
+        inputs: REAL,
+        params: P14_2,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(regression::linearreg(b.close, p.usize("timeperiod"))),
+        lookback: |p| regression::linearreg_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "LINEARREG_ANGLE",
+        group: "statistic",
+        description: "Linear regression angle, in degrees",
+        inputs: REAL,
+        params: P14_2,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(regression::linearreg_angle(b.close, p.usize("timeperiod"))),
+        lookback: |p| regression::linearreg_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "LINEARREG_INTERCEPT",
+        group: "statistic",
+        description: "Linear regression intercept",
+        inputs: REAL,
+        params: P14_2,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(regression::linearreg_intercept(b.close, p.usize("timeperiod"))),
+        lookback: |p| regression::linearreg_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "LINEARREG_SLOPE",
+        group: "statistic",
+        description: "Linear regression slope",
+        inputs: REAL,
+        params: P14_2,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(regression::linearreg_slope(b.close, p.usize("timeperiod"))),
+        lookback: |p| regression::linearreg_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "TSF",
+        group: "statistic",
+        description: "Time series forecast: the least-squares line one bar ahead",
+        inputs: REAL,
+        params: P14_2,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(regression::tsf(b.close, p.usize("timeperiod"))),
+        lookback: |p| regression::linearreg_lookback(p.usize("timeperiod")),
+    },
+];

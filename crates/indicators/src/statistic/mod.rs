@@ -1,1 +1,5 @@
 //! TA-Lib's Statistic Functions: regressions, correlation, beta, percentiles.
+
+pub mod beta;
+pub mod correl;
+pub mod regression;
