@@ -13,4 +13,8 @@ CASES = [
     ("MIDPOINT", {}), ("MIDPOINT", {"timeperiod": 3}),
     ("MIDPRICE", {}), ("MIDPRICE", {"timeperiod": 2}), ("MIDPRICE", {"timeperiod": 5}),
     ("MA", {}), ("MA", {"timeperiod": 1, "matype": 3}), ("MA", {"timeperiod": 10, "matype": 0}), ("MA", {"timeperiod": 10, "matype": 1}), ("MA", {"timeperiod": 10, "matype": 2}), ("MA", {"timeperiod": 10, "matype": 3}), ("MA", {"timeperiod": 10, "matype": 4}), ("MA", {"timeperiod": 10, "matype": 5}), ("MA", {"timeperiod": 10, "matype": 6}),
+    ("ACCBANDS", {}), ("ACCBANDS", {"timeperiod": 2}), ("ACCBANDS", {"timeperiod": 7}),
+    ("KC", {}), ("KC", {"timeperiod": 2, "atrperiod": 1, "nbdev": 1.0}), ("KC", {"timeperiod": 5, "atrperiod": 30, "nbdev": -1.5}), ("KC", {"timeperiod": 40, "atrperiod": 14, "nbdev": 0.0}),
+    ("DONCHIAN", {}), ("DONCHIAN", {"timeperiod": 2}), ("DONCHIAN", {"timeperiod": 7}),
+    ("SUPERTREND", {}), ("SUPERTREND", {"timeperiod": 2, "multiplier": 0.0}), ("SUPERTREND", {"timeperiod": 14, "multiplier": 1.5}),
 ]

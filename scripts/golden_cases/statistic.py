@@ -10,4 +10,6 @@ CASES = [
     ("LINEARREG_INTERCEPT", {}), ("LINEARREG_INTERCEPT", {"timeperiod": 2}), ("LINEARREG_INTERCEPT", {"timeperiod": 30}),
     ("LINEARREG_SLOPE", {}), ("LINEARREG_SLOPE", {"timeperiod": 2}), ("LINEARREG_SLOPE", {"timeperiod": 30}),
     ("TSF", {}), ("TSF", {"timeperiod": 2}), ("TSF", {"timeperiod": 30}),
+    ("PERCENTILE", {}), ("PERCENTILE", {"timeperiod": 2, "percentile": 0.0}), ("PERCENTILE", {"timeperiod": 10, "percentile": 100.0}), ("PERCENTILE", {"timeperiod": 7, "percentile": 33.0}), ("PERCENTILE", {"timeperiod": 120, "percentile": 90.0}),
+    ("PERCENTRANK", {}), ("PERCENTRANK", {"timeperiod": 2}), ("PERCENTRANK", {"timeperiod": 10}),
 ]

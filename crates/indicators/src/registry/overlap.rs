@@ -1,6 +1,7 @@
 //! Catalog entries: TA-Lib's Overlap Studies: moving averages, bands, SAR, midpoints.
 
 use super::*;
+use crate::overlap::{accbands, donchian, kc, supertrend};
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -148,5 +149,57 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, p| one!(midpoint::midprice(b.high, b.low, p.usize("timeperiod"))),
         lookback: |p| midpoint::midpoint_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "ACCBANDS",
+        group: "overlap",
+        description: "Acceleration bands",
+        inputs: HLC,
+        params: &period(20, 2),
+        outputs: &["upperband", "middleband", "lowerband"],
+        reference: Reference::TaLib,
+        kernel: |b, p| accbands::accbands(b.high, b.low, b.close, p.usize("timeperiod")).into(),
+        lookback: |p| accbands::accbands_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "KC",
+        group: "overlap",
+        description: "Keltner channels: EMA of the typical price ± nbdev·ATR",
+        inputs: HLC,
+        params: &[
+            ParamSpec::int("timeperiod", 20, 2, MAXP),
+            ParamSpec::int("atrperiod", 10, 1, MAXP),
+            ParamSpec::real("nbdev", 2.0, -BIG, BIG),
+        ],
+        outputs: &["upperband", "middleband", "lowerband"],
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            kc::kc(b.high, b.low, b.close, p.usize("timeperiod"), p.usize("atrperiod"), p.real("nbdev")).into()
+        },
+        lookback: |p| kc::kc_lookback(p.usize("timeperiod"), p.usize("atrperiod")),
+    },
+    IndicatorSpec {
+        code: "DONCHIAN",
+        group: "overlap",
+        description: "Donchian channels: highest high, lowest low and their midpoint",
+        inputs: HL,
+        params: &period(20, 2),
+        outputs: &["upperband", "middleband", "lowerband"],
+        reference: Reference::TaLib,
+        kernel: |b, p| donchian::donchian(b.high, b.low, p.usize("timeperiod")).into(),
+        lookback: |p| donchian::donchian_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "SUPERTREND",
+        group: "overlap",
+        description: "SuperTrend: ATR bands that ratchet with the trend, and the trend (1 or -1)",
+        inputs: HLC,
+        params: &[ParamSpec::int("timeperiod", 10, 2, MAXP), ParamSpec::real("multiplier", 3.0, 0.0, BIG)],
+        outputs: &["supertrend", "trend"],
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            supertrend::supertrend(b.high, b.low, b.close, p.usize("timeperiod"), p.real("multiplier")).into()
+        },
+        lookback: |p| supertrend::supertrend_lookback(p.usize("timeperiod")),
     },
 ];

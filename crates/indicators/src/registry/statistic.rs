@@ -1,7 +1,7 @@
 //! Catalog entries: TA-Lib's Statistic Functions.
 
 use super::*;
-use crate::statistic::{beta, correl, regression};
+use crate::statistic::{beta, correl, percentile, regression};
 
 const P14_2: &[ParamSpec] = &period(14, 2);
 
@@ -82,5 +82,27 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, p| one!(regression::tsf(b.close, p.usize("timeperiod"))),
         lookback: |p| regression::linearreg_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "PERCENTILE",
+        group: "statistic",
+        description: "Percentile of the window by nearest rank",
+        inputs: REAL,
+        params: &[ParamSpec::int("timeperiod", 30, 2, MAXP), ParamSpec::real("percentile", 50.0, 0.0, 100.0)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(percentile::percentile(b.close, p.usize("timeperiod"), p.real("percentile"))),
+        lookback: |p| percentile::percentile_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "PERCENTRANK",
+        group: "statistic",
+        description: "Percent rank: share of the previous period's values below the current one",
+        inputs: REAL,
+        params: &period(100, 2),
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(percentile::percentrank(b.close, p.usize("timeperiod"))),
+        lookback: |p| percentile::percentrank_lookback(p.usize("timeperiod")),
     },
 ];

@@ -2,4 +2,5 @@
 
 pub mod beta;
 pub mod correl;
+pub mod percentile;
 pub mod regression;
