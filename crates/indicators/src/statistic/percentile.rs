@@ -4,8 +4,9 @@
 //! PERCENTILE: the rank-th smallest value of the window, rank = ⌈percentile·period/100⌉
 //! (multiply first, as TA-Lib does) clamped to 1..=period. Equal values keep their age
 //! order (the newest after its equals), which only the sign of a zero can observe.
-//! The window is kept sorted: the new value goes in after its equals, the departing
-//! one (the oldest of its equals) comes out — a binary search and one block move each.
+//! The window less its newest value is kept sorted: the new value's place is counted
+//! (branch-free), the rank-th value read, and the departing value (the oldest of its
+//! equals) swapped out for the new one with one block move.
 //!
 //! PERCENTRANK: the share of the `period` previous values strictly below the current
 //! one, (count / period) · 100 (divide, then scale, as TA-Lib does).
@@ -22,6 +23,17 @@ fn nearest_rank(period: usize, percentile: f64) -> usize {
     (r as usize).clamp(1, period.max(1))
 }
 
+/// How many of `v` are `<= x` (or `< x` with `strict`): branch-free, so random data
+/// costs no mispredictions.
+#[inline(always)]
+fn count(v: &[f64], x: f64, strict: bool) -> usize {
+    if strict {
+        v.iter().map(|&a| (a < x) as usize).sum()
+    } else {
+        v.iter().map(|&a| (a <= x) as usize).sum()
+    }
+}
+
 /// PERCENTILE over `real`; NaN inside the lookback.
 pub fn percentile(real: &[f64], period: usize, percentile: f64) -> Vec<f64> {
     let n = real.len();
@@ -32,20 +44,38 @@ pub fn percentile(real: &[f64], period: usize, percentile: f64) -> Vec<f64> {
     let mut out = Vec::with_capacity(n);
     out.resize(period - 1, f64::NAN);
     // The retained values (the window less its newest bar), ascending, equal values in
-    // age order; one spare slot for the insert.
+    // age order.
     let mut sorted: Vec<f64> = Vec::with_capacity(period);
     for &x in &real[..period - 1] {
-        let at = sorted.partition_point(|&v| v <= x);
+        let at = count(&sorted, x, false);
         sorted.insert(at, x);
+    }
+    if period == 1 {
+        out.extend_from_slice(real);
+        return out;
     }
     for today in period - 1..n {
         let x = real[today];
-        let at = sorted.partition_point(|&v| v <= x);
-        sorted.insert(at, x);
-        out.push(sorted[rank - 1]);
-        let old = real[today + 1 - period];
-        let gone = sorted.partition_point(|&v| v < old).min(sorted.len() - 1);
-        sorted.remove(gone);
+        // The new value goes after its equals; the full window's rank-th value is then
+        // a retained one or the new one.
+        let at = count(&sorted, x, false);
+        out.push(if at >= rank {
+            sorted[rank - 1]
+        } else if at + 1 < rank {
+            sorted[rank - 2]
+        } else {
+            x
+        });
+        // The next retained set: this window less its oldest value (the first of its
+        // equals), with the new value in.
+        let gone = count(&sorted, real[today + 1 - period], true).min(sorted.len() - 1);
+        if gone < at {
+            sorted.copy_within(gone + 1..at, gone);
+            sorted[at - 1] = x;
+        } else {
+            sorted.copy_within(at..gone, at + 1);
+            sorted[at] = x;
+        }
     }
     out
 }
@@ -65,8 +95,7 @@ pub fn percentrank(real: &[f64], period: usize) -> Vec<f64> {
     let mut out = Vec::with_capacity(n);
     out.resize(period, f64::NAN);
     for (window, &current) in real.windows(period).zip(&real[period..]) {
-        let count = window.iter().map(|&v| (v < current) as u32).sum::<u32>();
-        out.push((count as f64 / p) * 100.0);
+        out.push((count(window, current, true) as f64 / p) * 100.0);
     }
     out
 }

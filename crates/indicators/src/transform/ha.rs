@@ -3,7 +3,10 @@
 //! haClose = (((open + high) + low) + close) / 4 (that summation order); haOpen starts
 //! at (open + close) / 2 on the first bar and is then (previous haOpen + previous
 //! haClose) / 2; haHigh is the largest of high, haOpen and haClose and haLow the
-//! smallest of low, haOpen and haClose, by plain comparisons in that order.
+//! smallest of low, haOpen and haClose, by plain comparisons in that order. Halving and
+//! quartering are done as multiplications by 0.5 and 0.25, which give the same doubles
+//! as TA-Lib's divisions (scaling by a power of two rounds identically) and keep the
+//! haOpen recursion's latency low.
 
 /// Bars before the first value.
 pub fn ha_lookback() -> usize {
@@ -17,13 +20,13 @@ pub fn ha(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> [Vec<f64>; 
     if n == 0 {
         return outs;
     }
-    let mut ha_open = (open[0] + close[0]) / 2.0;
+    let mut ha_open = (open[0] + close[0]) * 0.5;
     let mut ha_close = f64::NAN;
     for i in 0..n {
         if i > 0 {
-            ha_open = (ha_open + ha_close) / 2.0;
+            ha_open = (ha_open + ha_close) * 0.5;
         }
-        ha_close = (((open[i] + high[i]) + low[i]) + close[i]) / 4.0;
+        ha_close = (((open[i] + high[i]) + low[i]) + close[i]) * 0.25;
         let mut ha_high = high[i];
         if ha_open > ha_high {
             ha_high = ha_open;
