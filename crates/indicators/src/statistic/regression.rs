@@ -35,10 +35,8 @@ enum Line {
     Forecast,
     /// LINEARREG_SLOPE: m.
     Slope,
-    /// LINEARREG_INTERCEPT: b.
+    /// LINEARREG_INTERCEPT: b (LINEARREG_ANGLE takes the slope and converts it).
     Intercept,
-    /// LINEARREG_ANGLE: atan(m) in degrees.
-    Angle,
 }
 
 const DEGREES: f64 = 180.0 / std::f64::consts::PI;
@@ -69,7 +67,6 @@ impl Fit {
             Line::Forecast => m.mul_add(self.p, b()),
             Line::Slope => m,
             Line::Intercept => b(),
-            Line::Angle => m.atan() * DEGREES,
         }
     }
 }
@@ -109,7 +106,6 @@ fn regression(real: &[f64], period: usize, line: Line) -> Vec<f64> {
                     Line::Forecast => simd::side_by_side::<1>(real, &mut out, period, start, fit),
                     Line::Slope => simd::side_by_side::<2>(real, &mut out, period, start, fit),
                     Line::Intercept => simd::side_by_side::<3>(real, &mut out, period, start, fit),
-                    Line::Angle => simd::side_by_side::<4>(real, &mut out, period, start, fit),
                 }
             };
             start = match fired {
@@ -163,7 +159,7 @@ fn sequential(real: &[f64], out: &mut [f64], period: usize, from: usize, until: 
 
 #[cfg(all(target_arch = "x86_64", target_feature = "avx2", target_feature = "fma"))]
 mod simd {
-    use super::{window_sums, Fit, DEGREES};
+    use super::{window_sums, Fit};
     use std::arch::x86_64::*;
 
     pub(super) const LANES: usize = 4;
@@ -202,8 +198,7 @@ mod simd {
             0 => lanes(_mm256_fmadd_pd(m, _mm256_set1_pd(fit.p - 1.0), b())),
             1 => lanes(_mm256_fmadd_pd(m, p, b())),
             2 => lanes(m),
-            3 => lanes(b()),
-            _ => lanes(m).map(|m| m.atan() * DEGREES),
+            _ => lanes(b()),
         }
     }
 
@@ -289,9 +284,14 @@ pub fn linearreg_intercept(real: &[f64], period: usize) -> Vec<f64> {
     regression(real, period, Line::Intercept)
 }
 
-/// LINEARREG_ANGLE: atan(m) in degrees.
+/// LINEARREG_ANGLE: atan(m) in degrees. (The slopes first, then the angles in one
+/// pass: the arctangents, which dominate, then overlap one another.)
 pub fn linearreg_angle(real: &[f64], period: usize) -> Vec<f64> {
-    regression(real, period, Line::Angle)
+    let mut out = regression(real, period, Line::Slope);
+    for v in out.iter_mut().skip(linearreg_lookback(period)) {
+        *v = v.atan() * DEGREES;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -317,7 +317,7 @@ mod tests {
                     let at = (next() * n as f64) as usize % n;
                     real[at] = 1e4 * (next() - 0.5);
                 }
-                for line in [Line::Value, Line::Forecast, Line::Slope, Line::Intercept, Line::Angle] {
+                for line in [Line::Value, Line::Forecast, Line::Slope, Line::Intercept] {
                     let fast = regression(&real, period, line);
                     let mut slow = vec![f64::NAN; n];
                     sequential(&real, &mut slow, period, period - 1, n, Fit::new(period), line);
