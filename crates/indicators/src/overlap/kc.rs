@@ -6,9 +6,9 @@
 //! seeded on the `timeperiod` typical prices ending there, the ATR on the `atrperiod`
 //! true ranges ending there.
 
-use crate::overlap::ema::{ema, ema_lookback};
+use crate::overlap::ema::{ema, ema_lookback, Ema};
 use crate::transform::price::typprice;
-use crate::volatility::atr::{atr, atr_lookback};
+use crate::volatility::atr::{atr, atr_lookback, Atr};
 
 /// Bars before the first value.
 pub fn kc_lookback(period: usize, atr_period: usize) -> usize {
@@ -38,4 +38,43 @@ pub fn kc(high: &[f64], low: &[f64], close: &[f64], period: usize, atr_period: u
         outs[2].push(m - band);
     }
     outs
+}
+
+/// Streaming KC: one bar in, O(1); the same numbers as [`kc`] (each leg starts at its
+/// own lookback before the first value, as there).
+#[derive(Debug, Clone)]
+pub struct Kc {
+    ema: Ema,
+    atr: Atr,
+    ema_from: usize,
+    atr_from: usize,
+    seen: usize,
+    nbdev: f64,
+}
+
+impl Kc {
+    /// A fresh state (`period` >= 2, `atr_period` >= 1).
+    pub fn new(period: usize, atr_period: usize, nbdev: f64) -> Self {
+        let start = kc_lookback(period, atr_period);
+        Self {
+            ema: Ema::new(period),
+            atr: Atr::new(atr_period),
+            ema_from: start - ema_lookback(period),
+            atr_from: start - atr_lookback(atr_period),
+            seen: 0,
+            nbdev,
+        }
+    }
+
+    /// Takes the next bar; returns (upper, middle, lower) from the lookback on.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64, close: f64) -> Option<(f64, f64, f64)> {
+        let bar = self.seen;
+        self.seen += 1;
+        let middle = if bar >= self.ema_from { self.ema.next((high + low + close) / 3.0) } else { None };
+        let range = if bar >= self.atr_from { self.atr.next(high, low, close) } else { None };
+        let (m, r) = (middle?, range?);
+        let band = r * self.nbdev;
+        Some((m + band, m, m - band))
+    }
 }

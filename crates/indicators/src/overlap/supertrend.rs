@@ -7,7 +7,7 @@
 //! below the final lower band and up on a close above the final upper band. Outputs: the
 //! band on the trend's side (lower in an uptrend) and the trend (1 or −1).
 
-use crate::volatility::atr::{atr, atr_lookback};
+use crate::volatility::atr::{atr, atr_lookback, Atr};
 
 /// Bars before the first value.
 pub fn supertrend_lookback(period: usize) -> usize {
@@ -26,41 +26,90 @@ pub fn supertrend(high: &[f64], low: &[f64], close: &[f64], period: usize, multi
     let mut trend = Vec::with_capacity(n);
     line.resize(start, f64::NAN);
     trend.resize(start, f64::NAN);
-    let median = (high[start] + low[start]) * 0.5;
-    let band = multiplier * range[start];
-    let mut final_upper = median + band;
-    let mut final_lower = median - band;
-    let mut up = true;
-    let mut prev_close = close[start];
-    line.push(final_lower);
-    trend.push(1.0);
+    let (mut ratchet, (v, t)) = Ratchet::first(high[start], low[start], close[start], range[start], multiplier);
+    line.push(v);
+    trend.push(t);
     for today in start + 1..n {
-        let median = (high[today] + low[today]) * 0.5;
-        let band = multiplier * range[today];
-        let basic_upper = median + band;
-        let basic_lower = median - band;
-        if basic_upper < final_upper || prev_close > final_upper {
-            final_upper = basic_upper;
-        }
-        if basic_lower > final_lower || prev_close < final_lower {
-            final_lower = basic_lower;
-        }
-        let c = close[today];
-        if up {
-            if c < final_lower {
-                up = false;
-            }
-        } else if c > final_upper {
-            up = true;
-        }
-        if up {
-            line.push(final_lower);
-            trend.push(1.0);
-        } else {
-            line.push(final_upper);
-            trend.push(-1.0);
-        }
-        prev_close = c;
+        let (v, t) = ratchet.next(high[today], low[today], close[today], range[today], multiplier);
+        line.push(v);
+        trend.push(t);
     }
     [line, trend]
+}
+
+/// The ratchet of the bands and the trend, bar by bar (shared by the batch and the
+/// streaming state).
+#[derive(Debug, Clone, Copy)]
+struct Ratchet {
+    final_upper: f64,
+    final_lower: f64,
+    up: bool,
+    prev_close: f64,
+}
+
+impl Ratchet {
+    /// The first bar: both bands unclamped, the trend up.
+    fn first(high: f64, low: f64, close: f64, atr: f64, multiplier: f64) -> (Self, (f64, f64)) {
+        let median = (high + low) * 0.5;
+        let band = multiplier * atr;
+        let r = Ratchet { final_upper: median + band, final_lower: median - band, up: true, prev_close: close };
+        (r, (r.final_lower, 1.0))
+    }
+
+    /// A later bar: (supertrend, trend).
+    #[inline(always)]
+    fn next(&mut self, high: f64, low: f64, close: f64, atr: f64, multiplier: f64) -> (f64, f64) {
+        let median = (high + low) * 0.5;
+        let band = multiplier * atr;
+        let basic_upper = median + band;
+        let basic_lower = median - band;
+        if basic_upper < self.final_upper || self.prev_close > self.final_upper {
+            self.final_upper = basic_upper;
+        }
+        if basic_lower > self.final_lower || self.prev_close < self.final_lower {
+            self.final_lower = basic_lower;
+        }
+        if self.up {
+            if close < self.final_lower {
+                self.up = false;
+            }
+        } else if close > self.final_upper {
+            self.up = true;
+        }
+        self.prev_close = close;
+        if self.up {
+            (self.final_lower, 1.0)
+        } else {
+            (self.final_upper, -1.0)
+        }
+    }
+}
+
+/// Streaming SUPERTREND: one bar in, O(1); the same numbers as [`supertrend`].
+#[derive(Debug, Clone)]
+pub struct Supertrend {
+    atr: Atr,
+    multiplier: f64,
+    ratchet: Option<Ratchet>,
+}
+
+impl Supertrend {
+    /// A fresh state (`period` >= 2).
+    pub fn new(period: usize, multiplier: f64) -> Self {
+        Self { atr: Atr::new(period), multiplier, ratchet: None }
+    }
+
+    /// Takes the next bar; returns (supertrend, trend) once the ATR is seeded.
+    #[inline]
+    pub fn next(&mut self, high: f64, low: f64, close: f64) -> Option<(f64, f64)> {
+        let atr = self.atr.next(high, low, close)?;
+        Some(match &mut self.ratchet {
+            Some(r) => r.next(high, low, close, atr, self.multiplier),
+            None => {
+                let (r, out) = Ratchet::first(high, low, close, atr, self.multiplier);
+                self.ratchet = Some(r);
+                out
+            }
+        })
+    }
 }

@@ -48,3 +48,42 @@ pub fn ha(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> [Vec<f64>; 
     }
     outs
 }
+
+/// Streaming Heikin-Ashi: one bar in, its candle out; the same numbers as [`ha`].
+#[derive(Debug, Clone, Default)]
+pub struct Ha {
+    prev: Option<(f64, f64)>,
+}
+
+impl Ha {
+    /// A fresh state.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the next bar; returns (haopen, hahigh, halow, haclose).
+    #[inline]
+    pub fn next(&mut self, open: f64, high: f64, low: f64, close: f64) -> (f64, f64, f64, f64) {
+        let ha_open = match self.prev {
+            None => (open + close) * 0.5,
+            Some((prev_open, prev_close)) => (prev_open + prev_close) * 0.5,
+        };
+        let ha_close = (((open + high) + low) + close) * 0.25;
+        let mut ha_high = high;
+        if ha_open > ha_high {
+            ha_high = ha_open;
+        }
+        if ha_close > ha_high {
+            ha_high = ha_close;
+        }
+        let mut ha_low = low;
+        if ha_open < ha_low {
+            ha_low = ha_open;
+        }
+        if ha_close < ha_low {
+            ha_low = ha_close;
+        }
+        self.prev = Some((ha_open, ha_close));
+        (ha_open, ha_high, ha_low, ha_close)
+    }
+}
