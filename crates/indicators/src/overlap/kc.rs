@@ -6,9 +6,9 @@
 //! seeded on the `timeperiod` typical prices ending there, the ATR on the `atrperiod`
 //! true ranges ending there.
 
-use crate::overlap::ema::{ema, ema_lookback, Ema};
-use crate::transform::price::typprice;
-use crate::volatility::atr::{atr, atr_lookback, Atr};
+use crate::math::per_to_k;
+use crate::overlap::ema::{ema_lookback, Ema};
+use crate::volatility::atr::{atr_lookback, true_range, Atr};
 
 /// Bars before the first value.
 pub fn kc_lookback(period: usize, atr_period: usize) -> usize {
@@ -22,20 +22,32 @@ pub fn kc(high: &[f64], low: &[f64], close: &[f64], period: usize, atr_period: u
     if period == 0 || atr_period == 0 || n <= start {
         return std::array::from_fn(|_| vec![f64::NAN; n]);
     }
-    let e0 = start - ema_lookback(period);
-    let a0 = start - atr_lookback(atr_period);
-    let middle = ema(&typprice(&high[e0..n], &low[e0..n], &close[e0..n]), period);
-    let range = atr(&high[a0..n], &low[a0..n], &close[a0..n], atr_period);
-    let mut outs: [Vec<f64>; 3] = std::array::from_fn(|_| {
-        let mut v = Vec::with_capacity(n);
-        v.resize(start, f64::NAN);
-        v
-    });
-    for (&m, &r) in middle[start - e0..].iter().zip(&range[start - a0..]) {
-        let band = r * nbdev;
-        outs[0].push(m + band);
+    // The streaming state through the first value (each leg seeded from its own start),
+    // then both recursions inline: no series-long intermediate buffers.
+    let mut state = Kc::new(period, atr_period, nbdev);
+    let mut outs: [Vec<f64>; 3] = std::array::from_fn(|_| Vec::with_capacity(n));
+    for i in 0..=start {
+        let (u, m, l) = state.next(high[i], low[i], close[i]).unwrap_or((f64::NAN, f64::NAN, f64::NAN));
+        outs[0].push(u);
         outs[1].push(m);
-        outs[2].push(m - band);
+        outs[2].push(l);
+    }
+    let (mut middle, mut range) = (state.middle, state.range);
+    let k = per_to_k(period);
+    let beta = (atr_period - 1) as f64 / atr_period as f64;
+    let alpha = 1.0 - beta;
+    for i in start + 1..n {
+        let (h, l, c) = (high[i], low[i], close[i]);
+        middle = ((h + l + c) / 3.0 - middle).mul_add(k, middle);
+        range = if atr_period > 1 {
+            range.mul_add(beta, true_range(h, l, close[i - 1]) * alpha)
+        } else {
+            true_range(h, l, close[i - 1])
+        };
+        let band = range * nbdev;
+        outs[0].push(middle + band);
+        outs[1].push(middle);
+        outs[2].push(middle - band);
     }
     outs
 }
@@ -50,6 +62,8 @@ pub struct Kc {
     atr_from: usize,
     seen: usize,
     nbdev: f64,
+    middle: f64,
+    range: f64,
 }
 
 impl Kc {
@@ -63,6 +77,8 @@ impl Kc {
             atr_from: start - atr_lookback(atr_period),
             seen: 0,
             nbdev,
+            middle: f64::NAN,
+            range: f64::NAN,
         }
     }
 
@@ -74,6 +90,7 @@ impl Kc {
         let middle = if bar >= self.ema_from { self.ema.next((high + low + close) / 3.0) } else { None };
         let range = if bar >= self.atr_from { self.atr.next(high, low, close) } else { None };
         let (m, r) = (middle?, range?);
+        (self.middle, self.range) = (m, r);
         let band = r * self.nbdev;
         Some((m + band, m, m - band))
     }

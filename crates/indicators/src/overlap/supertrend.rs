@@ -7,7 +7,7 @@
 //! below the final lower band and up on a close above the final upper band. Outputs: the
 //! band on the trend's side (lower in an uptrend) and the trend (1 or −1).
 
-use crate::volatility::atr::{atr, atr_lookback, Atr};
+use crate::volatility::atr::{atr_lookback, true_range, Atr};
 
 /// Bars before the first value.
 pub fn supertrend_lookback(period: usize) -> usize {
@@ -21,16 +21,25 @@ pub fn supertrend(high: &[f64], low: &[f64], close: &[f64], period: usize, multi
     if period == 0 || n <= start {
         return std::array::from_fn(|_| vec![f64::NAN; n]);
     }
-    let range = atr(&high[..n], &low[..n], &close[..n], period);
+    // TA_ATR's seed through bar `start` (the streaming state), then its Wilder step
+    // inline with the ratchet: no series-long ATR buffer.
+    let mut seed = Atr::new(period);
+    let mut atr = f64::NAN;
+    for i in 0..=start {
+        atr = seed.next(high[i], low[i], close[i]).unwrap_or(f64::NAN);
+    }
+    let beta = (period - 1) as f64 / period as f64;
+    let alpha = 1.0 - beta;
     let mut line = Vec::with_capacity(n);
     let mut trend = Vec::with_capacity(n);
     line.resize(start, f64::NAN);
     trend.resize(start, f64::NAN);
-    let (mut ratchet, (v, t)) = Ratchet::first(high[start], low[start], close[start], range[start], multiplier);
+    let (mut ratchet, (v, t)) = Ratchet::first(high[start], low[start], close[start], atr, multiplier);
     line.push(v);
     trend.push(t);
     for today in start + 1..n {
-        let (v, t) = ratchet.next(high[today], low[today], close[today], range[today], multiplier);
+        atr = atr.mul_add(beta, true_range(high[today], low[today], close[today - 1]) * alpha);
+        let (v, t) = ratchet.next(high[today], low[today], close[today], atr, multiplier);
         line.push(v);
         trend.push(t);
     }
