@@ -123,7 +123,9 @@ pub fn beta(real0: &[f64], real1: &[f64], period: usize) -> Vec<f64> {
         let round = simd::LANES * 32 * period;
         let mut rx = Vec::new();
         let mut ry = Vec::new();
-        while len - start >= round {
+        // The returns of a round are held (2 × 128·period values): past a period of
+        // 1024 (2 MB) the sequential form runs instead.
+        while period <= 1024 && len - start >= round {
             // SAFETY: this build targets CPUs with AVX2 (cfg above).
             start = match unsafe { simd::side_by_side(real0, real1, &mut out, period, start, &mut rx, &mut ry) } {
                 None => start + round,
