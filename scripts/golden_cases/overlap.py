@@ -67,3 +67,10 @@ CASES += [("MAVP", {})] + [
                       (2, 10, 8), (2, 30, 9), (1, 30, 10), (2, 30, 11), (2, 30, 12), (1, 30, 13),
                       (5, 5, 1), (1, 1, 0), (10, 40, 0)]
 ]
+
+CASES += [
+    ("ACCBANDS", {}), ("ACCBANDS", {"timeperiod": 2}), ("ACCBANDS", {"timeperiod": 7}),
+    ("KC", {}), ("KC", {"timeperiod": 2, "atrperiod": 1, "nbdev": 1.0}), ("KC", {"timeperiod": 5, "atrperiod": 30, "nbdev": -1.5}), ("KC", {"timeperiod": 40, "atrperiod": 14, "nbdev": 0.0}),
+    ("DONCHIAN", {}), ("DONCHIAN", {"timeperiod": 2}), ("DONCHIAN", {"timeperiod": 7}),
+    ("SUPERTREND", {}), ("SUPERTREND", {"timeperiod": 2, "multiplier": 0.0}), ("SUPERTREND", {"timeperiod": 14, "multiplier": 1.5}),
+]

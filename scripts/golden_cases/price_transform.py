@@ -5,4 +5,6 @@ CASES = [
     ("MEDPRICE", {}),
     ("TYPPRICE", {}),
     ("WCLPRICE", {}),
+    ("AVGDEV", {}), ("AVGDEV", {"timeperiod": 2}), ("AVGDEV", {"timeperiod": 50}),
+    ("HA", {}),
 ]

@@ -18,8 +18,11 @@ use indicators::momentum::po::{apo, ppo, PriceOscillator};
 use indicators::momentum::rsi::{rsi, Rsi};
 use indicators::momentum::stoch::{stoch, Stoch};
 use indicators::overlap::ema::{dema, ema, tema, Dema, Ema, Tema};
+use indicators::overlap::kc::{kc, Kc};
 use indicators::overlap::sarext::{sarext, SarExt, SarExtParams};
 use indicators::overlap::sma::{sma, Sma};
+use indicators::overlap::supertrend::{supertrend, Supertrend};
+use indicators::transform::ha::{ha, Ha};
 use indicators::volatility::atr::{atr, Atr};
 use indicators::volatility::cvi::{cvi, Cvi};
 use indicators::volatility::massi::{massi, Massi};
@@ -34,6 +37,7 @@ use indicators::volume::vwap::{vwap, Vwap};
 use indicators::MaType;
 
 struct Series {
+    open: Vec<f64>,
     high: Vec<f64>,
     low: Vec<f64>,
     close: Vec<f64>,
@@ -52,7 +56,7 @@ fn golden_input(case: &str) -> Series {
     let col = |name: &str| -> Vec<f64> {
         doc["inputs"][name].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()
     };
-    Series { high: col("high"), low: col("low"), close: col("close"), volume: col("volume") }
+    Series { open: col("open"), high: col("high"), low: col("low"), close: col("close"), volume: col("volume") }
 }
 
 fn same(a: f64, b: f64) -> bool {
@@ -432,6 +436,43 @@ fn hilbert_and_sarext_stream_like_batch() {
             &[sarext(&s.high, &s.low, &p)],
             || SarExt::new(&p),
             |st, i| or_nan(st.next(s.high[i], s.low[i])),
+        );
+    }
+}
+
+#[test]
+fn candles_and_channels_stream_like_batch() {
+    let s = aapl();
+    let n = s.close.len();
+    let h = ha(&s.open, &s.high, &s.low, &s.close);
+    check("HA", n, &h, Ha::new, |st, i| {
+        let (o, hi, lo, c) = st.next(s.open[i], s.high[i], s.low[i], s.close[i]);
+        vec![o, hi, lo, c]
+    });
+    for (p, m) in [(2, 0.0), (10, 3.0), (14, 1.5)] {
+        let st = supertrend(&s.high, &s.low, &s.close, p, m);
+        check(
+            "SUPERTREND",
+            n,
+            &st,
+            || Supertrend::new(p, m),
+            |state, i| match state.next(s.high[i], s.low[i], s.close[i]) {
+                Some((v, t)) => vec![v, t],
+                None => vec![f64::NAN; 2],
+            },
+        );
+    }
+    for (p, ap, d) in [(20, 10, 2.0), (2, 1, 1.0), (5, 30, -1.5)] {
+        let k = kc(&s.high, &s.low, &s.close, p, ap, d);
+        check(
+            "KC",
+            n,
+            &k,
+            || Kc::new(p, ap, d),
+            |state, i| match state.next(s.high[i], s.low[i], s.close[i]) {
+                Some((u, m, l)) => vec![u, m, l],
+                None => vec![f64::NAN; 3],
+            },
         );
     }
 }

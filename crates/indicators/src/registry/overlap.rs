@@ -3,6 +3,7 @@
 use super::*;
 use crate::cycle::trendline;
 use crate::overlap::sarext;
+use crate::overlap::{accbands, donchian, kc, supertrend};
 use crate::overlap::{hma, mama, mavp, rma, t3, vwma, zlema};
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
@@ -278,5 +279,57 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
             one!(mavp::mavp(b.close, b.periods, p.usize("minperiod"), p.usize("maxperiod"), matype(p, "matype")))
         },
         lookback: |p| mavp::mavp_lookback(p.usize("maxperiod"), matype(p, "matype")),
+    },
+    IndicatorSpec {
+        code: "ACCBANDS",
+        group: "overlap",
+        description: "Acceleration bands",
+        inputs: HLC,
+        params: &period(20, 2),
+        outputs: &["upperband", "middleband", "lowerband"],
+        reference: Reference::TaLib,
+        kernel: |b, p| accbands::accbands(b.high, b.low, b.close, p.usize("timeperiod")).into(),
+        lookback: |p| accbands::accbands_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "KC",
+        group: "overlap",
+        description: "Keltner channels: EMA of the typical price ± nbdev·ATR",
+        inputs: HLC,
+        params: &[
+            ParamSpec::int("timeperiod", 20, 2, MAXP),
+            ParamSpec::int("atrperiod", 10, 1, MAXP),
+            ParamSpec::real("nbdev", 2.0, -BIG, BIG),
+        ],
+        outputs: &["upperband", "middleband", "lowerband"],
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            kc::kc(b.high, b.low, b.close, p.usize("timeperiod"), p.usize("atrperiod"), p.real("nbdev")).into()
+        },
+        lookback: |p| kc::kc_lookback(p.usize("timeperiod"), p.usize("atrperiod")),
+    },
+    IndicatorSpec {
+        code: "DONCHIAN",
+        group: "overlap",
+        description: "Donchian channels: highest high, lowest low and their midpoint",
+        inputs: HL,
+        params: &period(20, 2),
+        outputs: &["upperband", "middleband", "lowerband"],
+        reference: Reference::TaLib,
+        kernel: |b, p| donchian::donchian(b.high, b.low, p.usize("timeperiod")).into(),
+        lookback: |p| donchian::donchian_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "SUPERTREND",
+        group: "overlap",
+        description: "SuperTrend: ATR bands that ratchet with the trend, and the trend (1 or -1)",
+        inputs: HLC,
+        params: &[ParamSpec::int("timeperiod", 10, 2, MAXP), ParamSpec::real("multiplier", 3.0, 0.0, BIG)],
+        outputs: &["supertrend", "trend"],
+        reference: Reference::TaLib,
+        kernel: |b, p| {
+            supertrend::supertrend(b.high, b.low, b.close, p.usize("timeperiod"), p.real("multiplier")).into()
+        },
+        lookback: |p| supertrend::supertrend_lookback(p.usize("timeperiod")),
     },
 ];

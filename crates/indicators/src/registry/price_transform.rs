@@ -1,6 +1,7 @@
 //! Catalog entries: TA-Lib's Price Transform functions.
 
 use super::*;
+use crate::transform::{avgdev, ha};
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
@@ -46,5 +47,27 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         reference: Reference::TaLib,
         kernel: |b, _| one!(price::wclprice(b.high, b.low, b.close)),
         lookback: |_| 0,
+    },
+    IndicatorSpec {
+        code: "AVGDEV",
+        group: "price_transform",
+        description: "Average absolute deviation from the window mean",
+        inputs: REAL,
+        params: P14,
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(avgdev::avgdev(b.close, p.usize("timeperiod"))),
+        lookback: |p| avgdev::avgdev_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "HA",
+        group: "price_transform",
+        description: "Heikin-Ashi candles",
+        inputs: OHLC,
+        params: &[],
+        outputs: &["haopen", "hahigh", "halow", "haclose"],
+        reference: Reference::TaLib,
+        kernel: |b, _| ha::ha(b.open, b.high, b.low, b.close).into(),
+        lookback: |_| ha::ha_lookback(),
     },
 ];
