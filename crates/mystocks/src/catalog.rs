@@ -44,9 +44,10 @@ pub struct CatalogEntry {
     pub params: Vec<CatalogParam>,
     /// Output names.
     pub outputs: Vec<&'static str>,
-    /// `integer` for TA-Lib's integer outputs (candlestick patterns: -200..=200 in steps
-    /// of 100; HT_TRENDMODE: 0 or 1; the *INDEX functions: bar indices), else `real`.
-    pub output_type: &'static str,
+    /// Per output, `integer` for TA-Lib's integer outputs (candlestick patterns:
+    /// -200..=200 in steps of 100; HT_TRENDMODE: 0 or 1; FRACTAL; SUPERTREND's `trend`;
+    /// the *INDEX functions: bar indices), else `real`.
+    pub output_types: Vec<&'static str>,
 }
 
 fn number(kind: ParamKind, v: f64) -> serde_json::Value {
@@ -81,7 +82,9 @@ pub fn entries() -> Vec<CatalogEntry> {
                 indicators::Reference::TaLib => "talib",
                 indicators::Reference::MyTT => "mytt",
             },
-            output_type: if s.integer_outputs() { "integer" } else { "real" },
+            output_types: (0..s.outputs.len())
+                .map(|i| if s.output_is_integer(i) { "integer" } else { "real" })
+                .collect(),
         })
         .collect()
 }

@@ -191,11 +191,16 @@ impl IndicatorSpec {
             .collect())
     }
 
-    /// Whether the outputs are integers (TA-Lib's `integer` outputs: the candlestick
-    /// patterns, HT_TRENDMODE and the *INDEX functions). They are carried as f64 like every
-    /// output, NaN inside the lookback, and are exact integers elsewhere.
-    pub fn integer_outputs(&self) -> bool {
-        self.group == "pattern" || self.code == "HT_TRENDMODE" || self.outputs_are_indices()
+    /// Whether output `index` is an integer series (TA-Lib's integer outputs: the
+    /// candlestick patterns, HT_TRENDMODE, FRACTAL, SUPERTREND's `trend` and the *INDEX
+    /// functions). It is carried as f64 like every output, NaN inside the lookback, and
+    /// is an exact integer elsewhere.
+    pub fn output_is_integer(&self, index: usize) -> bool {
+        match self.code {
+            "HT_TRENDMODE" | "FRACTAL" => true,
+            "SUPERTREND" => index == 1,
+            _ => self.group == "pattern" || self.outputs_are_indices(),
+        }
     }
 
     fn outputs_are_indices(&self) -> bool {

@@ -7,6 +7,28 @@ const P14_2: &[ParamSpec] = &period(14, 2);
 
 pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
+        code: "STDDEV",
+        group: "statistic",
+        description: "Population standard deviation times nbdev",
+        inputs: REAL,
+        params: &[ParamSpec::int("timeperiod", 5, 2, MAXP), ParamSpec::real("nbdev", 1.0, -BIG, BIG)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(stddev::stddev(b.close, p.usize("timeperiod"), p.real("nbdev"))),
+        lookback: |p| stddev::stddev_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
+        code: "VAR",
+        group: "statistic",
+        description: "Population variance (nbdev is accepted and ignored, as in TA-Lib)",
+        inputs: REAL,
+        params: &[ParamSpec::int("timeperiod", 5, 1, MAXP), ParamSpec::real("nbdev", 1.0, -BIG, BIG)],
+        outputs: ONE,
+        reference: Reference::TaLib,
+        kernel: |b, p| one!(stddev::var(b.close, p.usize("timeperiod"))),
+        lookback: |p| stddev::stddev_lookback(p.usize("timeperiod")),
+    },
+    IndicatorSpec {
         code: "BETA",
         group: "statistic",
         description: "Beta: regression slope of the second input's returns on the first's",
