@@ -45,7 +45,9 @@ def walk(n, seed=42):
     high = close + spread * rng.uniform(0, 1, n)
     low = close - spread * rng.uniform(0, 1, n)
     return {"open": low + (high - low) * rng.uniform(0, 1, n), "high": high, "low": low, "close": close,
-            "volume": np.round(rng.uniform(1e5, 5e6, n))}
+            "volume": np.round(rng.uniform(1e5, 5e6, n)),
+            # MAVP's period per bar, as `mystocks bench indicators` builds it.
+            "periods": (2 + np.arange(n) % 29).astype(np.float64)}
 
 
 def main():
