@@ -42,52 +42,52 @@ pub fn sum(real: &[f64], period: usize) -> Vec<f64> {
 }
 
 /// Indices of the lowest and highest value of each window, in TA-Lib's output order
-/// (`minidx`, `maxidx`), as f64; NaN inside the lookback. Ties follow TA-Lib: a new
-/// bar equal to the current extreme takes its place, but a rescan (after the extreme
-/// leaves the window) keeps the oldest of equal values.
+/// (`minidx`, `maxidx`), as f64; NaN inside the lookback.
 pub fn minmax_index(real: &[f64], period: usize) -> [Vec<f64>; 2] {
+    [extreme_index::<false>(real, period), extreme_index::<true>(real, period)]
+}
+
+/// Index of the highest value of each window (MAXINDEX); NaN inside the lookback.
+pub fn max_index(real: &[f64], period: usize) -> Vec<f64> {
+    extreme_index::<true>(real, period)
+}
+
+/// Index of the lowest value of each window (MININDEX); NaN inside the lookback.
+pub fn min_index(real: &[f64], period: usize) -> Vec<f64> {
+    extreme_index::<false>(real, period)
+}
+
+/// The bar of each window's highest (`HIGHEST`) or lowest value. Ties follow TA-Lib: a
+/// new bar equal to the current extreme takes its place, but a rescan (after the
+/// extreme leaves the window) keeps the oldest of equal values.
+fn extreme_index<const HIGHEST: bool>(real: &[f64], period: usize) -> Vec<f64> {
     let n = real.len();
-    let (mut lo_out, mut hi_out) = (nan_vec(n), nan_vec(n));
+    let mut out = nan_vec(n);
     let lookback = window_lookback(period);
     if n <= lookback {
-        return [lo_out, hi_out];
+        return out;
     }
-    // `None` stands for TA-Lib's index -1: the first bar always triggers a scan.
-    let (mut hi_idx, mut lo_idx): (Option<usize>, Option<usize>) = (None, None);
-    let (mut highest, mut lowest) = (0.0, 0.0);
+    // Strictly more extreme, and at least as extreme.
+    let beats = |a: f64, b: f64| if HIGHEST { a > b } else { a < b };
+    let matches = |a: f64, b: f64| if HIGHEST { a >= b } else { a <= b };
+    let (mut idx, mut extreme) = (0usize, f64::NAN);
     for today in lookback..n {
         let trailing = today - lookback;
         let value = real[today];
-        if !matches!(hi_idx, Some(h) if h >= trailing) {
-            let mut idx = trailing;
-            highest = real[trailing];
-            for i in trailing + 1..=today {
-                if real[i] > highest {
-                    idx = i;
-                    highest = real[i];
+        if today == lookback || idx < trailing {
+            idx = trailing;
+            extreme = real[trailing];
+            for (i, &v) in real[trailing + 1..=today].iter().enumerate() {
+                if beats(v, extreme) {
+                    idx = trailing + 1 + i;
+                    extreme = v;
                 }
             }
-            hi_idx = Some(idx);
-        } else if value >= highest {
-            hi_idx = Some(today);
-            highest = value;
+        } else if matches(value, extreme) {
+            idx = today;
+            extreme = value;
         }
-        if !matches!(lo_idx, Some(l) if l >= trailing) {
-            let mut idx = trailing;
-            lowest = real[trailing];
-            for i in trailing + 1..=today {
-                if real[i] < lowest {
-                    idx = i;
-                    lowest = real[i];
-                }
-            }
-            lo_idx = Some(idx);
-        } else if value <= lowest {
-            lo_idx = Some(today);
-            lowest = value;
-        }
-        hi_out[today] = hi_idx.map_or(f64::NAN, |i| i as f64);
-        lo_out[today] = lo_idx.map_or(f64::NAN, |i| i as f64);
+        out[today] = idx as f64;
     }
-    [lo_out, hi_out]
+    out
 }

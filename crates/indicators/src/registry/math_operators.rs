@@ -110,10 +110,7 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         params: P30,
         outputs: &["integer"],
         reference: Reference::TaLib,
-        kernel: |b, p| {
-            let [_, max] = window::minmax_index(b.close, p.usize("timeperiod"));
-            one!(max)
-        },
+        kernel: |b, p| one!(window::max_index(b.close, p.usize("timeperiod"))),
         lookback: |p| window::window_lookback(p.usize("timeperiod")),
     },
     IndicatorSpec {
@@ -124,10 +121,7 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         params: P30,
         outputs: &["integer"],
         reference: Reference::TaLib,
-        kernel: |b, p| {
-            let [min, _] = window::minmax_index(b.close, p.usize("timeperiod"));
-            one!(min)
-        },
+        kernel: |b, p| one!(window::min_index(b.close, p.usize("timeperiod"))),
         lookback: |p| window::window_lookback(p.usize("timeperiod")),
     },
     IndicatorSpec {
