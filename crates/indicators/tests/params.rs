@@ -192,3 +192,25 @@ fn every_matype_at_every_length() {
         }
     }
 }
+
+/// Every parameter of every indicator: its default resolves, and one step below its
+/// minimum or above its maximum is refused with an error that names the indicator and
+/// the parameter (no value is silently clamped).
+#[test]
+fn every_parameter_refuses_values_outside_its_range() {
+    let mut checked = 0;
+    for spec in catalog() {
+        assert!(spec.resolve::<&str>(&[]).is_ok(), "{}: defaults resolve", spec.code);
+        for param in spec.params {
+            let step = if param.kind == ParamKind::Real { param.max.abs().max(1.0) * 1e-3 } else { 1.0 };
+            for bad in [param.min - step, param.max + step] {
+                let raw = if param.kind == ParamKind::Real { RawParam::Real(bad) } else { RawParam::Int(bad as i64) };
+                let err = spec.resolve(&[(param.name, raw)]).expect_err(&format!("{} {}={bad}", spec.code, param.name));
+                let msg = err.to_string();
+                assert!(msg.contains(spec.code) && msg.contains(param.name), "{msg}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 300, "{checked}");
+}
