@@ -158,6 +158,9 @@ impl Params {
                     name: name.to_string(),
                     valid: if specs.is_empty() {
                         "none".to_string()
+                    } else if code == "KDJ" {
+                        // The one name TA-Lib uses for another function (SPEC section 8).
+                        "n, m1, m2; this KDJ is MyTT's, TA-Lib's KDJ is TA_KDJ".to_string()
                     } else {
                         specs.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
                     },
@@ -246,6 +249,8 @@ fn parse_value(code: &'static str, spec: &ParamSpec, raw: &RawParam) -> Result<P
     let v = value.as_f64();
     if v < spec.min || v > spec.max {
         let show = |x: f64| match spec.kind {
+            // TA-Lib's "no limit" bound (3e37) reads better as an exponent.
+            ParamKind::Real if x.abs() >= 1e15 => format!("{x:e}"),
             ParamKind::Real => format!("{x}"),
             _ => format!("{}", x as i64),
         };

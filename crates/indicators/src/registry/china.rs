@@ -6,7 +6,7 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
     IndicatorSpec {
         code: "KDJ",
         group: "china",
-        description: "KDJ stochastic as drawn by Chinese trading software (MyTT)",
+        description: "KDJ stochastic as drawn by Chinese trading software (MyTT; TA-Lib's KDJ is TA_KDJ)",
         inputs: HLC,
         params: &[ParamSpec::int("n", 9, 1, MAXP), ParamSpec::int("m1", 3, 1, MAXP), ParamSpec::int("m2", 3, 1, MAXP)],
         outputs: &["k", "d", "j"],
