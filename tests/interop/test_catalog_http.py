@@ -63,3 +63,28 @@ def test_every_talib_function_over_http_equals_the_wheel(tmp_path, serve):
                 checked += 1
         expected = sum(len(e["outputs"]) for e in talib_entries if "periods" not in e["inputs"])
         assert checked == expected > 200, (checked, expected)
+
+
+def test_mavp_from_a_csv_with_a_periods_column_equals_the_wheel(tmp_path):
+    """MAVP's period series comes from the file's `periods` column in `mystocks calc`."""
+    rng = np.random.default_rng(3)
+    n = 200
+    close = 100.0 * np.cumprod(1.0 + rng.normal(0.0, 0.01, n))
+    periods = (2 + np.arange(n) % 17).astype(np.float64)
+    csv = tmp_path / "mavp.csv"
+    with open(csv, "w") as f:
+        f.write("date,close,periods\n")
+        for i in range(n):
+            f.write(f"2020-{1 + i // 28:02d}-{1 + i % 28:02d},{float(close[i])!r},{float(periods[i])!r}\n")
+    engine = Engine(tmp_path, None)
+    for matype in (0, 1, 8, 13):
+        done = engine.run("calc", "--input", str(csv), "--indicator", "MAVP", "--param", "maxperiod=20",
+                          "--param", f"matype={matype}")
+        rows = [line.split(",") for line in done.stdout.splitlines()[1:]]
+        got = np.array([float(r[1]) if r[1] else np.nan for r in rows])
+        want = talib.MAVP(close, periods, minperiod=2, maxperiod=20, matype=matype)
+        assert np.array_equal(got, want, equal_nan=True), matype
+    # Without the column, a one-line error that names it.
+    (tmp_path / "plain.csv").write_text("date,close\n2020-01-01,1.5\n2020-01-02,1.6\n")
+    done = engine.run("calc", "--input", str(tmp_path / "plain.csv"), "--indicator", "MAVP", check=False)
+    assert done.returncode != 0 and "periods" in done.stderr

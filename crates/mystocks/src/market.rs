@@ -34,6 +34,8 @@ pub struct BarSeries {
     pub close: Vec<f64>,
     /// Volumes (empty if absent).
     pub volume: Vec<f64>,
+    /// A `periods` column (MAVP's period per bar; empty if absent, as in stored bars).
+    pub periods: Vec<f64>,
 }
 
 impl BarSeries {
@@ -45,7 +47,7 @@ impl BarSeries {
             low: &self.low,
             close: &self.close,
             volume: &self.volume,
-            periods: &[],
+            periods: &self.periods,
         }
     }
 
@@ -90,6 +92,7 @@ impl BarSeries {
             low: pick(&self.low),
             close: pick(&self.close),
             volume: pick(&self.volume),
+            periods: pick(&self.periods),
         })
     }
 }
@@ -205,6 +208,7 @@ struct Columns {
     low: Option<usize>,
     close: usize,
     volume: Option<usize>,
+    periods: Option<usize>,
 }
 
 fn find_columns(header: &csv::StringRecord, path: &str) -> Result<Columns, CsvError> {
@@ -224,6 +228,7 @@ fn find_columns(header: &csv::StringRecord, path: &str) -> Result<Columns, CsvEr
         low: find(&["low"]),
         close: required(&["close"], "close")?,
         volume: find(&["volume", "vol"]),
+        periods: find(&["periods"]),
     })
 }
 
@@ -312,6 +317,9 @@ fn parse_bars(bytes: &[u8], path: &str) -> Result<Vec<BarSeries>, CsvError> {
         }
         if let Some(v) = volume {
             s.volume.push(v);
+        }
+        if let Some(v) = opt(cols.periods, "periods")? {
+            s.periods.push(v);
         }
     }
     Ok(series)

@@ -266,7 +266,7 @@ pub(super) static SPECS: &[IndicatorSpec] = &[
         code: "MAVP",
         group: "overlap",
         description: "Moving average with a variable period per bar (the `periods` input: \
-                      supplied by the caller, stored bars have none; minperiod > maxperiod gives no values)",
+                      a `periods` CSV column in `calc`; stored bars have none; minperiod > maxperiod gives no values)",
         inputs: &[Field::Close, Field::Periods],
         params: &[
             ParamSpec::int("minperiod", 2, 1, MAXP),

@@ -23,7 +23,8 @@ pub enum Format {
 /// Arguments of `mystocks calc`.
 #[derive(Debug, Args)]
 pub struct CalcArgs {
-    /// CSV file (optionally .gz) with date,open,high,low,close,volume columns.
+    /// CSV file (optionally .gz) with date,open,high,low,close,volume columns (and a
+    /// `periods` column for MAVP, its period per bar).
     #[arg(long)]
     pub input: PathBuf,
     /// Indicator code, e.g. MACD (`mystocks catalog` lists them).
