@@ -389,58 +389,62 @@ pub fn di_lookback(period: usize) -> usize {
 
 /// +DI over high/low/close.
 pub fn plus_di(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
-    directional_index(high, low, close, period, plus_dm1)
+    directional_index::<true>(high, low, close, period)
 }
 
 /// −DI over high/low/close.
 pub fn minus_di(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
-    directional_index(high, low, close, period, minus_dm1)
+    directional_index::<false>(high, low, close, period)
 }
 
-fn directional_index(
-    high: &[f64],
-    low: &[f64],
-    close: &[f64],
-    period: usize,
-    dm1: fn(f64, f64) -> Option<f64>,
-) -> Vec<f64> {
-    let n = close.len();
-    let mut out = nan_vec(n);
+fn directional_index<const PLUS: bool>(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
+    let n = close.len().min(high.len()).min(low.len());
     let lb = di_lookback(period);
     if n <= lb {
-        return out;
+        return nan_vec(close.len());
     }
+    let (high, low, close) = (&high[..n], &low[..n], &close[..n]);
     let mut step = DmStep::start(high[0], low[0], close[0]);
+    let mut out = Vec::with_capacity(n);
+    out.resize(lb, f64::NAN);
+    let bars = |from: usize| high[from..].iter().zip(&low[from..]).zip(&close[from..]);
     if period <= 1 {
         // TA-Lib's one-period DI is DM/TR without the ×100.
-        for i in 1..n {
-            let (diff_p, diff_m, tr) = step.next(high[i], low[i], close[i]);
-            out[i] = match dm1(diff_p, diff_m) {
-                #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN must pass, as in TA-Lib
-                Some(dm) if !(tr <= 0.0) => dm / tr,
-                _ => 0.0,
-            };
-        }
+        out.extend(bars(1).map(|((&h, &l), &c)| {
+            let (diff_p, diff_m, tr) = step.next(h, l, c);
+            let (counts, dm) = dm1_of::<PLUS>(diff_p, diff_m);
+            #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN must pass, as in TA-Lib
+            if counts && !(tr <= 0.0) {
+                dm / tr
+            } else {
+                0.0
+            }
+        }));
         return out;
     }
     let pf = period as f64;
     let mut dm = 0.0;
     let mut tr_sum = 0.0;
-    for i in 1..period {
-        let (diff_p, diff_m, tr) = step.next(high[i], low[i], close[i]);
-        if let Some(d) = dm1(diff_p, diff_m) {
+    for ((&h, &l), &c) in bars(1).take(period - 1) {
+        let (diff_p, diff_m, tr) = step.next(h, l, c);
+        let (counts, d) = dm1_of::<PLUS>(diff_p, diff_m);
+        if counts {
             dm += d;
         }
         tr_sum += tr;
     }
-    for i in period..n {
-        let (diff_p, diff_m, tr) = step.next(high[i], low[i], close[i]);
-        dm = match dm1(diff_p, diff_m) {
-            Some(d) => dm - dm / pf + d,
-            None => dm - dm / pf,
-        };
+    out.extend(bars(period).map(|((&h, &l), &c)| {
+        let (diff_p, diff_m, tr) = step.next(h, l, c);
+        let (counts, d) = dm1_of::<PLUS>(diff_p, diff_m);
+        let kept = dm - dm / pf;
+        let added = kept + d;
+        dm = if counts { added } else { kept };
         tr_sum = tr_sum - tr_sum / pf + tr;
-        out[i] = if tr_sum > 0.0 { 100.0 * (dm / tr_sum) } else { 0.0 };
-    }
+        if tr_sum > 0.0 {
+            100.0 * (dm / tr_sum)
+        } else {
+            0.0
+        }
+    }));
     out
 }
