@@ -55,9 +55,8 @@ fn variance_into(real: &[f64], period: usize, start: usize, out: &mut [f64]) {
         s2 += d * d;
     }
     let mut countdown = recentre_every;
-    let mut trailing = start + 1 - period;
-    let bars = real[start..].iter().zip(&real[trailing..]).zip(&mut out[start..]);
-    for ((&x, &leaving), o) in bars {
+    let bars = real[start..].iter().zip(&real[start + 1 - period..]).zip(&mut out[start..]);
+    for (trailing, ((&x, &leaving), o)) in (start + 1 - period..).zip(bars) {
         let d = x - shift;
         s1 += d;
         s2 += d * d;
@@ -101,7 +100,6 @@ fn variance_into(real: &[f64], period: usize, start: usize, out: &mut [f64]) {
         } else {
             s1 -= t;
         }
-        trailing += 1;
         *o = var;
     }
 }
