@@ -12,9 +12,8 @@ pub fn cmo_lookback(period: usize) -> usize {
 /// CMO over `real`.
 pub fn cmo(real: &[f64], period: usize) -> Vec<f64> {
     let n = real.len();
-    let mut out = nan_vec(n);
     if period == 0 || n <= period {
-        return out;
+        return nan_vec(n);
     }
     let p = period as f64;
     let w = (period - 1) as f64;
@@ -40,8 +39,12 @@ pub fn cmo(real: &[f64], period: usize) -> Vec<f64> {
     }
     loss /= p;
     gain /= p;
-    out[period] = value(gain, loss);
-    for (o, &x) in out[period + 1..].iter_mut().zip(&real[period + 1..]) {
+    // Each slot written once: the NaN lookback, then `extend` over a slice (its length is
+    // known up front, so no capacity check per bar).
+    let mut out = Vec::with_capacity(n);
+    out.resize(period, f64::NAN);
+    out.push(value(gain, loss));
+    out.extend(real[period + 1..].iter().map(|&x| {
         let change = x - prev;
         prev = x;
         let (up, down) = if change < 0.0 { (0.0, change) } else { (change, 0.0) };
@@ -49,7 +52,7 @@ pub fn cmo(real: &[f64], period: usize) -> Vec<f64> {
         gain = gain * w + up;
         loss /= p;
         gain /= p;
-        *o = value(gain, loss);
-    }
+        value(gain, loss)
+    }));
     out
 }

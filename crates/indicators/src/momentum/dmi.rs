@@ -8,7 +8,7 @@
 //! that is exactly `> 0` (NaN fails), the one-period DI a TR that is not `<= 0` (NaN
 //! passes), and DX a +DI + −DI outside TA-Lib's fixed (−1e-14, 1e-14) band.
 
-use crate::math::{is_zero, nan_vec, with_lookback, Ring};
+use crate::math::{is_zero, nan_vec, Ring};
 use crate::volatility::atr::true_range;
 
 /// One bar's directional changes and true range, with TA-Lib's update order.
@@ -261,44 +261,67 @@ pub fn dm_lookback(period: usize) -> usize {
 
 /// +DM over high/low: the raw one-bar +DM for a period of 1, else Wilder-smoothed.
 pub fn plus_dm(high: &[f64], low: &[f64], period: usize) -> Vec<f64> {
-    directional_movement(high, low, period, plus_dm1)
+    directional_movement::<true>(high, low, period)
 }
 
 /// −DM over high/low: the raw one-bar −DM for a period of 1, else Wilder-smoothed.
 pub fn minus_dm(high: &[f64], low: &[f64], period: usize) -> Vec<f64> {
-    directional_movement(high, low, period, minus_dm1)
+    directional_movement::<false>(high, low, period)
 }
 
-fn directional_movement(high: &[f64], low: &[f64], period: usize, dm1: impl Fn(f64, f64) -> Option<f64>) -> Vec<f64> {
+/// The one-bar DM of the side `PLUS` picks, as `(counts, value)`: `value` is meant only
+/// where `counts` holds (the flag stays separate so the loops can select, not branch).
+#[inline(always)]
+fn dm1_of<const PLUS: bool>(diff_p: f64, diff_m: f64) -> (bool, f64) {
+    if PLUS {
+        (diff_p > 0.0 && diff_p > diff_m, diff_p)
+    } else {
+        (diff_m > 0.0 && diff_p < diff_m, diff_m)
+    }
+}
+
+fn directional_movement<const PLUS: bool>(high: &[f64], low: &[f64], period: usize) -> Vec<f64> {
     let n = high.len().min(low.len());
     let lb = dm_lookback(period);
     if period == 0 || n <= lb {
         return nan_vec(n);
     }
+    let (high, low) = (&high[..n], &low[..n]);
     let (mut prev_high, mut prev_low) = (high[0], low[0]);
-    let mut step = move |h: f64, l: f64| {
-        let d = dm1(h - prev_high, prev_low - l);
-        (prev_high, prev_low) = (h, l);
-        d
-    };
+    let mut out = Vec::with_capacity(n);
+    out.resize(lb, f64::NAN);
     if period == 1 {
-        return with_lookback(n, 1, high[1..n].iter().zip(&low[1..n]).map(|(&h, &l)| step(h, l).unwrap_or(0.0)));
+        out.extend(high[1..].iter().zip(&low[1..]).map(|(&h, &l)| {
+            let (counts, d) = dm1_of::<PLUS>(h - prev_high, prev_low - l);
+            (prev_high, prev_low) = (h, l);
+            if counts {
+                d
+            } else {
+                0.0
+            }
+        }));
+        return out;
     }
     let mut dm = 0.0;
-    for i in 1..period {
-        if let Some(d) = step(high[i], low[i]) {
+    for (&h, &l) in high[1..period].iter().zip(&low[1..period]) {
+        let (counts, d) = dm1_of::<PLUS>(h - prev_high, prev_low - l);
+        (prev_high, prev_low) = (h, l);
+        if counts {
             dm += d;
         }
     }
+    out.push(dm);
     let pf = period as f64;
-    let smoothed = high[period..n].iter().zip(&low[period..n]).map(move |(&h, &l)| {
-        dm = match step(h, l) {
-            Some(d) => dm - dm / pf + d,
-            None => dm - dm / pf,
-        };
+    // `extend` over a zip of slices knows the length up front: no capacity check per bar.
+    out.extend(high[period..].iter().zip(&low[period..]).map(|(&h, &l)| {
+        let (counts, d) = dm1_of::<PLUS>(h - prev_high, prev_low - l);
+        (prev_high, prev_low) = (h, l);
+        let kept = dm - dm / pf;
+        let added = kept + d;
+        dm = if counts { added } else { kept };
         dm
-    });
-    with_lookback(n, lb, std::iter::once(dm).chain(smoothed))
+    }));
+    out
 }
 
 /// Streaming PLUS_DM or MINUS_DM.
@@ -366,58 +389,62 @@ pub fn di_lookback(period: usize) -> usize {
 
 /// +DI over high/low/close.
 pub fn plus_di(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
-    directional_index(high, low, close, period, plus_dm1)
+    directional_index::<true>(high, low, close, period)
 }
 
 /// −DI over high/low/close.
 pub fn minus_di(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
-    directional_index(high, low, close, period, minus_dm1)
+    directional_index::<false>(high, low, close, period)
 }
 
-fn directional_index(
-    high: &[f64],
-    low: &[f64],
-    close: &[f64],
-    period: usize,
-    dm1: fn(f64, f64) -> Option<f64>,
-) -> Vec<f64> {
-    let n = close.len();
-    let mut out = nan_vec(n);
+fn directional_index<const PLUS: bool>(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
+    let n = close.len().min(high.len()).min(low.len());
     let lb = di_lookback(period);
     if n <= lb {
-        return out;
+        return nan_vec(close.len());
     }
+    let (high, low, close) = (&high[..n], &low[..n], &close[..n]);
     let mut step = DmStep::start(high[0], low[0], close[0]);
+    let mut out = Vec::with_capacity(n);
+    out.resize(lb, f64::NAN);
+    let bars = |from: usize| high[from..].iter().zip(&low[from..]).zip(&close[from..]);
     if period <= 1 {
         // TA-Lib's one-period DI is DM/TR without the ×100.
-        for i in 1..n {
-            let (diff_p, diff_m, tr) = step.next(high[i], low[i], close[i]);
-            out[i] = match dm1(diff_p, diff_m) {
-                #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN must pass, as in TA-Lib
-                Some(dm) if !(tr <= 0.0) => dm / tr,
-                _ => 0.0,
-            };
-        }
+        out.extend(bars(1).map(|((&h, &l), &c)| {
+            let (diff_p, diff_m, tr) = step.next(h, l, c);
+            let (counts, dm) = dm1_of::<PLUS>(diff_p, diff_m);
+            #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN must pass, as in TA-Lib
+            if counts && !(tr <= 0.0) {
+                dm / tr
+            } else {
+                0.0
+            }
+        }));
         return out;
     }
     let pf = period as f64;
     let mut dm = 0.0;
     let mut tr_sum = 0.0;
-    for i in 1..period {
-        let (diff_p, diff_m, tr) = step.next(high[i], low[i], close[i]);
-        if let Some(d) = dm1(diff_p, diff_m) {
+    for ((&h, &l), &c) in bars(1).take(period - 1) {
+        let (diff_p, diff_m, tr) = step.next(h, l, c);
+        let (counts, d) = dm1_of::<PLUS>(diff_p, diff_m);
+        if counts {
             dm += d;
         }
         tr_sum += tr;
     }
-    for i in period..n {
-        let (diff_p, diff_m, tr) = step.next(high[i], low[i], close[i]);
-        dm = match dm1(diff_p, diff_m) {
-            Some(d) => dm - dm / pf + d,
-            None => dm - dm / pf,
-        };
+    out.extend(bars(period).map(|((&h, &l), &c)| {
+        let (diff_p, diff_m, tr) = step.next(h, l, c);
+        let (counts, d) = dm1_of::<PLUS>(diff_p, diff_m);
+        let kept = dm - dm / pf;
+        let added = kept + d;
+        dm = if counts { added } else { kept };
         tr_sum = tr_sum - tr_sum / pf + tr;
-        out[i] = if tr_sum > 0.0 { 100.0 * (dm / tr_sum) } else { 0.0 };
-    }
+        if tr_sum > 0.0 {
+            100.0 * (dm / tr_sum)
+        } else {
+            0.0
+        }
+    }));
     out
 }

@@ -56,12 +56,11 @@ pub fn kama(real: &[f64], period: usize) -> Vec<f64> {
     prev_kama = (real[today] - prev_kama).mul_add(sc, prev_kama);
     today += 1;
     out[period] = prev_kama;
-    while today < n {
-        let x = real[today];
-        let t2 = real[trailing];
-        trailing += 1;
+    // Slices zipped (bar, bar before, bar leaving): no bounds checks per bar.
+    let bars = real[today..].iter().zip(&real[today - 1..n - 1]).zip(&real[trailing..n - period]);
+    for (today, (((&x, &yesterday), &t2), o)) in (today..).zip(bars.zip(&mut out[today..])) {
         let period_roc = x - t2;
-        let change = x - real[today - 1];
+        let change = x - yesterday;
         sum_roc1 -= (trailing_value - t2).abs();
         sum_roc1 += change.abs();
         if change != 0.0 {
@@ -72,8 +71,7 @@ pub fn kama(real: &[f64], period: usize) -> Vec<f64> {
         trailing_value = t2;
         let sc = smoothing(sum_roc1, period_roc);
         prev_kama = (x - prev_kama).mul_add(sc, prev_kama);
-        out[today] = prev_kama;
-        today += 1;
+        *o = prev_kama;
     }
     out
 }

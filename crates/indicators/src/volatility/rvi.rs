@@ -47,19 +47,16 @@ pub fn rvi(real: &[f64], period: usize, stddev_period: usize) -> Vec<f64> {
         }
     };
     let seed = finish(up, dn);
-    for t in lb + 1..n {
-        let sigma = out[t].sqrt();
-        let delta = real[t] - real[t - 1];
-        let (u, d) = if delta > 0.0 {
-            (sigma, 0.0)
-        } else if delta < 0.0 {
-            (0.0, sigma)
-        } else {
-            (0.0, 0.0)
-        };
+    let bars = out[lb + 1..].iter_mut().zip(&real[lb + 1..]).zip(&real[lb..]);
+    for ((o, &x), &prev) in bars {
+        let sigma = o.sqrt();
+        let delta = x - prev;
+        // Two independent selects (the sign of a random walk's step defeats a branch).
+        let u = if delta > 0.0 { sigma } else { 0.0 };
+        let d = if delta < 0.0 { sigma } else { 0.0 };
         up = beta.mul_add(up, alpha * u);
         dn = beta.mul_add(dn, alpha * d);
-        out[t] = finish(up, dn);
+        *o = finish(up, dn);
     }
     out[lb] = seed;
     for v in &mut out[first..lb] {
@@ -196,13 +193,9 @@ impl Rvi {
         let prev = std::mem::replace(&mut self.prev, x);
         let sigma = self.var.next(x)?.sqrt();
         let delta = x - prev;
-        let (u, d) = if delta > 0.0 {
-            (sigma, 0.0)
-        } else if delta < 0.0 {
-            (0.0, sigma)
-        } else {
-            (0.0, 0.0)
-        };
+        // Two independent selects (the sign of a random walk's step defeats a branch).
+        let u = if delta > 0.0 { sigma } else { 0.0 };
+        let d = if delta < 0.0 { sigma } else { 0.0 };
         let p = self.period;
         if self.seeded < p {
             self.up += u;

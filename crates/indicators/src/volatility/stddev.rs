@@ -35,12 +35,12 @@ pub fn var(real: &[f64], period: usize) -> Vec<f64> {
 /// begun at bar `start − (period − 1)` as TA-Lib begins them.
 pub(crate) fn variance_from(real: &[f64], period: usize, start: usize) -> Vec<f64> {
     let mut out = nan_vec(real.len());
-    variance_each(real, period, start, |i, v| out[i] = v);
+    variance_into(real, period, start, &mut out);
     out
 }
 
-/// Calls `emit(bar, variance)` for every bar from `start` on, in order.
-fn variance_each(real: &[f64], period: usize, start: usize, mut emit: impl FnMut(usize, f64)) {
+/// Writes the variance of every bar from `start` on into `out` (as long as `real`).
+fn variance_into(real: &[f64], period: usize, start: usize, out: &mut [f64]) {
     let n = real.len();
     if period == 0 || start + 1 < period || start >= n {
         return;
@@ -55,14 +55,14 @@ fn variance_each(real: &[f64], period: usize, start: usize, mut emit: impl FnMut
         s2 += d * d;
     }
     let mut countdown = recentre_every;
-    for today in start..n {
-        let trailing = today + 1 - period;
-        let d = real[today] - shift;
+    let bars = real[start..].iter().zip(&real[start + 1 - period..]).zip(&mut out[start..]);
+    for (trailing, ((&x, &leaving), o)) in (start + 1 - period..).zip(bars) {
+        let d = x - shift;
         s1 += d;
         s2 += d * d;
         let m = r * s1;
         let mut var = r * s2 - m * m;
-        let t = real[trailing] - shift;
+        let t = leaving - shift;
         let t2 = t * t;
         s2 -= t2;
         // "Not (threshold <= var)" rather than "var < threshold": a NaN variance must
@@ -73,7 +73,7 @@ fn variance_each(real: &[f64], period: usize, start: usize, mut emit: impl FnMut
             countdown == 0
         };
         if recentre {
-            let window = &real[trailing..=today];
+            let window = &real[trailing..trailing + period];
             let mut sum = 0.0;
             for &x in window {
                 sum += x;
@@ -93,13 +93,13 @@ fn variance_each(real: &[f64], period: usize, start: usize, mut emit: impl FnMut
             if var.partial_cmp(&(scaled * 1e-12)).is_none_or(|o| o == std::cmp::Ordering::Less) {
                 var = 0.0;
             }
-            let t = real[trailing] - shift;
+            let t = leaving - shift;
             s1 -= t;
             s2 -= t * t;
             countdown = recentre_every;
         } else {
             s1 -= t;
         }
-        emit(today, var);
+        *o = var;
     }
 }

@@ -17,7 +17,8 @@ fn volume_index(close: &[f64], volume: &[f64], moves: impl Fn(f64, f64) -> bool)
     }
     let mut value = 1000.0;
     let (mut prev_close, mut prev_volume) = (close[0], volume[0]);
-    for (&c, &v) in close.iter().zip(volume) {
+    // `extend` over zipped slices: the length is known up front, no capacity check per bar.
+    out.extend(close.iter().zip(volume).map(|(&c, &v)| {
         if moves(v, prev_volume) && prev_close != 0.0 {
             let mut next = value;
             next += (c - prev_close) / prev_close * next;
@@ -25,10 +26,10 @@ fn volume_index(close: &[f64], volume: &[f64], moves: impl Fn(f64, f64) -> bool)
                 value = next;
             }
         }
-        out.push(value);
         prev_close = c;
         prev_volume = v;
-    }
+        value
+    }));
     out
 }
 
