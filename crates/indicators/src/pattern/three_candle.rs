@@ -64,7 +64,8 @@ pub fn cdl3blackcrows(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
     let mut svs1 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 1);
     let mut svs0 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.white(i - 3)
+        // The cheap comparisons first; the averages (three divisions) only when they pass.
+        let shape = c.white(i - 3)
             & c.black(i - 2)
             & c.black(i - 1)
             & c.black(i)
@@ -74,10 +75,11 @@ pub fn cdl3blackcrows(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
             & (open[i] > close[i - 1])
             & (high[i - 3] > close[i - 2])
             & (close[i - 2] > close[i - 1])
-            & (close[i - 1] > close[i])
-            & (c.lower_shadow(i - 2) < svs2.avg(&c, i - 2))
-            & (c.lower_shadow(i - 1) < svs1.avg(&c, i - 1))
-            & (c.lower_shadow(i) < svs0.avg(&c, i));
+            & (close[i - 1] > close[i]);
+        let hit = shape
+            && (c.lower_shadow(i - 2) < svs2.avg(&c, i - 2))
+                & (c.lower_shadow(i - 1) < svs1.avg(&c, i - 1))
+                & (c.lower_shadow(i) < svs0.avg(&c, i));
         out[i] = if hit { -100.0 } else { 0.0 };
         svs2.roll(&c, i - 2);
         svs1.roll(&c, i - 1);
