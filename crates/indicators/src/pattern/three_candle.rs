@@ -266,19 +266,21 @@ pub fn cdlabandonedbaby(open: &[f64], high: &[f64], low: &[f64], close: &[f64], 
     let mut body_doji = PeriodTotal::new(&c, BODY_DOJI, lookback - 1);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = (c.real_body(i - 2) > body_long.avg(&c, i - 2))
-            & (c.real_body(i - 1) <= body_doji.avg(&c, i - 1))
-            & (c.real_body(i) > body_short.avg(&c, i))
-            & ((c.white(i - 2)
-                & c.black(i)
-                & (close[i] < close[i - 2] - c.real_body(i - 2) * penetration)
-                & c.gap_up(i - 1, i - 2)
-                & c.gap_down(i, i - 1))
-                | (c.black(i - 2)
-                    & c.white(i)
-                    & (close[i] > close[i - 2] + c.real_body(i - 2) * penetration)
-                    & c.gap_down(i - 1, i - 2)
-                    & c.gap_up(i, i - 1)));
+        // The cheap comparisons first; the averages (three divisions) only when they pass.
+        let shape = (c.white(i - 2)
+            & c.black(i)
+            & (close[i] < close[i - 2] - c.real_body(i - 2) * penetration)
+            & c.gap_up(i - 1, i - 2)
+            & c.gap_down(i, i - 1))
+            | (c.black(i - 2)
+                & c.white(i)
+                & (close[i] > close[i - 2] + c.real_body(i - 2) * penetration)
+                & c.gap_down(i - 1, i - 2)
+                & c.gap_up(i, i - 1));
+        let hit = shape
+            && (c.real_body(i - 2) > body_long.avg(&c, i - 2))
+                & (c.real_body(i - 1) <= body_doji.avg(&c, i - 1))
+                & (c.real_body(i) > body_short.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i - 2);
         body_doji.roll(&c, i - 1);
@@ -313,23 +315,25 @@ pub fn cdladvanceblock(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 2);
     for i in lookback..c.len() {
         let (b2, b1, b0) = (c.real_body(i - 2), c.real_body(i - 1), c.real_body(i));
-        let hit = c.white(i - 2)
+        // The cheap comparisons first; the averages (divisions) only when they pass.
+        let shape = c.white(i - 2)
             & c.white(i - 1)
             & c.white(i)
             & (close[i] > close[i - 1])
             & (close[i - 1] > close[i - 2])
             & (open[i - 1] > open[i - 2])
-            & (open[i - 1] <= close[i - 2] + near2.avg(&c, i - 2))
-            & (open[i] > open[i - 1])
-            & (open[i] <= close[i - 1] + near1.avg(&c, i - 1))
-            & (b2 > body_long.avg(&c, i - 2))
-            & (c.upper_shadow(i - 2) < ss2.avg(&c, i - 2))
-            & (((b1 < b2 - far2.avg(&c, i - 2)) & (b0 < b1 + near1.avg(&c, i - 1)))
-                | (b0 < b1 - far1.avg(&c, i - 1))
-                | ((b0 < b1)
-                    & (b1 < b2)
-                    & ((c.upper_shadow(i) > ss0.avg(&c, i)) | (c.upper_shadow(i - 1) > ss1.avg(&c, i - 1))))
-                | ((b0 < b1) & (c.upper_shadow(i) > sl0.avg(&c, i))));
+            & (open[i] > open[i - 1]);
+        let hit = shape
+            && (open[i - 1] <= close[i - 2] + near2.avg(&c, i - 2))
+                & (open[i] <= close[i - 1] + near1.avg(&c, i - 1))
+                & (b2 > body_long.avg(&c, i - 2))
+                & (c.upper_shadow(i - 2) < ss2.avg(&c, i - 2))
+                & (((b1 < b2 - far2.avg(&c, i - 2)) & (b0 < b1 + near1.avg(&c, i - 1)))
+                    | (b0 < b1 - far1.avg(&c, i - 1))
+                    | ((b0 < b1)
+                        & (b1 < b2)
+                        & ((c.upper_shadow(i) > ss0.avg(&c, i)) | (c.upper_shadow(i - 1) > ss1.avg(&c, i - 1))))
+                    | ((b0 < b1) & (c.upper_shadow(i) > sl0.avg(&c, i))));
         out[i] = if hit { -100.0 } else { 0.0 };
         ss2.roll(&c, i - 2);
         ss1.roll(&c, i - 1);
