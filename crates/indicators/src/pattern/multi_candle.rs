@@ -115,19 +115,21 @@ pub fn cdlconcealbabyswall(open: &[f64], high: &[f64], low: &[f64], close: &[f64
     let mut svs2 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 2);
     let mut svs1 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 1);
     for i in lookback..c.len() {
-        let hit = c.black(i - 3)
+        // The cheap comparisons first; the averages (three divisions) only when they pass.
+        let shape = c.black(i - 3)
             & c.black(i - 2)
             & c.black(i - 1)
             & c.black(i)
-            & (c.lower_shadow(i - 3) < svs3.avg(&c, i - 3))
-            & (c.upper_shadow(i - 3) < svs3.avg(&c, i - 3))
-            & (c.lower_shadow(i - 2) < svs2.avg(&c, i - 2))
-            & (c.upper_shadow(i - 2) < svs2.avg(&c, i - 2))
             & c.real_body_gap_down(i - 1, i - 2)
-            & (c.upper_shadow(i - 1) > svs1.avg(&c, i - 1))
             & (high[i - 1] > close[i - 2])
             & (high[i] > high[i - 1])
             & (low[i] < low[i - 1]);
+        let hit = shape
+            && (c.lower_shadow(i - 3) < svs3.avg(&c, i - 3))
+                & (c.upper_shadow(i - 3) < svs3.avg(&c, i - 3))
+                & (c.lower_shadow(i - 2) < svs2.avg(&c, i - 2))
+                & (c.upper_shadow(i - 2) < svs2.avg(&c, i - 2))
+                & (c.upper_shadow(i - 1) > svs1.avg(&c, i - 1));
         out[i] = if hit { 100.0 } else { 0.0 };
         svs3.roll(&c, i - 3);
         svs2.roll(&c, i - 2);
@@ -183,9 +185,9 @@ pub fn cdlhikkake(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec
         return out;
     }
     let setup = |i: usize| -> i32 {
-        if high[i - 1] < high[i - 2]
-            && low[i - 1] > low[i - 2]
-            && ((high[i] < high[i - 1] && low[i] < low[i - 1]) || (high[i] > high[i - 1] && low[i] > low[i - 1]))
+        if (high[i - 1] < high[i - 2])
+            & (low[i - 1] > low[i - 2])
+            & (((high[i] < high[i - 1]) & (low[i] < low[i - 1])) | ((high[i] > high[i - 1]) & (low[i] > low[i - 1])))
         {
             if high[i] < high[i - 1] {
                 1
