@@ -123,14 +123,14 @@ pub fn cdlxsidegap3methods(open: &[f64], high: &[f64], low: &[f64], close: &[f64
         return out;
     }
     for i in lookback..c.len() {
-        let hit = c.color(i - 2) == c.color(i - 1)
-            && c.color(i - 1) == -c.color(i)
-            && open[i] < close[i - 1].max(open[i - 1])
-            && open[i] > close[i - 1].min(open[i - 1])
-            && close[i] < close[i - 2].max(open[i - 2])
-            && close[i] > close[i - 2].min(open[i - 2])
-            && ((c.color(i - 2) == 1 && c.real_body_gap_up(i - 1, i - 2))
-                || (c.color(i - 2) == -1 && c.real_body_gap_down(i - 1, i - 2)));
+        let hit = (c.color(i - 2) == c.color(i - 1))
+            & (c.color(i - 1) == -c.color(i))
+            & (open[i] < close[i - 1].max(open[i - 1]))
+            & (open[i] > close[i - 1].min(open[i - 1]))
+            & (close[i] < close[i - 2].max(open[i - 2]))
+            & (close[i] > close[i - 2].min(open[i - 2]))
+            & ((c.white(i - 2) & c.real_body_gap_up(i - 1, i - 2))
+                | (c.black(i - 2) & c.real_body_gap_down(i - 1, i - 2)));
         out[i] = if hit { f64::from(c.color(i - 2)) * 100.0 } else { 0.0 };
     }
     out
