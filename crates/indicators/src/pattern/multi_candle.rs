@@ -29,13 +29,10 @@ pub fn cdl3linestrike(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
     let mut near3 = PeriodTotal::new(&c, NEAR, lookback - 3);
     let mut near2 = PeriodTotal::new(&c, NEAR, lookback - 2);
     for i in lookback..c.len() {
-        let hit = (c.white(i - 3) == c.white(i - 2))
+        // The cheap comparisons first; the averages (divisions) only when they pass.
+        let shape = (c.white(i - 3) == c.white(i - 2))
             & (c.white(i - 2) == c.white(i - 1))
             & (c.white(i) != c.white(i - 1))
-            & (open[i - 2] >= open[i - 3].min(close[i - 3]) - near3.avg(&c, i - 3))
-            & (open[i - 2] <= open[i - 3].max(close[i - 3]) + near3.avg(&c, i - 3))
-            & (open[i - 1] >= open[i - 2].min(close[i - 2]) - near2.avg(&c, i - 2))
-            & (open[i - 1] <= open[i - 2].max(close[i - 2]) + near2.avg(&c, i - 2))
             & ((c.white(i - 1)
                 & (close[i - 1] > close[i - 2])
                 & (close[i - 2] > close[i - 3])
@@ -46,6 +43,11 @@ pub fn cdl3linestrike(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
                     & (close[i - 2] < close[i - 3])
                     & (open[i] < close[i - 1])
                     & (close[i] > open[i - 3])));
+        let hit = shape
+            && (open[i - 2] >= open[i - 3].min(close[i - 3]) - near3.avg(&c, i - 3))
+                & (open[i - 2] <= open[i - 3].max(close[i - 3]) + near3.avg(&c, i - 3))
+                & (open[i - 1] >= open[i - 2].min(close[i - 2]) - near2.avg(&c, i - 2))
+                & (open[i - 1] <= open[i - 2].max(close[i - 2]) + near2.avg(&c, i - 2));
         out[i] = if hit { f64::from(c.color(i - 1)) * 100.0 } else { 0.0 };
         near3.roll(&c, i - 3);
         near2.roll(&c, i - 2);
@@ -70,10 +72,9 @@ pub fn cdlbreakaway(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> V
     }
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 4);
     for i in lookback..c.len() {
-        let hit = (c.white(i - 4) == c.white(i - 3))
+        let shape = (c.white(i - 4) == c.white(i - 3))
             & (c.white(i - 3) == c.white(i - 1))
             & (c.white(i - 1) != c.white(i))
-            & (c.real_body(i - 4) > body_long.avg(&c, i - 4))
             & ((c.black(i - 4)
                 & c.real_body_gap_down(i - 3, i - 4)
                 & (high[i - 2] < high[i - 3])
@@ -90,6 +91,7 @@ pub fn cdlbreakaway(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> V
                     & (low[i - 1] > low[i - 2])
                     & (close[i] < open[i - 3])
                     & (close[i] > close[i - 4])));
+        let hit = shape & (c.real_body(i - 4) > body_long.avg(&c, i - 4));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i - 4);
     }
