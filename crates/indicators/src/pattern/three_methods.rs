@@ -81,10 +81,14 @@ pub fn cdlrisefall3methods(open: &[f64], high: &[f64], low: &[f64], close: &[f64
         // The first candle's color, as the factor TA-Lib multiplies the prices by.
         let dir = f64::from(c.color(i - 4));
         let within = |k: usize| open[k].min(close[k]) < high[i - 4] && open[k].max(close[k]) > low[i - 4];
-        let hit = c.color(i - 4) == -c.color(i - 3)
-            && c.color(i - 3) == c.color(i - 2)
-            && c.color(i - 2) == c.color(i - 1)
-            && c.color(i - 1) == -c.color(i)
+        // The five colours packed in an integer: one branch, taken one bar in sixteen on
+        // random data, instead of branches on single colours that it would mispredict.
+        let colours = u8::from(c.white(i - 4))
+            | u8::from(c.white(i - 3)) << 1
+            | u8::from(c.white(i - 2)) << 2
+            | u8::from(c.white(i - 1)) << 3
+            | u8::from(c.white(i)) << 4;
+        let hit = (colours == 0b10001 || colours == 0b01110)
             && within(i - 3)
             && within(i - 2)
             && within(i - 1)
