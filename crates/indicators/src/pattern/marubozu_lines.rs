@@ -108,7 +108,8 @@ pub fn cdlspinningtop(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
         let body = c.real_body(i);
-        let hit = c.upper_shadow(i) > body && c.lower_shadow(i) > body && body < body_short.avg(&c, i);
+        // Branch-free: random data would mispredict the short-circuit.
+        let hit = (c.upper_shadow(i) > body) & (c.lower_shadow(i) > body) & (body < body_short.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_short.roll(&c, i);
     }
