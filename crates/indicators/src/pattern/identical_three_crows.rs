@@ -26,14 +26,14 @@ pub fn cdlidentical3crows(open: &[f64], high: &[f64], low: &[f64], close: &[f64]
     let mut equal2 = PeriodTotal::new(&c, EQUAL, lookback - 2);
     let mut equal1 = PeriodTotal::new(&c, EQUAL, lookback - 1);
     for i in lookback..c.len() {
-        let hit = c.color(i - 2) == -1
+        // Three black candles and falling closes, tested at once (colours packed as
+        // bits, one branch rarely taken on random data); the averages only after them.
+        let colours = u8::from(c.white(i - 2)) | u8::from(c.white(i - 1)) << 1 | u8::from(c.white(i)) << 2;
+        let hit = colours == 0
+            && (close[i - 2] > close[i - 1]) & (close[i - 1] > close[i])
             && c.lower_shadow(i - 2) < svs2.avg(&c, i - 2)
-            && c.color(i - 1) == -1
             && c.lower_shadow(i - 1) < svs1.avg(&c, i - 1)
-            && c.color(i) == -1
             && c.lower_shadow(i) < svs0.avg(&c, i)
-            && close[i - 2] > close[i - 1]
-            && close[i - 1] > close[i]
             && open[i - 1] <= close[i - 2] + equal2.avg(&c, i - 2)
             && open[i - 1] >= close[i - 2] - equal2.avg(&c, i - 2)
             && open[i] <= close[i - 1] + equal1.avg(&c, i - 1)

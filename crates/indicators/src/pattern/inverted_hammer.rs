@@ -24,10 +24,10 @@ fn small_body_long_upper(c: &Candles, up: bool, value: f64) -> Vec<f64> {
     let mut svs = PeriodTotal::new(c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
         let gap = if up { c.real_body_gap_up(i, i - 1) } else { c.real_body_gap_down(i, i - 1) };
-        let hit = gap
-            && c.real_body(i) < body.avg(c, i)
-            && c.upper_shadow(i) > shadow_long.avg(c, i)
-            && c.lower_shadow(i) < svs.avg(c, i);
+        // The tests without a division branch-free; the two averaged ones (divisions)
+        // only when those pass.
+        let hit = (gap & (c.upper_shadow(i) > shadow_long.avg(c, i)))
+            && (c.real_body(i) < body.avg(c, i)) & (c.lower_shadow(i) < svs.avg(c, i));
         out[i] = if hit { value } else { 0.0 };
         body.roll(c, i);
         shadow_long.roll(c, i);

@@ -27,9 +27,10 @@ pub fn cdlmarubozu(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Ve
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback);
     let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.real_body(i) > body_long.avg(&c, i)
-            && c.upper_shadow(i) < svs.avg(&c, i)
-            && c.lower_shadow(i) < svs.avg(&c, i);
+        // Branch-free: random data would mispredict the short-circuit.
+        let hit = (c.real_body(i) > body_long.avg(&c, i))
+            & (c.upper_shadow(i) < svs.avg(&c, i))
+            & (c.lower_shadow(i) < svs.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i);
         svs.roll(&c, i);
@@ -54,9 +55,10 @@ pub fn cdllongline(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Ve
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback);
     let mut shadow_short = PeriodTotal::new(&c, SHADOW_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.real_body(i) > body_long.avg(&c, i)
-            && c.upper_shadow(i) < shadow_short.avg(&c, i)
-            && c.lower_shadow(i) < shadow_short.avg(&c, i);
+        // Branch-free: random data would mispredict the short-circuit.
+        let hit = (c.real_body(i) > body_long.avg(&c, i))
+            & (c.upper_shadow(i) < shadow_short.avg(&c, i))
+            & (c.lower_shadow(i) < shadow_short.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i);
         shadow_short.roll(&c, i);
@@ -81,9 +83,10 @@ pub fn cdlshortline(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> V
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     let mut shadow_short = PeriodTotal::new(&c, SHADOW_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.real_body(i) < body_short.avg(&c, i)
-            && c.upper_shadow(i) < shadow_short.avg(&c, i)
-            && c.lower_shadow(i) < shadow_short.avg(&c, i);
+        // Branch-free: random data would mispredict the short-circuit.
+        let hit = (c.real_body(i) < body_short.avg(&c, i))
+            & (c.upper_shadow(i) < shadow_short.avg(&c, i))
+            & (c.lower_shadow(i) < shadow_short.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_short.roll(&c, i);
         shadow_short.roll(&c, i);
@@ -108,7 +111,8 @@ pub fn cdlspinningtop(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
         let body = c.real_body(i);
-        let hit = c.upper_shadow(i) > body && c.lower_shadow(i) > body && body < body_short.avg(&c, i);
+        // Branch-free: random data would mispredict the short-circuit.
+        let hit = (c.upper_shadow(i) > body) & (c.lower_shadow(i) > body) & (body < body_short.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_short.roll(&c, i);
     }

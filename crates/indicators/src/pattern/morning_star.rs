@@ -24,13 +24,14 @@ fn morning_with(c: &Candles, star: CandleSetting, lookback: usize, penetration: 
     let mut body_star = PeriodTotal::new(c, star, lookback - 1);
     let mut body_short = PeriodTotal::new(c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.color(i - 2) == -1
-            && c.color(i) == 1
-            && c.real_body_gap_down(i - 1, i - 2)
-            && c.close[i] > c.close[i - 2] + c.real_body(i - 2) * penetration
-            && c.real_body(i - 2) > body_long.avg(c, i - 2)
-            && c.real_body(i - 1) <= body_star.avg(c, i - 1)
-            && c.real_body(i) > body_short.avg(c, i);
+        // Branch-free: random data would mispredict the short-circuit.
+        let hit = c.black(i - 2)
+            & c.white(i)
+            & c.real_body_gap_down(i - 1, i - 2)
+            & (c.close[i] > c.close[i - 2] + c.real_body(i - 2) * penetration)
+            & (c.real_body(i - 2) > body_long.avg(c, i - 2))
+            & (c.real_body(i - 1) <= body_star.avg(c, i - 1))
+            & (c.real_body(i) > body_short.avg(c, i));
         out[i] = if hit { 100.0 } else { 0.0 };
         body_long.roll(c, i - 2);
         body_star.roll(c, i - 1);

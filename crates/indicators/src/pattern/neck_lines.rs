@@ -16,7 +16,7 @@ pub fn cdlinneck_lookback() -> usize {
 /// The shared frame of in-neck, on-neck and thrusting: a long black candle then a white
 /// one opening below its low; `close_test(c, i, equal)` decides the second close, given
 /// the "equal" average of the first candle.
-fn neck_with(c: &Candles, close_test: fn(&Candles, usize, f64) -> bool) -> Vec<f64> {
+fn neck_with(c: &Candles, close_test: impl Fn(&Candles, usize, f64) -> bool) -> Vec<f64> {
     let lookback = cdlinneck_lookback();
     let (mut out, any) = output(c.len(), lookback);
     if !any {
@@ -25,11 +25,9 @@ fn neck_with(c: &Candles, close_test: fn(&Candles, usize, f64) -> bool) -> Vec<f
     let mut equal = PeriodTotal::new(c, EQUAL, lookback - 1);
     let mut body_long = PeriodTotal::new(c, BODY_LONG, lookback - 1);
     for i in lookback..c.len() {
-        let hit = c.color(i - 1) == -1
-            && c.real_body(i - 1) > body_long.avg(c, i - 1)
-            && c.color(i) == 1
-            && c.open[i] < c.low[i - 1]
-            && close_test(c, i, equal.avg(c, i - 1));
+        // The cheap comparisons branch-free; the averages (divisions) only when they pass.
+        let shape = c.black(i - 1) & c.white(i) & (c.open[i] < c.low[i - 1]);
+        let hit = shape && (c.real_body(i - 1) > body_long.avg(c, i - 1)) && close_test(c, i, equal.avg(c, i - 1));
         out[i] = if hit { -100.0 } else { 0.0 };
         equal.roll(c, i - 1);
         body_long.roll(c, i - 1);

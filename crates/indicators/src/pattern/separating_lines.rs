@@ -24,12 +24,14 @@ pub fn cdlseparatinglines(open: &[f64], high: &[f64], low: &[f64], close: &[f64]
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback);
     let mut equal = PeriodTotal::new(&c, EQUAL, lookback - 1);
     for i in lookback..c.len() {
-        let hit = c.color(i - 1) == -c.color(i)
-            && open[i] <= open[i - 1] + equal.avg(&c, i - 1)
-            && open[i] >= open[i - 1] - equal.avg(&c, i - 1)
-            && c.real_body(i) > body_long.avg(&c, i)
-            && ((c.color(i) == 1 && c.lower_shadow(i) < svs.avg(&c, i))
-                || (c.color(i) == -1 && c.upper_shadow(i) < svs.avg(&c, i)));
+        // Branch-free, the shadow on the body's opening side chosen by a select: random
+        // data would mispredict the short-circuits on colours.
+        let opening_shadow = if c.white(i) { c.lower_shadow(i) } else { c.upper_shadow(i) };
+        let hit = (c.white(i - 1) != c.white(i))
+            & (open[i] <= open[i - 1] + equal.avg(&c, i - 1))
+            & (open[i] >= open[i - 1] - equal.avg(&c, i - 1))
+            & (c.real_body(i) > body_long.avg(&c, i))
+            & (opening_shadow < svs.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         svs.roll(&c, i);
         body_long.roll(&c, i);

@@ -31,9 +31,9 @@ pub fn cdlbelthold(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Ve
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback);
     let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = (c.real_body(i) > body_long.avg(&c, i))
-            & ((c.white(i) & (c.lower_shadow(i) < svs.avg(&c, i)))
-                | (c.black(i) & (c.upper_shadow(i) < svs.avg(&c, i))));
+        // The shadow on the body's opening side, chosen by a select (no branch).
+        let opening_shadow = if c.white(i) { c.lower_shadow(i) } else { c.upper_shadow(i) };
+        let hit = (c.real_body(i) > body_long.avg(&c, i)) & (opening_shadow < svs.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i);
         svs.roll(&c, i);
@@ -58,9 +58,9 @@ pub fn cdlclosingmarubozu(open: &[f64], high: &[f64], low: &[f64], close: &[f64]
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback);
     let mut svs = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = (c.real_body(i) > body_long.avg(&c, i))
-            & ((c.white(i) & (c.upper_shadow(i) < svs.avg(&c, i)))
-                | (c.black(i) & (c.lower_shadow(i) < svs.avg(&c, i))));
+        // The shadow on the body's closing side, chosen by a select (no branch).
+        let closing_shadow = if c.white(i) { c.upper_shadow(i) } else { c.lower_shadow(i) };
+        let hit = (c.real_body(i) > body_long.avg(&c, i)) & (closing_shadow < svs.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i);
         svs.roll(&c, i);

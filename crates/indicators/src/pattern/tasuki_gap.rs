@@ -22,24 +22,23 @@ pub fn cdltasukigap(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> V
     }
     let mut near = PeriodTotal::new(&c, NEAR, lookback - 1);
     for i in lookback..c.len() {
-        let same_size = || (c.real_body(i - 1) - c.real_body(i)).abs() < near.avg(&c, i - 1);
+        // The cheap comparisons branch-free; the average (a division) only when they pass.
         let upside = c.real_body_gap_up(i - 1, i - 2)
-            && c.color(i - 1) == 1
-            && c.color(i) == -1
-            && open[i] < close[i - 1]
-            && open[i] > open[i - 1]
-            && close[i] < open[i - 1]
-            && close[i] > close[i - 2].max(open[i - 2])
-            && same_size();
+            & c.white(i - 1)
+            & c.black(i)
+            & (open[i] < close[i - 1])
+            & (open[i] > open[i - 1])
+            & (close[i] < open[i - 1])
+            & (close[i] > close[i - 2].max(open[i - 2]));
         let downside = c.real_body_gap_down(i - 1, i - 2)
-            && c.color(i - 1) == -1
-            && c.color(i) == 1
-            && open[i] < open[i - 1]
-            && open[i] > close[i - 1]
-            && close[i] > open[i - 1]
-            && close[i] < close[i - 2].min(open[i - 2])
-            && same_size();
-        out[i] = if upside || downside { f64::from(c.color(i - 1)) * 100.0 } else { 0.0 };
+            & c.black(i - 1)
+            & c.white(i)
+            & (open[i] < open[i - 1])
+            & (open[i] > close[i - 1])
+            & (close[i] > open[i - 1])
+            & (close[i] < close[i - 2].min(open[i - 2]));
+        let same_size = || (c.real_body(i - 1) - c.real_body(i)).abs() < near.avg(&c, i - 1);
+        out[i] = if (upside | downside) && same_size() { f64::from(c.color(i - 1)) * 100.0 } else { 0.0 };
         near.roll(&c, i - 1);
     }
     out

@@ -64,20 +64,25 @@ pub fn cdl3blackcrows(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) ->
     let mut svs1 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback - 1);
     let mut svs0 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.white(i - 3)
-            & c.black(i - 2)
-            & c.black(i - 1)
-            & c.black(i)
-            & (open[i - 1] < open[i - 2])
-            & (open[i - 1] > close[i - 2])
-            & (open[i] < open[i - 1])
-            & (open[i] > close[i - 1])
-            & (high[i - 3] > close[i - 2])
-            & (close[i - 2] > close[i - 1])
-            & (close[i - 1] > close[i])
-            & (c.lower_shadow(i - 2) < svs2.avg(&c, i - 2))
-            & (c.lower_shadow(i - 1) < svs1.avg(&c, i - 1))
-            & (c.lower_shadow(i) < svs0.avg(&c, i));
+        // The colours packed as bits and tested at once (one branch, rarely taken on
+        // random data), then the cheap comparisons; the averages (three divisions) only
+        // when they pass.
+        let colours = u8::from(c.white(i - 3))
+            | u8::from(c.white(i - 2)) << 1
+            | u8::from(c.white(i - 1)) << 2
+            | u8::from(c.white(i)) << 3;
+        let shape = colours == 0b0001
+            && (open[i - 1] < open[i - 2])
+                & (open[i - 1] > close[i - 2])
+                & (open[i] < open[i - 1])
+                & (open[i] > close[i - 1])
+                & (high[i - 3] > close[i - 2])
+                & (close[i - 2] > close[i - 1])
+                & (close[i - 1] > close[i]);
+        let hit = shape
+            && (c.lower_shadow(i - 2) < svs2.avg(&c, i - 2))
+                & (c.lower_shadow(i - 1) < svs1.avg(&c, i - 1))
+                & (c.lower_shadow(i) < svs0.avg(&c, i));
         out[i] = if hit { -100.0 } else { 0.0 };
         svs2.roll(&c, i - 2);
         svs1.roll(&c, i - 1);
@@ -103,12 +108,17 @@ pub fn cdl3inside(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> Vec
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 2);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback - 1);
     for i in lookback..c.len() {
-        let hit = (close[i - 1].max(open[i - 1]) < close[i - 2].max(open[i - 2]))
-            & (close[i - 1].min(open[i - 1]) > close[i - 2].min(open[i - 2]))
-            & ((c.white(i - 2) & c.black(i) & (close[i] < open[i - 2]))
-                | (c.black(i - 2) & c.white(i) & (close[i] > open[i - 2])))
-            & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
-            & (c.real_body(i - 1) <= body_short.avg(&c, i - 1));
+        // The colours and the third close packed in an integer: one branch, taken about
+        // one bar in eight on random data, instead of branches on single colours; the
+        // rest, with the averages (divisions), only when it passes.
+        let key = u8::from(c.white(i - 2))
+            | u8::from(c.white(i)) << 1
+            | u8::from(close[i] < open[i - 2]) << 2
+            | u8::from(close[i] > open[i - 2]) << 3;
+        let hit = (key == 0b0101 || key == 0b1010)
+            && (close[i - 1].max(open[i - 1]) < close[i - 2].max(open[i - 2]))
+                & (close[i - 1].min(open[i - 1]) > close[i - 2].min(open[i - 2]))
+            && (c.real_body(i - 2) > body_long.avg(&c, i - 2)) & (c.real_body(i - 1) <= body_short.avg(&c, i - 1));
         out[i] = if hit { -f64::from(c.color(i - 2)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i - 2);
         body_short.roll(&c, i - 1);
@@ -167,22 +177,23 @@ pub fn cdl3starsinsouth(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) 
     let mut svs0 = PeriodTotal::new(&c, SHADOW_VERY_SHORT, lookback);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.black(i - 2)
-            & c.black(i - 1)
-            & c.black(i)
-            & (c.real_body(i - 2) > body_long.avg(&c, i - 2))
-            & (c.lower_shadow(i - 2) > shadow_long.avg(&c, i - 2))
-            & (c.real_body(i - 1) < c.real_body(i - 2))
-            & (open[i - 1] > close[i - 2])
-            & (open[i - 1] <= high[i - 2])
-            & (low[i - 1] < close[i - 2])
-            & (low[i - 1] >= low[i - 2])
-            & (c.lower_shadow(i - 1) > svs1.avg(&c, i - 1))
-            & (c.real_body(i) < body_short.avg(&c, i))
-            & (c.lower_shadow(i) < svs0.avg(&c, i))
-            & (c.upper_shadow(i) < svs0.avg(&c, i))
-            & (low[i] > low[i - 1])
-            & (high[i] < high[i - 1]);
+        // Three black candles, tested at once on the packed colours (one bar in eight on
+        // random data); the rest, with its averages (divisions), only when they pass.
+        let colours = u8::from(c.white(i - 2)) | u8::from(c.white(i - 1)) << 1 | u8::from(c.white(i)) << 2;
+        let hit = colours == 0
+            && (c.real_body(i - 2) > body_long.avg(&c, i - 2))
+                & (c.lower_shadow(i - 2) > shadow_long.avg(&c, i - 2))
+                & (c.real_body(i - 1) < c.real_body(i - 2))
+                & (open[i - 1] > close[i - 2])
+                & (open[i - 1] <= high[i - 2])
+                & (low[i - 1] < close[i - 2])
+                & (low[i - 1] >= low[i - 2])
+                & (c.lower_shadow(i - 1) > svs1.avg(&c, i - 1))
+                & (c.real_body(i) < body_short.avg(&c, i))
+                & (c.lower_shadow(i) < svs0.avg(&c, i))
+                & (c.upper_shadow(i) < svs0.avg(&c, i))
+                & (low[i] > low[i - 1])
+                & (high[i] < high[i - 1]);
         out[i] = if hit { 100.0 } else { 0.0 };
         body_long.roll(&c, i - 2);
         shadow_long.roll(&c, i - 2);
@@ -217,21 +228,23 @@ pub fn cdl3whitesoldiers(open: &[f64], high: &[f64], low: &[f64], close: &[f64])
     let mut far1 = PeriodTotal::new(&c, FAR, lookback - 1);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = c.white(i - 2)
-            & (c.upper_shadow(i - 2) < svs2.avg(&c, i - 2))
-            & c.white(i - 1)
-            & (c.upper_shadow(i - 1) < svs1.avg(&c, i - 1))
-            & c.white(i)
-            & (c.upper_shadow(i) < svs0.avg(&c, i))
-            & (close[i] > close[i - 1])
-            & (close[i - 1] > close[i - 2])
-            & (open[i - 1] > open[i - 2])
-            & (open[i - 1] <= close[i - 2] + near2.avg(&c, i - 2))
-            & (open[i] > open[i - 1])
-            & (open[i] <= close[i - 1] + near1.avg(&c, i - 1))
-            & (c.real_body(i - 1) > c.real_body(i - 2) - far2.avg(&c, i - 2))
-            & (c.real_body(i) > c.real_body(i - 1) - far1.avg(&c, i - 1))
-            & (c.real_body(i) > body_short.avg(&c, i));
+        // Three white candles, tested at once on the packed colours (one bar in eight on
+        // random data), and the rising closes and opens; the averages (divisions) only
+        // when they pass.
+        let colours = u8::from(c.white(i - 2)) | u8::from(c.white(i - 1)) << 1 | u8::from(c.white(i)) << 2;
+        let hit = colours == 0b111
+            && (close[i] > close[i - 1])
+                & (close[i - 1] > close[i - 2])
+                & (open[i - 1] > open[i - 2])
+                & (open[i] > open[i - 1])
+            && (c.upper_shadow(i - 2) < svs2.avg(&c, i - 2))
+                & (c.upper_shadow(i - 1) < svs1.avg(&c, i - 1))
+                & (c.upper_shadow(i) < svs0.avg(&c, i))
+                & (open[i - 1] <= close[i - 2] + near2.avg(&c, i - 2))
+                & (open[i] <= close[i - 1] + near1.avg(&c, i - 1))
+                & (c.real_body(i - 1) > c.real_body(i - 2) - far2.avg(&c, i - 2))
+                & (c.real_body(i) > c.real_body(i - 1) - far1.avg(&c, i - 1))
+                & (c.real_body(i) > body_short.avg(&c, i));
         out[i] = if hit { 100.0 } else { 0.0 };
         svs2.roll(&c, i - 2);
         svs1.roll(&c, i - 1);
@@ -264,19 +277,21 @@ pub fn cdlabandonedbaby(open: &[f64], high: &[f64], low: &[f64], close: &[f64], 
     let mut body_doji = PeriodTotal::new(&c, BODY_DOJI, lookback - 1);
     let mut body_short = PeriodTotal::new(&c, BODY_SHORT, lookback);
     for i in lookback..c.len() {
-        let hit = (c.real_body(i - 2) > body_long.avg(&c, i - 2))
-            & (c.real_body(i - 1) <= body_doji.avg(&c, i - 1))
-            & (c.real_body(i) > body_short.avg(&c, i))
-            & ((c.white(i - 2)
-                & c.black(i)
-                & (close[i] < close[i - 2] - c.real_body(i - 2) * penetration)
-                & c.gap_up(i - 1, i - 2)
-                & c.gap_down(i, i - 1))
-                | (c.black(i - 2)
-                    & c.white(i)
-                    & (close[i] > close[i - 2] + c.real_body(i - 2) * penetration)
-                    & c.gap_down(i - 1, i - 2)
-                    & c.gap_up(i, i - 1)));
+        // The cheap comparisons first; the averages (three divisions) only when they pass.
+        let shape = (c.white(i - 2)
+            & c.black(i)
+            & (close[i] < close[i - 2] - c.real_body(i - 2) * penetration)
+            & c.gap_up(i - 1, i - 2)
+            & c.gap_down(i, i - 1))
+            | (c.black(i - 2)
+                & c.white(i)
+                & (close[i] > close[i - 2] + c.real_body(i - 2) * penetration)
+                & c.gap_down(i - 1, i - 2)
+                & c.gap_up(i, i - 1));
+        let hit = shape
+            && (c.real_body(i - 2) > body_long.avg(&c, i - 2))
+                & (c.real_body(i - 1) <= body_doji.avg(&c, i - 1))
+                & (c.real_body(i) > body_short.avg(&c, i));
         out[i] = if hit { f64::from(c.color(i)) * 100.0 } else { 0.0 };
         body_long.roll(&c, i - 2);
         body_doji.roll(&c, i - 1);
@@ -311,23 +326,25 @@ pub fn cdladvanceblock(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -
     let mut body_long = PeriodTotal::new(&c, BODY_LONG, lookback - 2);
     for i in lookback..c.len() {
         let (b2, b1, b0) = (c.real_body(i - 2), c.real_body(i - 1), c.real_body(i));
-        let hit = c.white(i - 2)
+        // The cheap comparisons first; the averages (divisions) only when they pass.
+        let shape = c.white(i - 2)
             & c.white(i - 1)
             & c.white(i)
             & (close[i] > close[i - 1])
             & (close[i - 1] > close[i - 2])
             & (open[i - 1] > open[i - 2])
-            & (open[i - 1] <= close[i - 2] + near2.avg(&c, i - 2))
-            & (open[i] > open[i - 1])
-            & (open[i] <= close[i - 1] + near1.avg(&c, i - 1))
-            & (b2 > body_long.avg(&c, i - 2))
-            & (c.upper_shadow(i - 2) < ss2.avg(&c, i - 2))
-            & (((b1 < b2 - far2.avg(&c, i - 2)) & (b0 < b1 + near1.avg(&c, i - 1)))
-                | (b0 < b1 - far1.avg(&c, i - 1))
-                | ((b0 < b1)
-                    & (b1 < b2)
-                    & ((c.upper_shadow(i) > ss0.avg(&c, i)) | (c.upper_shadow(i - 1) > ss1.avg(&c, i - 1))))
-                | ((b0 < b1) & (c.upper_shadow(i) > sl0.avg(&c, i))));
+            & (open[i] > open[i - 1]);
+        let hit = shape
+            && (open[i - 1] <= close[i - 2] + near2.avg(&c, i - 2))
+                & (open[i] <= close[i - 1] + near1.avg(&c, i - 1))
+                & (b2 > body_long.avg(&c, i - 2))
+                & (c.upper_shadow(i - 2) < ss2.avg(&c, i - 2))
+                & (((b1 < b2 - far2.avg(&c, i - 2)) & (b0 < b1 + near1.avg(&c, i - 1)))
+                    | (b0 < b1 - far1.avg(&c, i - 1))
+                    | ((b0 < b1)
+                        & (b1 < b2)
+                        & ((c.upper_shadow(i) > ss0.avg(&c, i)) | (c.upper_shadow(i - 1) > ss1.avg(&c, i - 1))))
+                    | ((b0 < b1) & (c.upper_shadow(i) > sl0.avg(&c, i))));
         out[i] = if hit { -100.0 } else { 0.0 };
         ss2.roll(&c, i - 2);
         ss1.roll(&c, i - 1);
